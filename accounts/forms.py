@@ -1,0 +1,105 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts import throttling
+from accounts.models import TIME_ZONE_CHOICES, Organization
+from accounts.roles import Role
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in by email, refusing further tries after repeated failures."""
+
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match an account. Check both and "
+        "try again.",
+        "locked": "Too many failed sign-in attempts. Wait %(minutes)s minutes, or reset your "
+        "password.",
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        if throttling.login_locked(self.request, email):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": throttling.lockout_minutes()},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                throttling.login_failed(self.request, email)
+            raise
+        throttling.login_succeeded(self.request, email)
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MARKETER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    """For someone without an account: choose a name and a password."""
+
+    name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            from accounts.models import User
+
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.email, name=cleaned.get("name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class PreferencesForm(forms.Form):
+    name = forms.CharField(max_length=150, required=False)
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        help_text="Dates are shown, and the weekly digest is sent, in this time zone.",
+    )
+    digest_enabled = forms.BooleanField(
+        label="Send me the weekly digest email",
+        required=False,
+        help_text="One email a week about the buying groups that drift apart.",
+    )
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name"]

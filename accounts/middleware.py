@@ -1,0 +1,32 @@
+"""Resolve the active organization of each request.
+
+Sets `request.memberships` (all of the user's memberships, organization loaded, in one
+query) and `request.membership` (the active one, or None). The active organization is
+kept in the session; when it is missing or no longer one of the user's, the user's first
+organization by name is used.
+"""
+
+from accounts.models import Membership
+
+SESSION_KEY = "active_organization_id"
+
+
+class ActiveMembershipMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.memberships = []
+        request.membership = None
+        if request.user.is_authenticated:
+            request.memberships = list(
+                Membership.objects.filter(user=request.user)
+                .select_related("organization")
+                .order_by("organization__name", "organization_id")
+            )
+            wanted = request.session.get(SESSION_KEY)
+            request.membership = next(
+                (m for m in request.memberships if m.organization_id == wanted),
+                request.memberships[0] if request.memberships else None,
+            )
+        return self.get_response(request)

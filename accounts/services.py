@@ -1,0 +1,153 @@
+"""Writes that touch accounts, organizations, memberships and invitations."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.emails import email_send
+from accounts.models import Invitation, Membership, Organization, User
+from accounts.roles import Role
+from accounts.tokens import invitation_token
+
+
+@transaction.atomic
+def organization_create(*, slug: str, name: str, admin: User | None = None):
+    """Create an organization (or return the existing one with that slug)."""
+    organization, created = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
+    if admin is not None:
+        Membership.objects.get_or_create(
+            user=admin, organization=organization, defaults={"role": Role.ADMIN}
+        )
+    return organization, created
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("invitation_accept", args=[invitation_token(invitation.pk)])
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def invitation_create(
+    *, organization: Organization, email: str, role: str, invited_by: User
+) -> Invitation:
+    """Invite `email` with `role`; a pending invitation for the same address is replaced."""
+    email = email.strip().lower()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {organization}."})
+    now = timezone.now()
+    Invitation.objects.pending().filter(organization=organization, email__iexact=email).update(
+        revoked_at=now
+    )
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    context = {
+        "invitation": invitation,
+        "organization": organization,
+        "inviter": invited_by,
+        "url": invitation_url(invitation),
+        "role": invitation.get_role_display(),
+    }
+    transaction.on_commit(
+        lambda: email_send(to=[email], template="invitation", context=context)
+    )
+    return invitation
+
+
+def invitation_problem(invitation: Invitation | None) -> str | None:
+    """Why an invitation link cannot be used, in words for the person holding it."""
+    if invitation is None:
+        return "This invitation link is not valid. Ask the person who invited you for a new one."
+    if invitation.status == "accepted":
+        return "This invitation has already been used. Sign in to continue."
+    if invitation.status == "revoked":
+        return "This invitation was withdrawn. Ask an admin of the organization for a new one."
+    if invitation.status == "expired":
+        return "This invitation has expired. Ask an admin of the organization for a new one."
+    return None
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None = None, name: str = "", password: str = ""
+) -> Membership:
+    """Use an invitation once: join the organization, creating the account if needed."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ValidationError(problem)
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError("An account with this email exists: sign in to accept.")
+        user = User.objects.create_user(email=invitation.email, password=password, name=name)
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation is for {invitation.email}, but you are signed in as {user.email}."
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=invitation.organization, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    if invitation.status != "pending":
+        raise ValidationError(f"This invitation is already {invitation.status}.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def _other_admins(membership: Membership) -> int:
+    return (
+        Membership.objects.select_for_update()
+        .filter(organization_id=membership.organization_id, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError("Unknown role.")
+    if membership.role == Role.ADMIN and role != Role.ADMIN and _other_admins(membership) == 0:
+        raise ValidationError(
+            f"{membership.user} is the last admin of {membership.organization}: "
+            "make someone else an admin first."
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    """Remove a member (or let a member leave). The last admin can do neither."""
+    if membership.role == Role.ADMIN and _other_admins(membership) == 0:
+        raise ValidationError(
+            f"{membership.user} is the last admin of {membership.organization}: "
+            "make someone else an admin first."
+        )
+    membership.delete()
+
+
+def preferences_update(*, user: User, time_zone: str, digest_enabled: bool, name: str) -> User:
+    user.time_zone = time_zone
+    user.digest_enabled = digest_enabled
+    user.name = name
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["time_zone", "digest_enabled", "name"])
+    return user

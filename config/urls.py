@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from config.health import healthz
+
+urlpatterns = [
+    path("healthz", login_not_required(healthz), name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("planner.urls")),
+]

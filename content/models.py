@@ -1,0 +1,1 @@
+"""The content library (themes, assets, glossary) arrives with the content issues."""

@@ -1,0 +1,144 @@
+"""What each stakeholder has heard: theme exposure and how tailored the messages were.
+
+Plain Python, no Django. A `TouchEvent` is one message or asset that reached one person;
+touches that share a `message_id` are the same message sent to several people.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class TouchEvent:
+    key: str  # stakeholder key (email)
+    occurred_at: datetime  # timezone-aware
+    themes: Mapping[str, float] = field(hash=False)  # slug -> weight; kept only if > 0
+    message_id: str | None = None  # touches sharing a message_id went to several people
+
+    def __post_init__(self) -> None:
+        _require_aware(self.occurred_at, "occurred_at")
+        # Only positive, finite weights are kept: anything else carries no theme.
+        object.__setattr__(self, "themes", MappingProxyType(positive_weights(self.themes)))
+
+
+def exposure(
+    touches: Sequence[TouchEvent], *, as_of: datetime, half_life_days: float = 30.0
+) -> dict[str, dict[str, float]]:
+    """Each person's exposure: a probability distribution over the themes they have heard.
+
+    Theme weights are summed over the person's touches, each touch weighted by
+    ``0.5 ** (age_days / half_life_days)``, so a touch one half-life old counts half.
+    Touches after ``as_of`` are ignored, as are non-positive or non-finite theme weights.
+    People with no counted touch are absent. Each inner dict is sorted by weight, largest
+    first (then by slug); the dicts are fresh and belong to the caller.
+    """
+    _require_aware(as_of, "as_of")
+    if not (half_life_days > 0):  # also rejects NaN
+        raise ValueError("half_life_days must be a positive number")
+
+    # Group counted touches per person with their age, so that the decay can be taken
+    # relative to the person's newest touch: the ratio between weights (and hence the
+    # distribution) is the same, but very old touches never underflow to zero.
+    per_person: dict[str, list[tuple[float, list[tuple[str, float]]]]] = {}
+    for touch in touches:
+        age_days = (as_of - touch.occurred_at).total_seconds() / SECONDS_PER_DAY
+        if age_days < 0:
+            continue
+        if touch.themes:
+            per_person.setdefault(touch.key, []).append((age_days, touch.themes))
+
+    result: dict[str, dict[str, float]] = {}
+    for key, items in per_person.items():
+        newest = min(age for age, _ in items)
+        top = max(max(themes.values()) for _, themes in items)  # keeps the sums finite
+        sums: dict[str, float] = {}
+        for age, themes in items:
+            decay = 0.5 ** ((age - newest) / half_life_days)
+            if decay == 0.0:
+                continue
+            for slug, w in themes.items():
+                sums[slug] = sums.get(slug, 0.0) + (w / top) * decay
+        distribution = to_distribution(sums)
+        if distribution:
+            result[key] = distribution
+    return result
+
+
+def tailoring_index(
+    touches: Sequence[TouchEvent], *, as_of: datetime, window_days: float = 30.0
+) -> float:
+    """Share in [0, 1] of recent touches whose message reached one member only.
+
+    Recent means ``as_of - window_days <= occurred_at <= as_of``. A message's recipients
+    are the distinct people among all touches up to ``as_of`` with that ``message_id``
+    (so a message sent to a colleague earlier still counts as shared); a touch without a
+    ``message_id`` counts as single-recipient. Returns 0.0 when there is no recent touch.
+    """
+    _require_aware(as_of, "as_of")
+    if not (window_days >= 0) or math.isinf(window_days):  # rejects NaN, negatives, inf
+        raise ValueError("window_days must be a finite number >= 0")
+    window_seconds = window_days * SECONDS_PER_DAY
+
+    recipients: dict[str, set[str]] = {}
+    recent: list[TouchEvent] = []
+    for touch in touches:
+        age_seconds = (as_of - touch.occurred_at).total_seconds()
+        if age_seconds < 0:
+            continue
+        if touch.message_id is not None:
+            recipients.setdefault(touch.message_id, set()).add(touch.key)
+        if age_seconds <= window_seconds:
+            recent.append(touch)
+    if not recent:
+        return 0.0
+    single = sum(
+        1
+        for touch in recent
+        if touch.message_id is None or len(recipients[touch.message_id]) == 1
+    )
+    return single / len(recent)
+
+
+def positive_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """The entries whose value is a positive, finite number, as floats (others dropped)."""
+    try:  # fast path: plain numbers
+        return {key: float(v) for key, v in weights.items() if 0.0 < v < math.inf}
+    except (TypeError, ArithmeticError, ValueError):
+        pass
+    usable = {}
+    for key, value in weights.items():
+        try:
+            number = float(value)
+        except (TypeError, ArithmeticError, ValueError):
+            continue
+        if math.isfinite(number) and number > 0:
+            usable[key] = number
+    return usable
+
+
+def to_distribution(weights: Mapping[str, float]) -> dict[str, float]:
+    """Positive, finite weights normalised to sum 1, largest first (then by key); empty
+    when nothing is usable. Scaled by the largest weight first so the total cannot overflow.
+    """
+    values = positive_weights(weights)
+    if not values:
+        return {}
+    largest = max(values.values())
+    scaled = [(key, v / largest) for key, v in values.items()]
+    total = math.fsum(v for _, v in scaled)
+    scaled.sort(key=lambda item: (-item[1], item[0]))
+    return {key: v / total for key, v in scaled if v > 0}
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if not isinstance(moment, datetime):
+        raise TypeError(f"{name} must be a datetime")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")

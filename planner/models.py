@@ -1,0 +1,1 @@
+"""Buying groups, stakeholders and relationships arrive with the stakeholder-map issue."""
