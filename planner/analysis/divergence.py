@@ -137,9 +137,7 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
     if penalise_unaligned:
         for i in unaligned:
             member_values[i] = group_shares[i]  # these shares add up to unaligned_share
-    member_contributions = _ranked(
-        (m.key, v) for m, v in zip(members, member_values, strict=True)
-    )
+    member_contributions = _ranked((m.key, v) for m, v in zip(members, member_values, strict=True))
 
     score = _unit(aligned_part + unaligned_share)
     order = sorted(unaligned, key=lambda i: (-influence[i], members[i].key))
@@ -202,7 +200,7 @@ def common_ground(
 def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
     """Positive, finite weights scaled to sum 1 (unsorted); empty when nothing is usable."""
     values = positive_weights(weights)
-    total = math.fsum(values.values())
+    total = sum(values.values())  # may be inf (fsum would raise): handled below
     if 0.0 < total < math.inf:
         return {key: v / total for key, v in values.items()}
     return to_distribution(values)  # the total overflowed: the careful way
@@ -211,7 +209,7 @@ def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
 def _influence(value: float) -> float:
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ArithmeticError, ValueError):
         return 0.0
     return number if math.isfinite(number) and number > 0 else 0.0
 

@@ -99,9 +99,7 @@ def tailoring_index(
     if not recent:
         return 0.0
     single = sum(
-        1
-        for touch in recent
-        if touch.message_id is None or len(recipients[touch.message_id]) == 1
+        1 for touch in recent if touch.message_id is None or len(recipients[touch.message_id]) == 1
     )
     return single / len(recent)
 

@@ -135,7 +135,10 @@ def test_priority_divergence_uses_priorities_and_does_not_penalise_unknown_ones(
     result = divergence(members, use="priorities")
     assert result.score == 0.0
     assert result.unaligned == ("cy",)
-    disagree = [Member("ana", 1, {"roi": 1}, {"security": 1}), Member("bo", 1, {"roi": 1}, {"x": 1})]
+    disagree = [
+        Member("ana", 1, {"roi": 1}, {"security": 1}),
+        Member("bo", 1, {"roi": 1}, {"uptime": 1}),
+    ]
     assert divergence(disagree, use="priorities").score == 1.0
 
 

@@ -154,9 +154,7 @@ def test_every_distribution_sums_to_one(touches, half_life):
 @given(touches=st.lists(touch_events, max_size=20), shift=st.floats(-1000, 1000))
 def test_only_the_age_of_touches_matters_not_the_calendar(touches, shift):
     delta = timedelta(days=shift)
-    moved = [
-        TouchEvent(t.key, t.occurred_at + delta, t.themes, t.message_id) for t in touches
-    ]
+    moved = [TouchEvent(t.key, t.occurred_at + delta, t.themes, t.message_id) for t in touches]
     before = exposure(touches, as_of=AS_OF)
     after = exposure(moved, as_of=AS_OF + delta)
     assert set(before) == set(after)

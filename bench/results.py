@@ -1,0 +1,77 @@
+"""The tiny benchmark framework: one Result per measurement, timing and output helpers."""
+
+import json
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    value: float | None  # what was measured (None when the module failed)
+    unit: str  # "ms", "queries", ...
+    goal: str  # human words, e.g. "<= 10 ms"
+    baseline: float | None  # the reference measured in the same run
+    ratio: float | None  # value / baseline
+    ok: bool  # whether the goal holds
+
+    @classmethod
+    def measured(
+        cls, name: str, value: float, unit: str, goal: str, baseline: float | None, ok: bool
+    ) -> "Result":
+        """A result with ratio = value / baseline filled in (None without a baseline)."""
+        ratio = value / baseline if baseline else None
+        return cls(name, value, unit, goal, baseline, ratio, bool(ok))
+
+    @classmethod
+    def failed(cls, name: str, reason: str) -> "Result":
+        return cls(name, None, "", f"run() raised: {reason}", None, None, False)
+
+    def line(self) -> str:
+        status = "ok  " if self.ok else "FAIL"
+        if self.value is None:
+            return f"{status} {self.name}: {self.goal}"
+        measured = f"{_number(self.value)} {self.unit}".rstrip()
+        extra = ""
+        if self.baseline is not None:
+            extra = f", baseline {_number(self.baseline)} {self.unit}".rstrip()
+            if self.ratio is not None:
+                extra += f", ratio {self.ratio:.2f}"
+        return f"{status} {self.name}: {measured} (goal {self.goal}{extra})"
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is None or math.isfinite(value) else None
+
+
+def median_ms(fn: Callable[[], object], *, runs: int = 200, warmup: int = 20) -> float:
+    """Median wall time of fn() in milliseconds, after warm-up calls."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter_ns()
+        fn()
+        samples.append(time.perf_counter_ns() - start)
+    return statistics.median(samples) / 1e6
+
+
+def write(results: Iterable[Result], path: Path = RESULTS_PATH) -> None:
+    """Write results as a JSON list of {name, value, unit, goal, baseline, ratio, ok}."""
+    rows = []
+    for result in results:
+        row = asdict(result)
+        for key in ("value", "baseline", "ratio"):
+            row[key] = _finite(row[key])  # NaN/inf are not JSON
+        rows.append(row)
+    path.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
