@@ -2,8 +2,8 @@
 
 Sets `request.memberships` (all of the user's memberships, organization loaded, in one
 query) and `request.membership` (the active one, or None). The active organization is
-kept in the session; when it is missing or no longer one of the user's, the user's first
-organization by name is used.
+kept in the session; when it is missing or no longer one of the user's, the organization
+the user joined first is used.
 """
 
 from accounts.models import Membership
@@ -25,8 +25,8 @@ class ActiveMembershipMiddleware:
                 .order_by("organization__name", "organization_id")
             )
             wanted = request.session.get(SESSION_KEY)
+            first_joined = min(request.memberships, key=lambda m: (m.joined_at, m.pk), default=None)
             request.membership = next(
-                (m for m in request.memberships if m.organization_id == wanted),
-                request.memberships[0] if request.memberships else None,
+                (m for m in request.memberships if m.organization_id == wanted), first_joined
             )
         return self.get_response(request)

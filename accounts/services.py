@@ -57,9 +57,7 @@ def invitation_create(
         "url": invitation_url(invitation),
         "role": invitation.get_role_display(),
     }
-    transaction.on_commit(
-        lambda: email_send(to=[email], template="invitation", context=context)
-    )
+    transaction.on_commit(lambda: email_send(to=[email], template="invitation", context=context))
     return invitation
 
 
@@ -93,7 +91,7 @@ def invitation_accept(
         raise ValidationError(
             f"This invitation is for {invitation.email}, but you are signed in as {user.email}."
         )
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         user=user, organization=invitation.organization, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()

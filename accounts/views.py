@@ -17,6 +17,7 @@ from accounts.forms import (
     PreferencesForm,
     RoleForm,
 )
+from accounts.http import posted
 from accounts.middleware import SESSION_KEY
 from accounts.models import Invitation, Membership
 from accounts.roles import ADMINS, ANY_ROLE, ROLE_HELP
@@ -54,7 +55,7 @@ def _int(value) -> int:
 def members(request):
     membership = access.require_role(request, ANY_ROLE)
     organization = membership.organization
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(posted(request))
     if request.method == "POST":
         access.require_role(request, ADMINS)
         if form.is_valid():
@@ -156,7 +157,7 @@ def invitation_accept(request, token: str):
     account_exists = invitation.email and _account_exists(invitation.email)
     form = None
     if not request.user.is_authenticated and not account_exists:
-        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+        form = AcceptInvitationForm(posted(request), email=invitation.email)
     if request.method == "POST":
         try:
             if request.user.is_authenticated:
@@ -194,9 +195,12 @@ def _account_exists(email: str) -> bool:
 def preferences(request):
     user = request.user
     form = PreferencesForm(
-        request.POST or None,
-        initial={"name": user.name, "time_zone": user.time_zone,
-                 "digest_enabled": user.digest_enabled},
+        posted(request),
+        initial={
+            "name": user.name,
+            "time_zone": user.time_zone,
+            "digest_enabled": user.digest_enabled,
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_update(user=user, **form.cleaned_data)
@@ -208,7 +212,7 @@ def preferences(request):
 @require_http_methods(["GET", "POST"])
 def organization_settings(request):
     membership = access.require_role(request, ADMINS)
-    form = OrganizationForm(request.POST or None, instance=membership.organization)
+    form = OrganizationForm(posted(request), instance=membership.organization)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Organization settings saved.")

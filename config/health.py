@@ -78,7 +78,11 @@ def healthz(request):
     worker = _worker_status(broker)
     healthy = database == "ok" and broker in {"ok", "eager"}
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "database": database, "broker": broker,
-         "worker": worker},
+        {
+            "status": "ok" if healthy else "error",
+            "database": database,
+            "broker": broker,
+            "worker": worker,
+        },
         status=200 if healthy else 503,
     )

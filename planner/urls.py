@@ -4,4 +4,37 @@ from planner import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("groups/", views.group_list, name="group_list"),
+    path("groups/new/", views.group_create, name="group_create"),
+    path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
+    path("groups/<int:pk>/archive/", views.group_archive, name="group_archive"),
+    path("groups/<int:pk>/people/new/", views.stakeholder_add, name="stakeholder_add"),
+    path("groups/<int:pk>/people/<int:sid>/", views.stakeholder_edit, name="stakeholder_edit"),
+    path(
+        "groups/<int:pk>/people/<int:sid>/delete/",
+        views.stakeholder_delete,
+        name="stakeholder_delete",
+    ),
+    path("groups/<int:pk>/relationships/new/", views.relationship_add, name="relationship_add"),
+    path(
+        "groups/<int:pk>/relationships/<int:rid>/",
+        views.relationship_edit,
+        name="relationship_edit",
+    ),
+    path(
+        "groups/<int:pk>/relationships/<int:rid>/delete/",
+        views.relationship_delete,
+        name="relationship_delete",
+    ),
+    path("groups/<int:pk>/import/", views.group_import, name="group_import"),
+    path(
+        "groups/<int:pk>/import/<int:import_pk>/confirm/",
+        views.group_import_confirm,
+        name="group_import_confirm",
+    ),
+    path("groups/<int:pk>/export.csv", views.group_export, {"fmt": "csv"}, name="group_export_csv"),
+    path(
+        "groups/<int:pk>/export.json", views.group_export, {"fmt": "json"}, name="group_export_json"
+    ),
 ]

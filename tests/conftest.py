@@ -57,3 +57,17 @@ def other_org_admin(other_org):
 @pytest.fixture
 def other_org_marketer(other_org):
     return member(other_org, Role.MARKETER, email="marketer@globex.test", name="Gia Globex")
+
+
+@pytest.fixture
+def group(org):
+    from tests.factories import group_of
+
+    return group_of(org, 4, name="Contoso renewal")
+
+
+@pytest.fixture
+def foreign_group(other_org):
+    from tests.factories import group_of
+
+    return group_of(other_org, 3, name="Globex secret deal")

@@ -1,5 +1,7 @@
 """factory-boy factories: the data tests build on."""
 
+import itertools
+
 import factory
 from django.utils import timezone
 
@@ -28,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -58,3 +60,51 @@ def member(organization, role=Role.MARKETER, **user_fields) -> User:
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, organization=organization, role=role)
     return user
+
+
+class BuyingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planner.BuyingGroup"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Deal {n}")
+    account = factory.Faker("company")
+
+
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planner.Stakeholder"
+
+    group = factory.SubFactory(BuyingGroupFactory)
+    email = factory.Sequence(lambda n: f"buyer{n}@customer.example")
+    name = factory.Faker("name")
+    title = factory.Faker("job")
+    buying_role = "influencer"
+    influence = 3
+    stance = "neutral"
+    priorities = factory.LazyFunction(dict)
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planner.Relationship"
+
+    group = factory.SubFactory(BuyingGroupFactory)
+    source = factory.SubFactory(StakeholderFactory, group=factory.SelfAttribute("..group"))
+    target = factory.SubFactory(StakeholderFactory, group=factory.SelfAttribute("..group"))
+    kind = "collaborates"
+    strength = 3
+
+
+def group_of(organization, size: int, **fields):
+    """A group of `size` people in a chain of collaborations, plus one conflict."""
+    group = BuyingGroupFactory(organization=organization, **fields)
+    people = [
+        StakeholderFactory(group=group, email=f"p{i}@{group.pk}.example", name=f"Person {i:02d}")
+        for i in range(size)
+    ]
+    for a, b in itertools.pairwise(people):
+        RelationshipFactory(group=group, source=a, target=b)
+    if size > 2:
+        RelationshipFactory(group=group, source=people[0], target=people[-1], kind="conflicts_with")
+    return group

@@ -46,7 +46,7 @@ def exposure(
     # Group counted touches per person with their age, so that the decay can be taken
     # relative to the person's newest touch: the ratio between weights (and hence the
     # distribution) is the same, but very old touches never underflow to zero.
-    per_person: dict[str, list[tuple[float, list[tuple[str, float]]]]] = {}
+    per_person: dict[str, list[tuple[float, Mapping[str, float]]]] = {}
     for touch in touches:
         age_days = (as_of - touch.occurred_at).total_seconds() / SECONDS_PER_DAY
         if age_days < 0:

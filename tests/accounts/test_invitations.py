@@ -11,7 +11,11 @@ def url(invitation) -> str:
     return f"/invitations/{invitation_token(invitation.pk)}/"
 
 
-NEW = {"name": "Nia New", "password1": "a long enough passphrase 1", "password2": "a long enough passphrase 1"}
+NEW = {
+    "name": "Nia New",
+    "password1": "a long enough passphrase 1",
+    "password2": "a long enough passphrase 1",
+}
 
 
 def test_newcomer_creates_an_account_and_joins(client, org):

@@ -47,9 +47,7 @@ def test_lockout_ends_after_the_lockout_period(client, marketer, settings):
         for _ in range(2):
             client.post(LOGIN, {"username": "marketer@acme.test", "password": "wrong"})
         clock.shift(61)
-        response = client.post(
-            LOGIN, {"username": "marketer@acme.test", "password": TEST_PASSWORD}
-        )
+        response = client.post(LOGIN, {"username": "marketer@acme.test", "password": TEST_PASSWORD})
     assert response.status_code == 302
 
 

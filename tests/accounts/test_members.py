@@ -90,14 +90,20 @@ def test_role_change_by_non_admin_is_403(client, marketer, sales_rep):
 def test_member_of_another_org_is_404(client, admin, other_org_marketer):
     client.force_login(admin)
     foreign = Membership.objects.get(user=other_org_marketer)
-    assert client.post(f"/organization/members/{foreign.pk}/role/", {"role": "sales"}).status_code == 404
+    assert (
+        client.post(f"/organization/members/{foreign.pk}/role/", {"role": "sales"}).status_code
+        == 404
+    )
     assert client.post(f"/organization/members/{foreign.pk}/remove/").status_code == 404
     assert Membership.objects.filter(pk=foreign.pk, role=Role.MARKETER).exists()
 
 
 def test_role_and_remove_need_login(client, marketer):
     target = Membership.objects.get(user=marketer)
-    for path in (f"/organization/members/{target.pk}/role/", f"/organization/members/{target.pk}/remove/"):
+    for path in (
+        f"/organization/members/{target.pk}/role/",
+        f"/organization/members/{target.pk}/remove/",
+    ):
         response = client.post(path, {"role": "sales"})
         assert response.status_code == 302 and response.url.startswith("/login/")
 
@@ -105,7 +111,9 @@ def test_role_and_remove_need_login(client, marketer):
 def test_last_admin_cannot_be_demoted(client, admin):
     client.force_login(admin)
     own = Membership.objects.get(user=admin)
-    response = client.post(f"/organization/members/{own.pk}/role/", {"role": Role.SALES}, follow=True)
+    response = client.post(
+        f"/organization/members/{own.pk}/role/", {"role": Role.SALES}, follow=True
+    )
     assert "last admin" in response.content.decode()
     own.refresh_from_db()
     assert own.role == Role.ADMIN

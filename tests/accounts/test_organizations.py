@@ -122,3 +122,14 @@ def test_demo_login_reaches_the_dashboard(client, db):
     page = client.get("/")
     assert page.status_code == 200
     assert "Northwind Analytics" in page.content.decode()
+
+
+def test_seed_demo_shows_a_living_app(client, db):
+    from planner.models import BuyingGroup
+
+    call_command("seed_demo")
+    assert BuyingGroup.objects.filter(organization__slug="northwind").count() >= 2
+    client.login(username="marketer@demo.example", password="consensus-demo")
+    group = BuyingGroup.objects.get(name="Contoso data platform")
+    html = client.get(f"/groups/{group.pk}/").content.decode()
+    assert "Dana Ross" in html and "<svg" in html

@@ -1,0 +1,60 @@
+"""Lookups of buying-group objects, scoped to the active organization and checked by role.
+
+Built on `accounts.access.require_role`: another organization's object is a 404, a known
+object with the wrong role a 403. Views never query these models by primary key themselves.
+"""
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from accounts.access import require_role
+from accounts.roles import ANY_ROLE, EDITORS
+from planner.models import BuyingGroup, Relationship, Stakeholder
+
+__all__ = [
+    "ANY_ROLE",
+    "EDITORS",
+    "get_group_for_user",
+    "get_pending_import_for_user",
+    "get_relationship_for_user",
+    "get_stakeholder_for_user",
+]
+
+
+def get_group_for_user(request: HttpRequest, pk: int, *, roles=ANY_ROLE) -> BuyingGroup:
+    membership = require_role(request, ANY_ROLE)
+    group = get_object_or_404(
+        BuyingGroup.objects.select_related("owner"), pk=pk, organization=membership.organization
+    )
+    require_role(request, roles)
+    return group
+
+
+def get_stakeholder_for_user(
+    request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE
+) -> Stakeholder:
+    group = get_group_for_user(request, group_pk, roles=roles)
+    stakeholder = get_object_or_404(Stakeholder, pk=pk, group=group)
+    stakeholder.group = group
+    return stakeholder
+
+
+def get_relationship_for_user(
+    request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE
+) -> Relationship:
+    group = get_group_for_user(request, group_pk, roles=roles)
+    relationship = get_object_or_404(
+        Relationship.objects.select_related("source", "target"), pk=pk, group=group
+    )
+    relationship.group = group
+    return relationship
+
+
+def get_pending_import_for_user(request: HttpRequest, group_pk: int, pk: int):
+    """A pending upload of the user's own, for a group they may edit."""
+    from planner.models import PendingImport
+
+    group = get_group_for_user(request, group_pk, roles=EDITORS)
+    pending = get_object_or_404(PendingImport, pk=pk, group=group, created_by=request.user)
+    pending.group = group
+    return pending

@@ -1,0 +1,183 @@
+from django import forms
+
+from accounts.models import Membership
+from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
+
+MAX_UPLOAD_BYTES = 2_000_000
+
+
+def format_theme_weights(weights: dict) -> str:
+    """The inverse of `parse_theme_weights`: `slug:weight;slug` (weight 1 left out)."""
+    parts = []
+    for slug, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
+        parts.append(slug if weight == 1 else f"{slug}:{weight:.10g}")
+    return ";".join(parts)
+
+
+class ThemeWeightsField(forms.CharField):
+    """A text input for `slug:weight;slug` that cleans to a dict."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            "Themes this person cares about, most important first, e.g. "
+            "cost-of-downtime:3;security. New themes are added to your library.",
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return format_theme_weights(value)
+        return value
+
+    def clean(self, value):
+        from csvio.fields import FieldError, parse_theme_weights
+
+        text = super().clean(value)
+        try:
+            return parse_theme_weights(text or "")
+        except FieldError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = BuyingGroup
+        fields = ["name", "account", "opportunity_stage", "expected_close", "owner", "notes"]
+        widgets = {
+            "expected_close": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        members = Membership.objects.filter(organization=organization).select_related("user")
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
+            pk__in=members.values("user_id")
+        )
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = BuyingGroup.objects.filter(organization=self.organization, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"There is already a buying group called {name!r}.")
+        return name
+
+
+class StakeholderForm(forms.ModelForm):
+    priorities = ThemeWeightsField(label="Priorities")
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "email",
+            "title",
+            "buying_role",
+            "influence",
+            "stance",
+            "priorities",
+            "outcome",
+            "consent",
+            "notes",
+        ]
+        widgets = {
+            "influence": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["name"].required = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        clash = Stakeholder.objects.filter(group=self.group, email__iexact=email)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"{email} is already in this group.")
+        return email
+
+
+class RelationshipForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="Person")
+    kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship")
+    target = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="Other person")
+    strength = forms.TypedChoiceField(
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        initial=3,
+        help_text="1 = weak, 5 = very strong.",
+    )
+
+    def __init__(self, *args, group, stakeholders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        people = Stakeholder.objects.filter(group=group).order_by("name", "email")
+        for name in ("source", "target"):
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = lambda s: (
+                f"{s.name or s.email} ({s.role_label})"
+            )
+            if stakeholders is not None:  # reuse rows already loaded: no extra query to render
+                self.fields[name].choices = [("", "---------")] + [
+                    (s.pk, f"{s.name or s.email} ({s.role_label})") for s in stakeholders
+                ]
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target, kind = cleaned.get("source"), cleaned.get("target"), cleaned.get("kind")
+        if source and target and source == target:
+            self.add_error("target", "Choose two different people.")
+        elif (
+            source
+            and target
+            and kind
+            and Relationship.objects.filter(source=source, target=target, kind=kind).exists()
+        ):
+            self.add_error(
+                "target",
+                f"{source} already {RelationshipKind(kind).label} {target}.",
+            )
+        return cleaned
+
+
+class RelationshipEditForm(forms.ModelForm):
+    class Meta:
+        model = Relationship
+        fields = ["kind", "strength"]
+
+
+class ImportForm(forms.Form):
+    stakeholders = forms.FileField(
+        label="Stakeholders CSV",
+        required=False,
+        help_text="Our format, or a HubSpot contacts / Salesforce contact roles export.",
+    )
+    relationships = forms.FileField(
+        label="Relationships CSV",
+        required=False,
+        help_text="Columns source_email, target_email, kind, strength.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        files = [cleaned.get("stakeholders"), cleaned.get("relationships")]
+        if not any(files) and not self.errors:
+            raise forms.ValidationError("Choose at least one CSV file to import.")
+        for name in ("stakeholders", "relationships"):
+            upload = cleaned.get(name)
+            if upload and upload.size > MAX_UPLOAD_BYTES:
+                self.add_error(
+                    name,
+                    f"{upload.name} is {upload.size / 1_000_000:.1f} MB; the limit is "
+                    f"{MAX_UPLOAD_BYTES // 1_000_000} MB.",
+                )
+        return cleaned

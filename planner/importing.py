@@ -1,0 +1,200 @@
+"""Stakeholder and relationship CSV imports: preview first, then all or nothing.
+
+`import_plan` reads and validates both files whole and works out, row by row, what would be
+created, updated or left unchanged; it writes nothing. `import_apply` writes a plan that
+has no problems in one transaction. People are matched by email within the group and
+relationships by (source, target, kind), so importing the same files twice changes
+nothing the second time. Columns a file does not have (a HubSpot export has no influence
+or stance) never overwrite what is already known about a person.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from content.services import themes_ensure
+from csvio.errors import CsvFileError, Problem
+from csvio.reader import read_table
+from planner.csv_schemas import parse_relationships, parse_stakeholders
+from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
+
+MAX_BYTES = 2_000_000
+MAX_ROWS = 5000
+
+UPDATABLE = ("name", "title", "buying_role", "influence", "stance", "priorities", "outcome")
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    file: str
+    problem: Problem
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class RowAction:
+    line: int
+    action: str  # create | update | unchanged
+    label: str
+    changes: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportPlan:
+    stakeholder_rows: list = field(default_factory=list)
+    relationship_rows: list = field(default_factory=list)
+    stakeholder_fields: frozenset[str] = frozenset()
+    stakeholder_actions: list[RowAction] = field(default_factory=list)
+    relationship_actions: list[RowAction] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    warnings: list[FileProblem] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(
+            1 for a in self.stakeholder_actions + self.relationship_actions if a.action == action
+        )
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.count("create") + self.count("update") > 0
+
+    def summary(self) -> str:
+        people = _tally(self.stakeholder_actions)
+        ties = _tally(self.relationship_actions)
+        return f"people: {people}; relationships: {ties}"
+
+
+def _tally(actions: list[RowAction]) -> str:
+    parts = [
+        f"{sum(1 for a in actions if a.action == kind)} {word}"
+        for kind, word in (("create", "new"), ("update", "updated"), ("unchanged", "unchanged"))
+    ]
+    return ", ".join(parts)
+
+
+def _value(row, name: str):
+    value = getattr(row, name)
+    return dict(value) if name == "priorities" else value
+
+
+def _table(data: bytes | None, name: str, plan: ImportPlan):
+    if data is None:
+        return None
+    try:
+        return read_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    except CsvFileError as error:
+        plan.problems.append(FileProblem(name, Problem(line=None, column=None, message=str(error))))
+        return None
+
+
+def import_plan(
+    *,
+    group: BuyingGroup,
+    stakeholders: bytes | None = None,
+    relationships: bytes | None = None,
+    stakeholders_name: str = "stakeholders.csv",
+    relationships_name: str = "relationships.csv",
+) -> ImportPlan:
+    plan = ImportPlan()
+    existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
+    people_table = _table(stakeholders, stakeholders_name, plan)
+    ties_table = _table(relationships, relationships_name, plan)
+    if people_table is not None:
+        parsed = parse_stakeholders(people_table)
+        plan.formats[stakeholders_name] = parsed.format
+        plan.problems += [FileProblem(stakeholders_name, p) for p in parsed.problems]
+        plan.warnings += [FileProblem(stakeholders_name, p) for p in parsed.warnings]
+        plan.stakeholder_rows = list(parsed.rows)
+        plan.stakeholder_fields = frozenset(parsed.columns)
+    known = set(existing) | {row.email for row in plan.stakeholder_rows}
+    if ties_table is not None:
+        parsed = parse_relationships(ties_table, known_emails=known)
+        plan.problems += [FileProblem(relationships_name, p) for p in parsed.problems]
+        plan.warnings += [FileProblem(relationships_name, p) for p in parsed.warnings]
+        plan.relationship_rows = list(parsed.rows)
+    if not plan.ok:
+        return plan
+    for row in plan.stakeholder_rows:
+        person = existing.get(row.email)
+        if person is None:
+            plan.stakeholder_actions.append(RowAction(row.line, "create", row.email))
+            continue
+        changes = tuple(
+            name
+            for name in UPDATABLE
+            if name in plan.stakeholder_fields and getattr(person, name) != _value(row, name)
+        )
+        plan.stakeholder_actions.append(
+            RowAction(row.line, "update" if changes else "unchanged", row.email, changes)
+        )
+    existing_ties = {
+        (r.source.email, r.target.email, r.kind): r
+        for r in Relationship.objects.filter(group=group).select_related("source", "target")
+    }
+    for row in plan.relationship_rows:
+        label = f"{row.source_email} {RelationshipKind(row.kind).label} {row.target_email}"
+        tie = existing_ties.get((row.source_email, row.target_email, row.kind))
+        if tie is None:
+            plan.relationship_actions.append(RowAction(row.line, "create", label))
+        elif tie.strength != row.strength:
+            plan.relationship_actions.append(RowAction(row.line, "update", label, ("strength",)))
+        else:
+            plan.relationship_actions.append(RowAction(row.line, "unchanged", label))
+    return plan
+
+
+@transaction.atomic
+def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
+    """Write a problem-free plan. Locks the group so two imports cannot interleave."""
+    if not plan.ok:
+        raise ValueError("refusing to import a plan with problems")
+    BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
+    themes_ensure(
+        organization=group.organization,
+        slugs={slug for row in plan.stakeholder_rows for slug in row.priorities},
+    )
+    existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
+    creates, updates = [], []
+    for row in plan.stakeholder_rows:
+        person = existing.get(row.email)
+        if person is None:
+            person = Stakeholder(group=group, email=row.email)
+            for name in UPDATABLE:
+                setattr(person, name, _value(row, name))
+            creates.append(person)
+            existing[row.email] = person
+        else:
+            changed = False
+            for name in UPDATABLE:
+                if name in plan.stakeholder_fields and getattr(person, name) != _value(row, name):
+                    setattr(person, name, _value(row, name))
+                    changed = True
+            if changed:
+                person.updated_at = timezone.now()
+                updates.append(person)
+    for person in creates:
+        person.save()
+    if updates:
+        Stakeholder.objects.bulk_update(updates, [*UPDATABLE, "updated_at"])
+    ties = {(r.source_id, r.target_id, r.kind): r for r in Relationship.objects.filter(group=group)}
+    for row in plan.relationship_rows:
+        source, target = existing[row.source_email], existing[row.target_email]
+        tie = ties.get((source.pk, target.pk, row.kind))
+        if tie is None:
+            Relationship.objects.create(
+                group=group, source=source, target=target, kind=row.kind, strength=row.strength
+            )
+        elif tie.strength != row.strength:
+            tie.strength = row.strength
+            tie.save(update_fields=["strength"])
+    if plan.changes_anything:
+        group.save(update_fields=["updated_at"])
+    return plan

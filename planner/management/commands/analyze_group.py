@@ -1,0 +1,46 @@
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from planner.analysis_document import analysis_document
+from planner.models import BuyingGroup
+
+
+class Command(BaseCommand):
+    help = "Analyse a buying group (graph insights, roles, baseline) and print the result."
+
+    def add_arguments(self, parser):
+        parser.add_argument("group_id", type=int)
+        parser.add_argument("--as-of", help="YYYY-MM-DD: analyse the group as it was on that day")
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+
+    def handle(self, *args, group_id: int, as_of: str | None, format: str, **options):
+        group = BuyingGroup.objects.filter(pk=group_id).select_related("organization").first()
+        if group is None:
+            raise CommandError(f"no buying group with id {group_id}")
+        try:
+            day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"--as-of must be a date like 2026-11-01, not {as_of!r}") from error
+        document = analysis_document(group, as_of=day)
+        if format == "json":
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
+            return
+        self.stdout.write(self._text(document))
+
+    def _text(self, doc: dict) -> str:
+        lines = [
+            f"{doc['group']['name']} (id {doc['group']['id']}), {doc['group']['members']} members, "
+            f"as of {doc['as_of']}",
+            f"Published baseline purchase likelihood: {doc['baseline_purchase_likelihood']:.0%}",
+            "Missing roles: " + (", ".join(doc["missing_roles"]) or "none"),
+            "Brokers: " + (", ".join(doc["brokers"]) or "none"),
+            "Factions:",
+        ]
+        lines += [f"  - {', '.join(faction)}" for faction in doc["factions"]]
+        lines.append("Members (by centrality):")
+        for member in sorted(doc["members"], key=lambda m: -m["centrality"]):
+            lines.append(f"  {member['email']:<40} {member['role']:<20} {member['centrality']:.2f}")
+        return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""Careful reads: group lists and the analysis adapter for one group.
+
+`group_map` loads a group in a constant number of queries (stakeholders, relationships,
+role template), builds the analysis core's plain dataclasses, and calls it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import Organization
+from planner.analysis.baseline import baseline_note, baseline_purchase_likelihood
+from planner.analysis.graph import (
+    GraphInsights,
+    Person,
+    RoleCoverage,
+    Tie,
+    analyze_graph,
+    missing_roles,
+)
+from planner.analysis.narrative import Sentence, describe
+from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_LABELS
+from planner.models import BuyingGroup, Relationship, RoleTemplate, Stakeholder
+
+GROUP_SORTS = {
+    "name": ("Name", ["name"]),
+    "-updated": ("Recently changed", ["-updated_at", "name"]),
+    "close": ("Expected close", ["expected_close", "name"]),
+    "-members": ("Largest first", ["-member_count", "name"]),
+}
+
+
+def group_list(
+    organization: Organization, *, query: str = "", sort: str = "-updated", archived: bool = False
+) -> QuerySet[BuyingGroup]:
+    groups = (
+        BuyingGroup.objects.filter(organization=organization, archived=archived)
+        .select_related("owner")
+        .annotate(member_count=Count("stakeholders", distinct=True))
+    )
+    if query.strip():
+        q = query.strip()
+        groups = groups.filter(Q(name__icontains=q) | Q(account__icontains=q))
+    return groups.order_by(*GROUP_SORTS.get(sort, GROUP_SORTS["-updated"])[1])
+
+
+def required_roles(organization: Organization) -> list[str]:
+    template = RoleTemplate.objects.filter(organization=organization).first()
+    return list(template.roles) if template else list(DEFAULT_REQUIRED_ROLES)
+
+
+@dataclass(frozen=True)
+class GroupMap:
+    group: BuyingGroup
+    stakeholders: tuple[Stakeholder, ...]
+    relationships: tuple[Relationship, ...]
+    insights: GraphInsights
+    coverage: RoleCoverage
+    missing_labels: tuple[str, ...]
+    required_labels: tuple[str, ...]
+    baseline: float
+    baseline_note: str
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def by_email(self) -> dict[str, Stakeholder]:
+        return {s.email: s for s in self.stakeholders}
+
+    @property
+    def brokers(self) -> list[Stakeholder]:
+        people = self.by_email
+        return [people[key] for key in self.insights.brokers if key in people]
+
+
+def people_and_ties(
+    stakeholders: list[Stakeholder], relationships: list[Relationship]
+) -> tuple[list[Person], list[Tie]]:
+    emails = {s.pk: s.email for s in stakeholders}
+    people = [
+        Person(key=s.email, influence=s.influence, role=s.role_label, stance=s.stance)
+        for s in stakeholders
+    ]
+    ties = [
+        Tie(
+            source=emails[r.source_id], target=emails[r.target_id], kind=r.kind, strength=r.strength
+        )
+        for r in relationships
+        if r.source_id in emails and r.target_id in emails
+    ]
+    return people, ties
+
+
+def group_map(group: BuyingGroup) -> GroupMap:
+    stakeholders = list(Stakeholder.objects.filter(group=group).order_by("name", "email"))
+    by_pk = {s.pk: s for s in stakeholders}
+    relationships = list(Relationship.objects.filter(group=group).order_by("pk"))
+    for relationship in relationships:  # attach without another query
+        relationship.source = by_pk[relationship.source_id]
+        relationship.target = by_pk[relationship.target_id]
+    people, ties = people_and_ties(stakeholders, relationships)
+    insights = analyze_graph(people, ties)
+    required = required_roles(group.organization)
+    coverage = missing_roles({s.buying_role for s in stakeholders}, required)
+    missing_labels = tuple(ROLE_LABELS.get(role, role) for role in coverage.missing)
+    names = {s.email: s.name or s.email for s in stakeholders}
+    relationships.sort(
+        key=lambda r: (names[r.source.email].lower(), r.kind, names[r.target.email].lower())
+    )
+    return GroupMap(
+        group=group,
+        stakeholders=tuple(stakeholders),
+        relationships=tuple(relationships),
+        insights=insights,
+        coverage=coverage,
+        missing_labels=missing_labels,
+        required_labels=tuple(ROLE_LABELS.get(role, role) for role in required),
+        baseline=baseline_purchase_likelihood(len(stakeholders)),
+        baseline_note=baseline_note(len(stakeholders)),
+        sentences=describe(
+            insights, coverage, names=names, size=len(stakeholders), missing_labels=missing_labels
+        ),
+    )

@@ -1,0 +1,695 @@
+"""The stakeholder map as a server-rendered SVG string.
+
+Pure Python; no Django. Every piece of text is escaped with :func:`html.escape`, and the
+markup uses SVG presentation attributes only (``fill``, ``stroke``, ``font-size``...),
+never a ``style`` attribute or element, so it renders under a Content-Security-Policy
+with ``style-src 'self'``. Ids start with ``id_prefix`` so two maps can share a page.
+
+What the picture says:
+
+* node size: influence 1..5; fill colour and a glyph inside: stance
+  (supporter green with a tick, neutral slate with a bar, skeptic orange with a cross,
+  unknown light grey with a question mark), so colour is never the only cue;
+* a purple outline ring: a broker (bridges factions); a crossed-envelope badge and
+  "(no consent)" in the hover text: no consent to be contacted;
+* edges: reports_to a solid line with an arrow to the manager, influences a dashed line
+  with an arrow, collaborates a thin plain line, conflicts_with a thick red zig-zag with
+  a lightning badge in the middle; the stroke widens with strength; when ``friction``
+  (0..1) is given the edge is coloured from neutral grey to red instead (conflicts keep
+  their zig-zag and badge).
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+from planner.analysis.graph import CONFLICT, GraphInsights, Person, Tie
+from planner.analysis.layout import (
+    BADGE_RADIUS,
+    BROKER_RING,
+    LABEL_HEIGHT,
+    LABEL_WIDTH,
+    MARGIN,
+    label_offset,
+    layout,
+    node_radius,
+)
+
+
+@dataclass(frozen=True)
+class MapNode:
+    key: str
+    name: str
+    role_label: str
+    influence: int
+    stance: str
+    consent: bool = True
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class MapEdge:
+    source: str
+    target: str
+    kind: str
+    strength: int
+    friction: float | None = None
+
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+MAX_LABEL = 18  # characters per label line before the ellipsis
+INK = "#1f2937"
+MUTED = "#4b5563"
+BROKER = "#6d28d9"
+CONFLICT_RED = "#c81e1e"
+
+
+@dataclass(frozen=True)
+class _Stance:
+    label: str
+    fill: str
+    stroke: str
+    ink: str  # glyph colour (contrast >= 4.5:1 on the fill)
+
+
+STANCES = {
+    "supporter": _Stance("Supporter", "#0f7a55", "#0a5239", "#ffffff"),
+    "neutral": _Stance("Neutral", "#5b6b80", "#3d4858", "#ffffff"),
+    "skeptic": _Stance("Skeptic", "#c2410c", "#8a2e08", "#ffffff"),
+    "unknown": _Stance("Unknown", "#e5e7eb", "#6b7280", "#374151"),
+}
+
+_KIND_ORDER = {"collaborates": 0, "influences": 1, "reports_to": 2, CONFLICT: 3}
+_KIND_COLOUR = {
+    "reports_to": "#374151",
+    "influences": "#2f5d9e",
+    "collaborates": "#8a94a3",
+    CONFLICT: CONFLICT_RED,
+}
+_KIND_TEXT = {
+    "reports_to": "reports to",
+    "influences": "influences",
+    "collaborates": "collaborates with",
+    CONFLICT: "is in conflict with",
+}
+_FRICTION_STOPS = ((0.0, (0x8A, 0x94, 0xA3)), (0.5, (0xD9, 0x77, 0x06)), (1.0, (0xC8, 0x1E, 0x1E)))
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+def _n(value: float) -> str:
+    """A coordinate: one decimal, no trailing zeros, never '-0'."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _clip(text: str, limit: int = MAX_LABEL) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _prefix(id_prefix: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in str(id_prefix))
+    return cleaned if cleaned[:1].isalpha() else f"m{cleaned}"
+
+
+def _safe_href(href: str | None) -> str | None:
+    """Only site paths, fragments and http(s) links: never ``javascript:`` or ``data:``."""
+    if not href:
+        return None
+    value = href.strip()
+    if value.startswith(("/", "#", "?", "https://", "http://")) and not value.startswith("//"):
+        return value
+    return None
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _friction_colour(friction: float) -> str:
+    value = min(1.0, max(0.0, float(friction))) if math.isfinite(friction) else 0.0
+    for (low, a), (high, b) in zip(_FRICTION_STOPS, _FRICTION_STOPS[1:], strict=False):
+        if value <= high:
+            t = (value - low) / (high - low)
+            return "#" + "".join(f"{round(p + (q - p) * t):02x}" for p, q in zip(a, b, strict=True))
+    return "#c81e1e"
+
+
+def _stance(value: str) -> _Stance:
+    return STANCES.get(str(value).strip().lower(), STANCES["unknown"])
+
+
+def _stance_key(value: str) -> str:
+    key = str(value).strip().lower()
+    return key if key in STANCES else "unknown"
+
+
+def _svg_open(prefix: str, width: float, height: float, title: str, desc: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet" class="stakeholder-map" '
+        f'font-family="{escape(FONT)}">',
+        f'<title id="{prefix}-title">{escape(title)}</title>',
+        f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
+    ]
+
+
+# ------------------------------------------------------------------------ glyphs
+
+
+def _glyph(stance: str, x: float, y: float, radius: float) -> str:
+    """The stance glyph inside a node, drawn as paths so it needs no font."""
+    style = _stance(stance)
+    s = max(3.2, radius * 0.42)
+    width = _n(max(1.6, radius * 0.14))
+    common = f'fill="none" stroke="{style.ink}" stroke-width="{width}" stroke-linecap="round"'
+    key = _stance_key(stance)
+    if key == "supporter":  # a tick
+        d = (
+            f"M{_n(x - s)} {_n(y + s * 0.05)}L{_n(x - s * 0.3)} {_n(y + s * 0.7)}"
+            f"L{_n(x + s)} {_n(y - s * 0.6)}"
+        )
+        return f'<path d="{d}" {common} stroke-linejoin="round"/>'
+    if key == "neutral":  # a level bar
+        return f'<path d="M{_n(x - s)} {_n(y)}H{_n(x + s)}" {common}/>'
+    if key == "skeptic":  # a cross
+        k = s * 0.8
+        d = (
+            f"M{_n(x - k)} {_n(y - k)}L{_n(x + k)} {_n(y + k)}"
+            f"M{_n(x + k)} {_n(y - k)}L{_n(x - k)} {_n(y + k)}"
+        )
+        return f'<path d="{d}" {common}/>'
+    size = _n(max(9.0, radius * 1.05))
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" dominant-baseline="central" '
+        f'font-size="{size}" font-weight="700" fill="{style.ink}">?</text>'
+    )
+
+
+def _no_consent_badge(x: float, y: float) -> str:
+    """A small envelope with a red slash through it."""
+    r = BADGE_RADIUS
+    w, h = r * 1.05, r * 0.72
+    return (
+        f'<g class="no-consent">'
+        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="#ffffff" stroke="{MUTED}" '
+        f'stroke-width="1.2"/>'
+        f'<rect x="{_n(x - w / 2)}" y="{_n(y - h / 2)}" width="{_n(w)}" height="{_n(h)}" '
+        f'rx="0.8" fill="none" stroke="{MUTED}" stroke-width="1"/>'
+        f'<path d="M{_n(x - w / 2)} {_n(y - h / 2)}L{_n(x)} {_n(y + h * 0.1)}'
+        f'L{_n(x + w / 2)} {_n(y - h / 2)}" fill="none" stroke="{MUTED}" stroke-width="1"/>'
+        f'<path d="M{_n(x - r * 0.7)} {_n(y + r * 0.7)}L{_n(x + r * 0.7)} {_n(y - r * 0.7)}" '
+        f'stroke="{CONFLICT_RED}" stroke-width="1.6" stroke-linecap="round"/>'
+        f"</g>"
+    )
+
+
+def _bolt(x: float, y: float, scale: float = 1.0) -> str:
+    """The conflict badge: a white disc with a red lightning bolt."""
+    points = ((1.6, -5.6), (-3.4, 0.9), (-0.3, 0.9), (-1.6, 5.6), (3.4, -0.9), (0.3, -0.9))
+    bolt = " ".join(f"{_n(x + px * scale)},{_n(y + py * scale)}" for px, py in points)
+    return (
+        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(7.5 * scale)}" fill="#ffffff" '
+        f'stroke="{CONFLICT_RED}" stroke-width="1.5"/>'
+        f'<polygon points="{bolt}" fill="{CONFLICT_RED}"/>'
+    )
+
+
+# ------------------------------------------------------------------------- edges
+
+
+@dataclass(frozen=True)
+class _Curve:
+    """A quadratic Bezier from start to end through control (straight when bend == 0)."""
+
+    sx: float
+    sy: float
+    cx: float
+    cy: float
+    ex: float
+    ey: float
+
+    def point(self, t: float) -> tuple[float, float]:
+        u = 1 - t
+        return (
+            u * u * self.sx + 2 * u * t * self.cx + t * t * self.ex,
+            u * u * self.sy + 2 * u * t * self.cy + t * t * self.ey,
+        )
+
+    def normal(self, t: float) -> tuple[float, float]:
+        tx = 2 * (1 - t) * (self.cx - self.sx) + 2 * t * (self.ex - self.cx)
+        ty = 2 * (1 - t) * (self.cy - self.sy) + 2 * t * (self.ey - self.cy)
+        length = math.hypot(tx, ty) or 1.0
+        return (-ty / length, tx / length)
+
+    def path(self) -> str:
+        return (
+            f"M{_n(self.sx)} {_n(self.sy)}Q{_n(self.cx)} {_n(self.cy)} {_n(self.ex)} {_n(self.ey)}"
+        )
+
+
+def _unit(dx: float, dy: float) -> tuple[float, float]:
+    length = math.hypot(dx, dy) or 1.0
+    return dx / length, dy / length
+
+
+def _control(a: tuple[float, float], b: tuple[float, float], bend: float) -> tuple[float, float]:
+    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    nx, ny = _unit(-(b[1] - a[1]), b[0] - a[0])
+    length = math.hypot(b[0] - a[0], b[1] - a[1])
+    return mx + nx * bend * length, my + ny * bend * length
+
+
+_BENDS = (0.0, 0.12, -0.12, 0.22, -0.22, 0.34, -0.34)
+_SAMPLES = np.linspace(0.1, 0.9, 17)
+
+
+@dataclass(frozen=True)
+class _Obstacles:
+    """Node circles and label boxes an edge should not run through."""
+
+    circles: np.ndarray  # (n, 3): x, y, radius
+    labels: np.ndarray  # (n, 4): left, top, right, bottom
+    width: float
+    height: float
+
+    def hits(self, a, b, bend: float, skip: np.ndarray) -> tuple[int, int] | None:
+        """(nodes crossed, labels crossed) by the curve, or None if it leaves the canvas."""
+        cx, cy = _control(a, b, bend)
+        t = _SAMPLES
+        u = 1 - t
+        px = u * u * a[0] + 2 * u * t * cx + t * t * b[0]
+        py = u * u * a[1] + 2 * u * t * cy + t * t * b[1]
+        if px.min() < 2 or py.min() < 2 or px.max() > self.width - 2 or py.max() > self.height - 2:
+            return None
+        c = self.circles
+        dist = (px[:, None] - c[None, :, 0]) ** 2 + (py[:, None] - c[None, :, 1]) ** 2
+        nodes = ((dist < (c[None, :, 2] + 3) ** 2).any(axis=0) & ~skip).sum()
+        box = self.labels
+        inside = (
+            (px[:, None] > box[None, :, 0])
+            & (px[:, None] < box[None, :, 2])
+            & (py[:, None] > box[None, :, 1])
+            & (py[:, None] < box[None, :, 3])
+        )
+        return int(nodes), int(inside.any(axis=0).sum())
+
+
+def _choose_bend(
+    a: tuple[float, float],
+    b: tuple[float, float],
+    base: float,
+    obstacles: _Obstacles,
+    skip: np.ndarray,
+) -> float:
+    """The first bend (from straight, or the fan-out bend, outwards) that crosses the
+    fewest other nodes, then the fewest labels."""
+    best: tuple[tuple[int, int], float] | None = None
+    for extra in _BENDS:
+        bend = base + extra if base >= 0 else base - extra
+        hits = obstacles.hits(a, b, bend, skip)
+        if hits is None:
+            continue
+        if hits == (0, 0):
+            return bend
+        if best is None or hits < best[0]:
+            best = (hits, bend)
+    return base if best is None else best[1]
+
+
+def _zigzag(curve: _Curve, amplitude: float) -> str:
+    length = math.hypot(curve.ex - curve.sx, curve.ey - curve.sy)
+    steps = max(4, int(length / 7) // 2 * 2)
+    parts = [f"M{_n(curve.sx)} {_n(curve.sy)}"]
+    for i in range(1, steps):
+        t = i / steps
+        px, py = curve.point(t)
+        nx, ny = curve.normal(t)
+        side = amplitude if i % 2 else -amplitude
+        parts.append(f"L{_n(px + nx * side)} {_n(py + ny * side)}")
+    parts.append(f"L{_n(curve.ex)} {_n(curve.ey)}")
+    return "".join(parts)
+
+
+def _edge_svg(
+    edge: MapEdge,
+    a: tuple[float, float],
+    b: tuple[float, float],
+    gap_a: float,
+    gap_b: float,
+    bend: float,
+    title: str,
+) -> str:
+    strength = min(5, max(1, int(edge.strength)))
+    kind = edge.kind
+    colour = _KIND_COLOUR[kind]
+    if edge.friction is not None:
+        colour = _friction_colour(edge.friction)
+    width = {
+        "reports_to": 1.2 + 0.45 * (strength - 1),
+        "influences": 1.2 + 0.45 * (strength - 1),
+        "collaborates": 0.8 + 0.35 * (strength - 1),
+        CONFLICT: 1.8 + 0.45 * (strength - 1),
+    }[kind]
+    cx, cy = _control(a, b, bend)
+    ua = _unit(cx - a[0], cy - a[1])
+    ub = _unit(cx - b[0], cy - b[1])
+    start = (a[0] + ua[0] * gap_a, a[1] + ua[1] * gap_a)
+    tip = (b[0] + ub[0] * gap_b, b[1] + ub[1] * gap_b)
+    arrow = kind in ("reports_to", "influences")
+    head = 7.0 + 1.6 * width
+    end = (tip[0] + ub[0] * head * 0.8, tip[1] + ub[1] * head * 0.8) if arrow else tip
+    if math.hypot(end[0] - start[0], end[1] - start[1]) < 2.0 or (
+        (end[0] - start[0]) * (b[0] - a[0]) + (end[1] - start[1]) * (b[1] - a[1]) <= 0
+    ):
+        return ""  # the two nodes touch: nothing visible to draw
+    curve = _Curve(start[0], start[1], cx, cy, end[0], end[1])
+    parts = [f'<g class="edge edge--{kind.replace("_", "-")}"><title>{escape(title)}</title>']
+    stroke = f'fill="none" stroke="{colour}" stroke-width="{_n(width)}"'
+    if kind == CONFLICT:
+        amplitude = 2.2 + 0.35 * strength
+        parts.append(
+            f'<path d="{_zigzag(curve, amplitude)}" {stroke} stroke-linejoin="round" '
+            f'stroke-linecap="round"/>'
+        )
+        mx, my = curve.point(0.5)
+        parts.append(_bolt(mx, my))
+    else:
+        dash = ' stroke-dasharray="6 4"' if kind == "influences" else ""
+        parts.append(f'<path d="{curve.path()}" {stroke}{dash} stroke-linecap="butt"/>')
+    if arrow:
+        px, py = -ub[1], ub[0]
+        half = head * 0.5
+        base = (tip[0] + ub[0] * head, tip[1] + ub[1] * head)
+        points = (
+            f"{_n(tip[0])},{_n(tip[1])} "
+            f"{_n(base[0] + px * half)},{_n(base[1] + py * half)} "
+            f"{_n(base[0] - px * half)},{_n(base[1] - py * half)}"
+        )
+        parts.append(f'<polygon points="{points}" fill="{colour}"/>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------- nodes
+
+
+def _node_svg(
+    node: MapNode, x: float, y: float, *, broker: bool, isolated: bool, node_id: str
+) -> str:
+    style = _stance(node.stance)
+    radius = node_radius(node.influence)
+    level = min(5, max(1, int(node.influence)))
+    name = " ".join(str(node.name).split()) or node.key
+    role = " ".join(str(node.role_label).split())
+    facts = [f"influence {level}/5", style.label.lower()]
+    if broker:
+        facts.append("broker between factions")
+    if isolated:
+        facts.append("no relationships yet")
+    hover = f"{name}" + (f" \u2014 {role}" if role else "") + f" ({', '.join(facts)})"
+    if not node.consent:
+        hover += " (no consent)"
+    stance_class = _stance_key(node.stance)
+    parts = []
+    href = _safe_href(node.href)
+    if href:
+        parts.append(f'<a href="{escape(href)}" aria-label="{escape(hover)}">')
+    parts.append(
+        f'<g class="node node--{stance_class}{" node--broker" if broker else ""}'
+        f'{" node--no-consent" if not node.consent else ""}" id="{node_id}">'
+    )
+    parts.append(f"<title>{escape(hover)}</title>")
+    if broker:
+        parts.append(
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius + BROKER_RING - 1)}" '
+            f'fill="#ffffff" stroke="{BROKER}" stroke-width="2.5"/>'
+        )
+    parts.append(
+        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{style.fill}" '
+        f'stroke="{style.stroke}" stroke-width="1.5"/>'
+    )
+    parts.append(_glyph(node.stance, x, y, radius))
+    if not node.consent:
+        offset = radius * math.sqrt(0.5)
+        parts.append(_no_consent_badge(x + offset, y - offset))
+    top = y + label_offset(level, broker=broker)
+    halo = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+    parts.append(
+        f'<text x="{_n(x)}" y="{_n(top + 10.5)}" text-anchor="middle" font-size="11" '
+        f'font-weight="600" fill="{INK}" {halo}>{escape(_clip(name))}</text>'
+    )
+    if role:
+        parts.append(
+            f'<text x="{_n(x)}" y="{_n(top + LABEL_HEIGHT - 3)}" text-anchor="middle" '
+            f'font-size="10" fill="{MUTED}" {halo}>{escape(_clip(role))}</text>'
+        )
+    parts.append("</g>")
+    if href:
+        parts.append("</a>")
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------ public
+
+
+def _placeholder(prefix: str, width: float, height: float, title: str) -> str:
+    parts = _svg_open(prefix, width, height, title, "No people in this buying group yet.")
+    cx, cy = width / 2, height / 2
+    parts.append(
+        f'<rect x="{_n(MARGIN)}" y="{_n(MARGIN)}" width="{_n(width - 2 * MARGIN)}" '
+        f'height="{_n(height - 2 * MARGIN)}" rx="12" fill="#f9fafb" stroke="#d1d5db" '
+        f'stroke-dasharray="6 5"/>'
+    )
+    for dx, dy in ((-34, 10), (0, -16), (34, 10)):
+        parts.append(
+            f'<circle cx="{_n(cx + dx)}" cy="{_n(cy - 40 + dy)}" r="13" fill="#e5e7eb" '
+            f'stroke="#9ca3af" stroke-width="1.5"/>'
+        )
+    parts.append(
+        f'<text x="{_n(cx)}" y="{_n(cy + 8)}" text-anchor="middle" font-size="18" '
+        f'font-weight="600" fill="{INK}">No people yet</text>'
+    )
+    parts.append(
+        f'<text x="{_n(cx)}" y="{_n(cy + 32)}" text-anchor="middle" font-size="13" '
+        f'fill="{MUTED}">Add the people in this buying group to see how they connect.</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _summary(people: int, relationships: int, factions: int, conflicts: int, alone: int) -> str:
+    text = (
+        f"{_plural(people, 'person', 'people')}, "
+        f"{_plural(relationships, 'relationship', 'relationships')}, "
+        f"{_plural(factions, 'faction', 'factions')} and "
+        f"{_plural(conflicts, 'conflict', 'conflicts')}"
+    )
+    if alone:
+        text += f"; {_plural(alone, 'person has', 'people have')} no relationships yet"
+    return text + "."
+
+
+def _dedupe(nodes: Iterable[MapNode]) -> dict[str, MapNode]:
+    chosen: dict[str, MapNode] = {}
+    for node in nodes:
+        current = chosen.get(node.key)
+        if current is None or (node.influence, node.name) > (current.influence, current.name):
+            chosen[node.key] = node
+    return {key: chosen[key] for key in sorted(chosen)}
+
+
+def render_map(
+    nodes: Sequence[MapNode],
+    edges: Sequence[MapEdge],
+    *,
+    insights: GraphInsights,
+    title: str,
+    width: float = 960,
+    height: float = 600,
+    id_prefix: str = "map",
+) -> str:
+    """The stakeholder map as one ``<svg>`` element (a string, every text escaped)."""
+    prefix = _prefix(id_prefix)
+    people = _dedupe(nodes)
+    if not people:
+        return _placeholder(prefix, width, height, title)
+    drawn = sorted(
+        {
+            (e.source, e.target, e.kind): e
+            for e in sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.strength))
+            if e.source in people
+            and e.target in people
+            and e.source != e.target
+            and e.kind in _KIND_ORDER
+        }.values(),
+        key=lambda e: (_KIND_ORDER[e.kind], e.source, e.target),
+    )
+    positions = layout(
+        [Person(n.key, n.influence, n.role_label, n.stance) for n in people.values()],
+        [Tie(e.source, e.target, e.kind, e.strength) for e in drawn],
+        insights,
+        width=width,
+        height=height,
+    )
+    brokers = set(insights.brokers) & people.keys()
+    isolated = set(insights.isolated) & people.keys()
+    conflict_pairs = {tuple(sorted((e.source, e.target))) for e in drawn if e.kind == CONFLICT}
+    factions = sum(1 for f in insights.factions if len(set(f) & people.keys()) >= 2)
+    desc = _summary(len(people), len(drawn), factions, len(conflict_pairs), len(isolated))
+    parts = _svg_open(prefix, width, height, title, desc)
+
+    if isolated and len(isolated) < len(people):
+        top = min(positions[k][1] for k in isolated) - 26 - 14
+        parts.append(
+            f'<g class="unconnected"><path d="M{_n(MARGIN)} {_n(top)}H{_n(width - MARGIN)}" '
+            f'stroke="#d1d5db" stroke-width="1" stroke-dasharray="4 4"/>'
+            f'<text x="{_n(MARGIN)}" y="{_n(top + 13)}" font-size="11" fill="{MUTED}">'
+            f"No relationships yet</text></g>"
+        )
+
+    # Edges, under the nodes. Several edges between the same two people fan out.
+    radius = {
+        k: node_radius(n.influence) + (BROKER_RING if k in brokers else 0)
+        for k, n in people.items()
+    }
+    order_keys = list(people)
+    slot = {k: i for i, k in enumerate(order_keys)}
+    circles = np.array([(*positions[k], radius[k]) for k in order_keys])
+    labels = []
+    for k in order_keys:
+        x, y = positions[k]
+        top = y + label_offset(people[k].influence, broker=k in brokers)
+        labels.append(
+            (x - LABEL_WIDTH / 2 + 8, top + 2, x + LABEL_WIDTH / 2 - 8, top + LABEL_HEIGHT - 2)
+        )
+    obstacles = _Obstacles(circles, np.array(labels), float(width), float(height))
+    by_pair: dict[tuple[str, str], list[MapEdge]] = {}
+    for edge in drawn:
+        by_pair.setdefault(tuple(sorted((edge.source, edge.target))), []).append(edge)
+    parts.append('<g class="edges">')
+    for (low, high), group in sorted(by_pair.items()):
+        skip = np.zeros(len(order_keys), dtype=bool)
+        skip[[slot[low], slot[high]]] = True
+        count = len(group)
+        for i, edge in enumerate(group):
+            base = 0.0 if count == 1 else 0.16 * (i - (count - 1) / 2)
+            if edge.source != low:
+                base = -base  # bends are measured from the lower key to the higher one
+            a, b = positions[edge.source], positions[edge.target]
+            bend = _choose_bend(a, b, base, obstacles, skip)
+            source, target = people[edge.source], people[edge.target]
+            text = (
+                f"{source.name} {_KIND_TEXT[edge.kind]} {target.name} "
+                f"(strength {min(5, max(1, int(edge.strength)))}/5"
+                + (
+                    f", friction {min(1.0, max(0.0, edge.friction)):.0%}"
+                    if edge.friction is not None and math.isfinite(edge.friction)
+                    else ""
+                )
+                + ")"
+            )
+            gap_b = radius[edge.target] + 1.5
+            parts.append(_edge_svg(edge, a, b, radius[edge.source] + 1.0, gap_b, bend, text))
+    parts.append("</g>")
+
+    # Nodes from the bottom up, so a label is never hidden under a node lower down.
+    parts.append('<g class="nodes">')
+    order = sorted(people, key=lambda k: (-positions[k][1], positions[k][0], k))
+    index = {k: i for i, k in enumerate(people)}
+    for key in order:
+        x, y = positions[key]
+        parts.append(
+            _node_svg(
+                people[key],
+                x,
+                y,
+                broker=key in brokers,
+                isolated=key in isolated,
+                node_id=f"{prefix}-node-{index[key]}",
+            )
+        )
+    parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def render_legend(id_prefix: str = "legend") -> str:
+    """A small SVG explaining node size, stance, relationships and the markers."""
+    prefix = _prefix(id_prefix)
+    width, height = 960.0, 132.0
+    parts = _svg_open(
+        prefix,
+        width,
+        height,
+        "Map legend",
+        "Node size shows influence; colour and glyph show stance; line style shows the "
+        "kind of relationship; a purple ring marks a broker and an envelope badge marks "
+        "a person who has not consented to contact.",
+    )
+    text = f'font-size="11" fill="{INK}"'
+    heading = f'font-size="11" font-weight="700" fill="{MUTED}"'
+
+    # Influence: circles 1..5.
+    parts.append(f'<text x="16" y="20" {heading}>INFLUENCE</text>')
+    x = 24.0
+    for level in range(1, 6):
+        r = node_radius(level)
+        x += r
+        parts.append(
+            f'<circle cx="{_n(x)}" cy="56" r="{_n(r)}" fill="#e5e7eb" stroke="#6b7280" '
+            f'stroke-width="1.2"/>'
+        )
+        parts.append(f'<text x="{_n(x)}" y="98" text-anchor="middle" {text}>{level}</text>')
+        x += r + 6
+    parts.append(f'<text x="16" y="118" font-size="10" fill="{MUTED}">low \u2192 high</text>')
+
+    # Stance: colour plus glyph.
+    parts.append(f'<text x="232" y="20" {heading}>STANCE</text>')
+    for i, key in enumerate(("supporter", "neutral", "skeptic", "unknown")):
+        cx, cy = 246.0 + (i % 2) * 96, 46.0 + (i // 2) * 34
+        style = STANCES[key]
+        parts.append(
+            f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="12" fill="{style.fill}" '
+            f'stroke="{style.stroke}" stroke-width="1.5"/>'
+        )
+        parts.append(_glyph(key, cx, cy, 12))
+        parts.append(f'<text x="{_n(cx + 18)}" y="{_n(cy + 4)}" {text}>{style.label}</text>')
+
+    # Relationships: one sample line each.
+    parts.append(f'<text x="450" y="20" {heading}>RELATIONSHIPS</text>')
+    samples = (
+        ("reports_to", "Reports to (arrow to manager)"),
+        ("influences", "Influences"),
+        ("collaborates", "Collaborates"),
+        (CONFLICT, "Conflict"),
+    )
+    for i, (kind, label) in enumerate(samples):
+        lx, ly = 450.0 + (i // 2) * 218, 46.0 + (i % 2) * 34
+        edge = MapEdge("a", "b", kind, 3)
+        parts.append(_edge_svg(edge, (lx, ly), (lx + 56, ly), 0.0, 0.0, 0.0, label))
+        parts.append(f'<text x="{_n(lx + 64)}" y="{_n(ly + 4)}" {text}>{escape(label)}</text>')
+    parts.append(
+        f'<text x="450" y="118" font-size="10" fill="{MUTED}">Thicker line = stronger '
+        f"relationship; grey \u2192 red = more friction</text>"
+    )
+
+    # Markers: broker ring and no consent.
+    parts.append(f'<text x="800" y="20" {heading}>MARKERS</text>')
+    parts.append(
+        f'<circle cx="814" cy="46" r="15" fill="#ffffff" stroke="{BROKER}" stroke-width="2.5"/>'
+        f'<circle cx="814" cy="46" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
+        f'<text x="836" y="50" {text}>Broker</text>'
+    )
+    parts.append(
+        '<circle cx="814" cy="84" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
+    )
+    parts.append(_no_consent_badge(814 + 11 * math.sqrt(0.5), 84 - 11 * math.sqrt(0.5)))
+    parts.append(f'<text x="836" y="88" {text}>No consent</text>')
+    parts.append("</svg>")
+    return "".join(parts)
