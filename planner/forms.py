@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.models import Membership
+from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
 
 MAX_UPLOAD_BYTES = 2_000_000
@@ -181,3 +182,13 @@ class ImportForm(forms.Form):
                     f"{MAX_UPLOAD_BYTES // 1_000_000} MB.",
                 )
         return cleaned
+
+
+class RoleTemplateForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles every buying group needs",
+        choices=[(value, label) for value, label in ROLE_CHOICES if value != "other"],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Group pages show which of these roles nobody covers yet.",
+    )

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from content.services import themes_ensure
-from planner.models import BuyingGroup, Relationship, Stakeholder
+from planner.buying_roles import ROLE_CHOICES
+from planner.models import BuyingGroup, Relationship, RoleTemplate, Stakeholder
 
 GROUP_FIELDS = ("name", "account", "opportunity_stage", "expected_close", "owner", "notes")
 STAKEHOLDER_FIELDS = (
@@ -168,3 +169,17 @@ def relationship_delete(*, relationship: Relationship) -> None:
     group = relationship.group
     relationship.delete()
     _touch_group(group)
+
+
+@transaction.atomic
+def role_template_update(*, organization: Organization, roles: list[str]) -> RoleTemplate:
+    """Set which buying roles every group of the organization should have someone in."""
+    known = dict(ROLE_CHOICES)
+    unknown = [role for role in roles if role not in known]
+    if unknown:
+        raise ValidationError(f"Unknown buying roles: {', '.join(unknown)}.")
+    ordered = [value for value, _label in ROLE_CHOICES if value in set(roles)]
+    template, _created = RoleTemplate.objects.update_or_create(
+        organization=organization, defaults={"roles": ordered}
+    )
+    return template

@@ -30,10 +30,11 @@ from planner.analysis.graph import CONFLICT, GraphInsights, Person, Tie
 from planner.analysis.layout import (
     BADGE_RADIUS,
     BROKER_RING,
-    LABEL_HEIGHT,
-    LABEL_WIDTH,
     MARGIN,
+    REGULAR_LABELS,
+    LabelStyle,
     label_offset,
+    label_style,
     layout,
     node_radius,
 )
@@ -193,19 +194,21 @@ def _glyph(stance: str, x: float, y: float, radius: float) -> str:
 
 
 def _no_consent_badge(x: float, y: float) -> str:
-    """A small envelope with a red slash through it."""
+    """A white disc holding an envelope with a red slash through it."""
     r = BADGE_RADIUS
-    w, h = r * 1.05, r * 0.72
+    w, h = r * 1.2, r * 0.85
+    left, right, top, bottom = x - w / 2, x + w / 2, y - h / 2, y + h / 2
+    slash = f"M{_n(x - r * 0.62)} {_n(y + r * 0.62)}L{_n(x + r * 0.62)} {_n(y - r * 0.62)}"
     return (
         f'<g class="no-consent">'
         f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="#ffffff" stroke="{MUTED}" '
         f'stroke-width="1.2"/>'
-        f'<rect x="{_n(x - w / 2)}" y="{_n(y - h / 2)}" width="{_n(w)}" height="{_n(h)}" '
-        f'rx="0.8" fill="none" stroke="{MUTED}" stroke-width="1"/>'
-        f'<path d="M{_n(x - w / 2)} {_n(y - h / 2)}L{_n(x)} {_n(y + h * 0.1)}'
-        f'L{_n(x + w / 2)} {_n(y - h / 2)}" fill="none" stroke="{MUTED}" stroke-width="1"/>'
-        f'<path d="M{_n(x - r * 0.7)} {_n(y + r * 0.7)}L{_n(x + r * 0.7)} {_n(y - r * 0.7)}" '
-        f'stroke="{CONFLICT_RED}" stroke-width="1.6" stroke-linecap="round"/>'
+        f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(w)}" height="{_n(h)}" rx="1" '
+        f'fill="#ffffff" stroke="{INK}" stroke-width="1.1"/>'
+        f'<path d="M{_n(left)} {_n(top)}L{_n(x)} {_n(y + h * 0.08)}L{_n(right)} {_n(top)}" '
+        f'fill="none" stroke="{INK}" stroke-width="1.1" stroke-linejoin="round"/>'
+        f'<path d="{slash}" stroke="#ffffff" stroke-width="3.4" stroke-linecap="round"/>'
+        f'<path d="{slash}" stroke="{CONFLICT_RED}" stroke-width="1.7" stroke-linecap="round"/>'
         f"</g>"
     )
 
@@ -401,7 +404,14 @@ def _edge_svg(
 
 
 def _node_svg(
-    node: MapNode, x: float, y: float, *, broker: bool, isolated: bool, node_id: str
+    node: MapNode,
+    x: float,
+    y: float,
+    *,
+    broker: bool,
+    isolated: bool,
+    node_id: str,
+    labels: LabelStyle,
 ) -> str:
     style = _stance(node.stance)
     radius = node_radius(node.influence)
@@ -441,14 +451,17 @@ def _node_svg(
         parts.append(_no_consent_badge(x + offset, y - offset))
     top = y + label_offset(level, broker=broker)
     halo = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+    name_line = top + labels.name_size * 0.95
     parts.append(
-        f'<text x="{_n(x)}" y="{_n(top + 10.5)}" text-anchor="middle" font-size="11" '
-        f'font-weight="600" fill="{INK}" {halo}>{escape(_clip(name))}</text>'
+        f'<text x="{_n(x)}" y="{_n(name_line)}" text-anchor="middle" '
+        f'font-size="{_n(labels.name_size)}" font-weight="600" fill="{INK}" {halo}>'
+        f"{escape(_clip(name, labels.max_chars))}</text>"
     )
     if role:
         parts.append(
-            f'<text x="{_n(x)}" y="{_n(top + LABEL_HEIGHT - 3)}" text-anchor="middle" '
-            f'font-size="10" fill="{MUTED}" {halo}>{escape(_clip(role))}</text>'
+            f'<text x="{_n(x)}" y="{_n(top + labels.height - 3)}" text-anchor="middle" '
+            f'font-size="{_n(labels.role_size)}" fill="{MUTED}" {halo}>'
+            f"{escape(_clip(role, labels.max_chars))}</text>"
         )
     parts.append("</g>")
     if href:
@@ -562,14 +575,14 @@ def render_map(
     order_keys = list(people)
     slot = {k: i for i, k in enumerate(order_keys)}
     circles = np.array([(*positions[k], radius[k]) for k in order_keys])
-    labels = []
+    labels = label_style(len(people))
+    boxes = []
     for k in order_keys:
         x, y = positions[k]
         top = y + label_offset(people[k].influence, broker=k in brokers)
-        labels.append(
-            (x - LABEL_WIDTH / 2 + 8, top + 2, x + LABEL_WIDTH / 2 - 8, top + LABEL_HEIGHT - 2)
-        )
-    obstacles = _Obstacles(circles, np.array(labels), float(width), float(height))
+        half = labels.width / 2 - 10
+        boxes.append((x - half, top + 2, x + half, top + labels.height - 2))
+    obstacles = _Obstacles(circles, np.array(boxes), float(width), float(height))
     by_pair: dict[tuple[str, str], list[MapEdge]] = {}
     for edge in drawn:
         by_pair.setdefault(tuple(sorted((edge.source, edge.target))), []).append(edge)
@@ -579,7 +592,7 @@ def render_map(
         skip[[slot[low], slot[high]]] = True
         count = len(group)
         for i, edge in enumerate(group):
-            base = 0.0 if count == 1 else 0.16 * (i - (count - 1) / 2)
+            base = 0.0 if count == 1 else 0.24 * (i - (count - 1) / 2)
             if edge.source != low:
                 base = -base  # bends are measured from the lower key to the higher one
             a, b = positions[edge.source], positions[edge.target]
@@ -613,6 +626,7 @@ def render_map(
                 broker=key in brokers,
                 isolated=key in isolated,
                 node_id=f"{prefix}-node-{index[key]}",
+                labels=labels,
             )
         )
     parts.append("</g></svg>")
@@ -622,74 +636,84 @@ def render_map(
 def render_legend(id_prefix: str = "legend") -> str:
     """A small SVG explaining node size, stance, relationships and the markers."""
     prefix = _prefix(id_prefix)
-    width, height = 960.0, 132.0
+    width, height = 960.0, 136.0
     parts = _svg_open(
         prefix,
         width,
         height,
         "Map legend",
-        "Node size shows influence; colour and glyph show stance; line style shows the "
-        "kind of relationship; a purple ring marks a broker and an envelope badge marks "
-        "a person who has not consented to contact.",
+        "Node size shows influence from 1 to 5; colour and a glyph show stance (tick "
+        "supporter, bar neutral, cross skeptic, question mark unknown); a solid arrow "
+        "points from a person to their manager, a dashed arrow shows influence, a thin "
+        "line collaboration and a red zig-zag with a lightning badge a conflict; a purple "
+        "ring marks a broker between factions and a crossed envelope a person who has "
+        "not consented to contact.",
     )
     text = f'font-size="11" fill="{INK}"'
-    heading = f'font-size="11" font-weight="700" fill="{MUTED}"'
+    note = f'font-size="10" fill="{MUTED}"'
+    heading = f'font-size="10.5" font-weight="700" fill="{MUTED}" letter-spacing="0.06em"'
 
     # Influence: circles 1..5.
-    parts.append(f'<text x="16" y="20" {heading}>INFLUENCE</text>')
-    x = 24.0
+    parts.append(f'<g class="legend-influence"><text x="16" y="20" {heading}>INFLUENCE</text>')
+    x = 18.0
     for level in range(1, 6):
         r = node_radius(level)
         x += r
         parts.append(
-            f'<circle cx="{_n(x)}" cy="56" r="{_n(r)}" fill="#e5e7eb" stroke="#6b7280" '
+            f'<circle cx="{_n(x)}" cy="60" r="{_n(r)}" fill="#e5e7eb" stroke="#6b7280" '
             f'stroke-width="1.2"/>'
+            f'<text x="{_n(x)}" y="104" text-anchor="middle" {text}>{level}</text>'
         )
-        parts.append(f'<text x="{_n(x)}" y="98" text-anchor="middle" {text}>{level}</text>')
-        x += r + 6
-    parts.append(f'<text x="16" y="118" font-size="10" fill="{MUTED}">low \u2192 high</text>')
+        x += r + 5
+    parts.append(f'<text x="16" y="124" {note}>low \u2192 high</text></g>')
 
     # Stance: colour plus glyph.
-    parts.append(f'<text x="232" y="20" {heading}>STANCE</text>')
+    parts.append(f'<g class="legend-stance"><text x="252" y="20" {heading}>STANCE</text>')
     for i, key in enumerate(("supporter", "neutral", "skeptic", "unknown")):
-        cx, cy = 246.0 + (i % 2) * 96, 46.0 + (i // 2) * 34
+        cx, cy = 264.0 + (i % 2) * 104, 48.0 + (i // 2) * 36
         style = STANCES[key]
         parts.append(
             f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="12" fill="{style.fill}" '
             f'stroke="{style.stroke}" stroke-width="1.5"/>'
+            + _glyph(key, cx, cy, 12)
+            + f'<text x="{_n(cx + 18)}" y="{_n(cy + 4)}" {text}>{style.label}</text>'
         )
-        parts.append(_glyph(key, cx, cy, 12))
-        parts.append(f'<text x="{_n(cx + 18)}" y="{_n(cy + 4)}" {text}>{style.label}</text>')
+    parts.append("</g>")
 
     # Relationships: one sample line each.
-    parts.append(f'<text x="450" y="20" {heading}>RELATIONSHIPS</text>')
+    parts.append(
+        f'<g class="legend-relationships"><text x="486" y="20" {heading}>RELATIONSHIPS</text>'
+    )
     samples = (
-        ("reports_to", "Reports to (arrow to manager)"),
+        ("reports_to", "Reports to (arrow points to the manager)"),
         ("influences", "Influences"),
-        ("collaborates", "Collaborates"),
-        (CONFLICT, "Conflict"),
+        ("collaborates", "Collaborates with"),
+        (CONFLICT, "In conflict"),
     )
     for i, (kind, label) in enumerate(samples):
-        lx, ly = 450.0 + (i // 2) * 218, 46.0 + (i % 2) * 34
+        lx, ly = 486.0, 40.0 + i * 21
         edge = MapEdge("a", "b", kind, 3)
-        parts.append(_edge_svg(edge, (lx, ly), (lx + 56, ly), 0.0, 0.0, 0.0, label))
-        parts.append(f'<text x="{_n(lx + 64)}" y="{_n(ly + 4)}" {text}>{escape(label)}</text>')
+        parts.append(_edge_svg(edge, (lx, ly), (lx + 58, ly), 0.0, 0.0, 0.0, label))
+        parts.append(f'<text x="{_n(lx + 68)}" y="{_n(ly + 4)}" {text}>{escape(label)}</text>')
     parts.append(
-        f'<text x="450" y="118" font-size="10" fill="{MUTED}">Thicker line = stronger '
-        f"relationship; grey \u2192 red = more friction</text>"
+        f'<text x="486" y="128" {note}>Thicker = stronger; grey \u2192 red = more friction '
+        f"(when shown)</text></g>"
     )
 
     # Markers: broker ring and no consent.
-    parts.append(f'<text x="800" y="20" {heading}>MARKERS</text>')
+    parts.append(f'<g class="legend-markers"><text x="800" y="20" {heading}>MARKERS</text>')
     parts.append(
-        f'<circle cx="814" cy="46" r="15" fill="#ffffff" stroke="{BROKER}" stroke-width="2.5"/>'
-        f'<circle cx="814" cy="46" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
-        f'<text x="836" y="50" {text}>Broker</text>'
+        f'<circle cx="816" cy="50" r="{_n(11 + BROKER_RING - 1)}" fill="#ffffff" '
+        f'stroke="{BROKER}" stroke-width="2.5"/>'
+        f'<circle cx="816" cy="50" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
+        f'<text x="840" y="47" {text}>Broker</text>'
+        f'<text x="840" y="60" {note}>bridges factions</text>'
     )
     parts.append(
-        '<circle cx="814" cy="84" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
+        '<circle cx="816" cy="94" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
+        + _no_consent_badge(816 + 11 * math.sqrt(0.5), 94 - 11 * math.sqrt(0.5))
+        + f'<text x="840" y="91" {text}>No consent</text>'
+        f'<text x="840" y="104" {note}>do not contact</text></g>'
     )
-    parts.append(_no_consent_badge(814 + 11 * math.sqrt(0.5), 84 - 11 * math.sqrt(0.5)))
-    parts.append(f'<text x="836" y="88" {text}>No consent</text>')
     parts.append("</svg>")
     return "".join(parts)

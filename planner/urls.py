@@ -5,6 +5,7 @@ from planner import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("groups/", views.group_list, name="group_list"),
+    path("organization/roles/", views.role_template, name="role_template"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_role
+from accounts.roles import ADMINS
 from accounts.http import posted, posted_files, see_other
 from accounts.models import Membership
 from planner import exporting, importing, selectors, services
@@ -29,6 +30,7 @@ from planner.forms import (
     ImportForm,
     RelationshipEditForm,
     RelationshipForm,
+    RoleTemplateForm,
     StakeholderForm,
 )
 from planner.map_view import map_svg
@@ -139,6 +141,11 @@ def _workspace(request, group, *, person_form=None, tie_form=None, status=200):
     return render(request, template, context, status=status)
 
 
+def _page_or_editor(request, template: str) -> str:
+    """htmx loads edit forms into the group page's editor panel; without JS they are pages."""
+    return f"{template}#editor" if request.htmx else template
+
+
 @require_GET
 def group_detail(request, pk: int):
     group = get_group_for_user(request, pk)
@@ -147,8 +154,11 @@ def group_detail(request, pk: int):
 
 def _saved(request, group, text: str):
     messages.success(request, text)
-    if request.htmx:
-        return _workspace(request, group)
+    if request.htmx:  # whatever the form targeted, the whole workspace is now stale
+        response = _workspace(request, group)
+        response["HX-Retarget"] = "#group-workspace"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     return see_other(reverse("group_detail", args=[group.pk]))
 
 
@@ -182,7 +192,7 @@ def stakeholder_edit(request, pk: int, sid: int):
             return _saved(request, person.group, f"{person} was saved.")
     return render(
         request,
-        "planner/stakeholder_form.html",
+        _page_or_editor(request, "planner/stakeholder_form.html"),
         {"group": person.group, "form": form, "person": person},
         status=422 if form.errors else 200,
     )
@@ -225,7 +235,7 @@ def relationship_edit(request, pk: int, rid: int):
             return _saved(request, tie.group, f"Saved: {tie}.")
     return render(
         request,
-        "planner/relationship_form.html",
+        _page_or_editor(request, "planner/relationship_form.html"),
         {"group": tie.group, "form": form, "tie": tie},
         status=422 if form.errors else 200,
     )
@@ -317,3 +327,17 @@ def group_export(request, pk: int, fmt: str):
         )
     response["Content-Disposition"] = f'attachment; filename="{exporting.filename(group, fmt)}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def role_template(request):
+    membership = require_role(request, ADMINS)
+    organization = membership.organization
+    form = RoleTemplateForm(
+        posted(request), initial={"roles": selectors.required_roles(organization)}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.role_template_update(organization=organization, roles=form.cleaned_data["roles"])
+        messages.success(request, "Required roles saved.")
+        return see_other(reverse("role_template"))
+    return render(request, "planner/role_template.html", {"form": form})

@@ -14,9 +14,10 @@ How the map is laid out
    even number of people evenly spaced, so no two of them face each other straight
    through the centre (an edge between them would run under the centre person).
 3. The clusters start on an ellipse around the middle of the canvas, in a chain that
-   puts strongly tied factions next to each other (starting from the largest faction,
-   the order of ``insights.factions``), then are pushed apart until they do not
-   overlap.
+   puts strongly tied factions next to each other (starting from the faction holding
+   the first key), then are pushed apart until they do not overlap, and the whole
+   arrangement is centred. Members with ties to other clusters take the slots facing
+   those clusters.
 4. A fixed number of relaxation steps pushes apart people whose node-plus-label boxes
    overlap, then people whose node circles come closer than ``PADDING``; if any circles
    still overlap (a canvas far too small), everyone connected falls back to a grid.
@@ -39,6 +40,7 @@ Guarantees (tested in ``tests/analysis/test_layout.py``):
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -47,24 +49,31 @@ from planner.analysis.graph import CONFLICT, MAX_LEVEL, MIN_LEVEL, GraphInsights
 MIN_RADIUS = 11.0  # node radius at influence 1
 MAX_RADIUS = 26.0  # node radius at influence 5
 BROKER_RING = 5.0  # a broker's outline ring sits this far outside the node
-BADGE_RADIUS = 7.5  # the no-consent badge, centred on the node's upper-right rim
+BADGE_RADIUS = 8.5  # the no-consent badge, centred on the node's upper-right rim
 LABEL_GAP = 4.0  # from the node (or broker ring) to the top of the label
-LABEL_HEIGHT = 27.0  # two lines: name and role
-LABEL_WIDTH = 112.0  # 18 characters at 11 px; longer text is cut with an ellipsis
 MARGIN = 8.0  # empty border around the canvas
 PADDING = 6.0  # minimum gap between two node circles (rings included)
 
-_SLOT_WIDTH = LABEL_WIDTH + 12.0  # one unconnected person in the bottom rows
-_ROW_HEIGHT = 2 * MAX_RADIUS + LABEL_GAP + LABEL_HEIGHT + 10.0
-_CAPTION = 18.0  # room above the bottom rows for a caption
-_CELL_X = LABEL_WIDTH + 16.0  # spacing of people inside a cluster, before any squeeze
-_CELL_Y = 2 * MAX_RADIUS + LABEL_GAP + LABEL_HEIGHT + 24.0  # room for an edge between rows
-_CLUSTER_GAP = 1.0  # cells between two clusters
-_MAX_ZOOM = 1.2  # small groups get roomier cells
-_GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
-_DISC_STEPS = 40
-_BOX_STEPS = 60
-_CIRCLE_STEPS = 60
+
+@dataclass(frozen=True)
+class LabelStyle:
+    """The two label lines under each node: the layout keeps room for them."""
+
+    width: float  # the widest a line can be (max_chars of the name font)
+    height: float  # both lines
+    name_size: float  # font sizes in px
+    role_size: float
+    max_chars: int  # longer text is cut with an ellipsis
+
+
+REGULAR_LABELS = LabelStyle(width=120.0, height=27.0, name_size=11.0, role_size=10.0, max_chars=18)
+COMPACT_LABELS = LabelStyle(width=98.0, height=24.0, name_size=10.0, role_size=9.0, max_chars=16)
+COMPACT_FROM = 25  # people on the map
+
+
+def label_style(count: int) -> LabelStyle:
+    """Label size for a map of ``count`` people: smaller on crowded maps."""
+    return COMPACT_LABELS if count >= COMPACT_FROM else REGULAR_LABELS
 
 
 def node_radius(influence: int) -> float:
@@ -90,8 +99,33 @@ def _top_extent(influence: int, *, broker: bool) -> float:
     return max(outer_radius(influence, broker=broker), badge)
 
 
-def _bottom_extent(influence: int, *, broker: bool) -> float:
-    return label_offset(influence, broker=broker) + LABEL_HEIGHT
+@dataclass(frozen=True)
+class _Cells:
+    """Spacing derived from the label style (before any squeeze)."""
+
+    slot_width: float  # one unconnected person in the bottom rows
+    row_height: float
+    cell_x: float  # people inside a cluster
+    cell_y: float  # leaves room for an edge between two rows of people
+
+    @classmethod
+    def of(cls, labels: LabelStyle) -> "_Cells":
+        node_and_label = 2 * MAX_RADIUS + LABEL_GAP + labels.height
+        return cls(
+            slot_width=labels.width + 6.0,
+            row_height=node_and_label + 10.0,
+            cell_x=labels.width + 10.0,
+            cell_y=node_and_label + 24.0,
+        )
+
+
+_CAPTION = 18.0  # room above the bottom rows for a caption
+_CLUSTER_GAP = 1.0  # cells between two clusters
+_MAX_ZOOM = 1.2  # small groups get roomier cells
+_GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+_DISC_STEPS = 30
+_BOX_STEPS = 60
+_CIRCLE_STEPS = 60
 
 
 # --------------------------------------------------------------------------- clusters
@@ -100,21 +134,26 @@ def _bottom_extent(influence: int, *, broker: bool) -> float:
 def _cluster_offsets(count: int) -> list[tuple[float, float]]:
     """Positions in cell units: the first member in the middle, the rest on rings.
 
-    Ring k holds up to 6k - 1 people (an odd number); an even number of people on a ring
-    is spread over one more slot than they fill, so nobody sits straight across the
-    centre from anybody else on the same ring.
+    Ring k holds up to 5k - 1 people. The slots on a ring are evenly spaced, one or two
+    more than the people on it, and the empty ones sit below the centre, where the centre
+    person's label is. A ring of one puts that person to the right.
     """
     offsets = [(0.0, 0.0)]
     ring = 0
     while len(offsets) < count:
         ring += 1
-        members = min(6 * ring - 1, count - len(offsets))
-        slots = members + 1 if members % 2 == 0 else members
-        # Symmetric about the vertical, leaving the gap straight below the centre (where
-        # the centre person's label is); outer rings turn by the golden angle.
-        start = math.pi / 2 - math.pi / slots + (ring - 1) * _GOLDEN_ANGLE
+        members = min(5 * ring - 1, count - len(offsets))
+        if members == 1:
+            offsets.append((float(ring), 0.0))
+            continue
+        empty = 1 if members % 2 == 0 else 2
+        slots = members + empty
+        step = 2 * math.pi / slots
+        # Just past the empty slot(s); outer rings turn a little so their people do not
+        # line up behind the inner ring's.
+        first = math.pi / 2 + (empty + 1) / 2 * step + (ring - 1) * step / 3
         for j in range(members):
-            angle = start + 2 * math.pi * j / slots
+            angle = first + j * step
             offsets.append((ring * math.cos(angle), ring * math.sin(angle)))
     return offsets[:count]
 
@@ -138,30 +177,29 @@ def _positive_pairs(ties: Sequence[Tie], known: set[str]) -> dict[tuple[str, str
 
 
 def _chain(factions: list[list[str]], pairs: dict[tuple[str, str], int]) -> list[int]:
-    """Faction order around the ellipse: start from the first (largest) faction, then
-    always take the one most strongly tied to the last placed (then to all placed, then
-    the earliest in ``insights.factions``)."""
+    """Faction order around the ellipse: start from the faction holding the first key,
+    then always take the one most strongly tied to the last placed (then to all placed,
+    then by first key). Keys, not sizes, break ties, so a faction that grows by one
+    person does not swap places with another."""
     faction_of = {key: f for f, members in enumerate(factions) for key in members}
+    first_key = [min(members) for members in factions]
     weight: dict[tuple[int, int], int] = {}
     for (a, b), strength in pairs.items():
         fa, fb = faction_of[a], faction_of[b]
         if fa != fb:
             weight[fa, fb] = weight.get((fa, fb), 0) + strength
             weight[fb, fa] = weight.get((fb, fa), 0) + strength
-    order = [0]
-    rest = list(range(1, len(factions)))
+    start = min(range(len(factions)), key=first_key.__getitem__)
+    order = [start]
+    rest = [f for f in range(len(factions)) if f != start]
+    to_placed = [weight.get((start, f), 0) for f in range(len(factions))]
     while rest:
         last = order[-1]
-        best = max(
-            rest,
-            key=lambda f: (
-                weight.get((last, f), 0),
-                sum(weight.get((p, f), 0) for p in order),
-                -f,
-            ),
-        )
+        best = min(rest, key=lambda f: (-weight.get((last, f), 0), -to_placed[f], first_key[f]))
         order.append(best)
         rest.remove(best)
+        for f in rest:
+            to_placed[f] += weight.get((best, f), 0)
     return order
 
 
@@ -352,33 +390,43 @@ def _grid(
 
 
 def _unconnected_rows(
-    keys: list[str], width: float, height: float, *, alone: bool
+    keys: list[str], width: float, height: float, *, alone: bool, labels: LabelStyle
 ) -> tuple[dict[str, tuple[float, float]], float]:
-    """Place people without relationships in rows; return positions and the top of the
-    strip they use (everyone else stays above it)."""
+    """Place people without relationships in rows, left to right; return their positions
+    and the top of the strip they use (everyone else stays above it). When nobody is
+    connected, the rows are centred on the whole canvas instead."""
     if not keys:
         return {}, height
-    per_row = max(1, int((width - 2 * MARGIN) // _SLOT_WIDTH))
+    cells = _Cells.of(labels)
+    slot_width = cells.slot_width
+    per_row = max(1, int((width - 2 * MARGIN) // slot_width))
     rows = math.ceil(len(keys) / per_row)
-    if alone:  # nobody is connected: centre the block on the whole canvas
-        row_height = min(_ROW_HEIGHT * 1.15, (height - 2 * MARGIN) / rows)
-        block_top = (height - rows * row_height) / 2
-        strip_top = block_top
+    above = _top_extent(MAX_LEVEL, broker=False)  # nobody here is a broker
+    below = label_offset(MAX_LEVEL, broker=False) + labels.height
+    tight = above + below + 4.0  # a row that still keeps its labels off the next row
+    room = height - 2 * MARGIN if alone else height * 0.45 - _CAPTION
+    step = max(tight, min(cells.row_height * (1.15 if alone else 1.0), room / rows))
+    if rows * step > room and not alone:
+        # Very many unconnected people: take up to 60% of the canvas, with rows as close
+        # as the nodes allow (labels may then touch the next row).
+        room = height * 0.6 - _CAPTION
+        step = max(2 * MAX_RADIUS + PADDING, min(tight, (room - tight) / max(rows - 1, 1)))
+    block = (rows - 1) * step + max(step, tight)
+    if alone:
+        strip_top = block_top = (height - block) / 2
     else:
-        row_height = min(_ROW_HEIGHT, (height * 0.45 - _CAPTION) / rows)
-        strip_top = height - MARGIN - rows * row_height - _CAPTION
+        strip_top = height - MARGIN - block - _CAPTION
         block_top = strip_top + _CAPTION
+    centre = above + max(0.0, step - tight) / 2 + 2.0
     positions = {}
     for i, key in enumerate(keys):
         row, column = divmod(i, per_row)
         in_row = min(per_row, len(keys) - row * per_row)
-        if alone:
-            left = (width - in_row * _SLOT_WIDTH) / 2
-        else:
-            left = MARGIN
-        x = left + (column + 0.5) * _SLOT_WIDTH
-        y = block_top + row * row_height + (row_height - LABEL_GAP - LABEL_HEIGHT) / 2
-        positions[key] = (x, y)
+        left = (width - in_row * slot_width) / 2 if alone else MARGIN
+        positions[key] = (
+            left + (column + 0.5) * slot_width,
+            block_top + row * step + centre,
+        )
     return positions, strip_top
 
 
@@ -459,7 +507,11 @@ def layout(
             factions.append(members)
     factions.extend([k] for k in sorted(influence.keys() - seen, key=member_order))
 
-    positions, strip_top = _unconnected_rows(isolated, width, height, alone=not factions)
+    labels = label_style(len(influence))
+    cells = _Cells.of(labels)
+    positions, strip_top = _unconnected_rows(
+        isolated, width, height, alone=not factions, labels=labels
+    )
     if not factions:
         return {k: (round(x, 2), round(y, 2)) for k, (x, y) in positions.items()}
 
@@ -469,13 +521,16 @@ def layout(
     broker = [k in brokers for k in keys]
     radius = np.array([outer_radius(v, broker=b) for v, b in zip(levels, broker, strict=True)])
     top = np.array([_top_extent(v, broker=b) for v, b in zip(levels, broker, strict=True)])
-    bottom = np.array([_bottom_extent(v, broker=b) for v, b in zip(levels, broker, strict=True)])
-    half_width = LABEL_WIDTH / 2
+    bottom = np.array(
+        [label_offset(v, broker=b) + labels.height for v, b in zip(levels, broker, strict=True)]
+    )
+    half_width = labels.width / 2
     area_bottom = strip_top - (MARGIN if isolated else 0.0)
-    x_low = np.full(len(keys), MARGIN + half_width)
-    x_high = np.full(len(keys), width - MARGIN - half_width)
-    y_low = MARGIN + top
-    y_high = area_bottom - MARGIN - bottom
+    inset = MARGIN + 0.01  # coordinates are rounded to 0.01 px at the end
+    x_low = np.full(len(keys), inset + half_width)
+    x_high = np.full(len(keys), width - inset - half_width)
+    y_low = inset + top
+    y_high = area_bottom - inset - bottom
     x_low, x_high = (
         np.minimum(x_low, (x_low + x_high) / 2),
         np.maximum(x_high, (x_low + x_high) / 2),
@@ -487,9 +542,10 @@ def layout(
     # Cell size: squeeze evenly when the clusters would not fit the canvas.
     span_x = max(float(x_high.max() - x_low.min()), 1.0)
     span_y = max(float(y_high.max() - y_low.min()), 1.0)
-    needed = len(keys) * _CELL_X * _CELL_Y * 1.15
-    squeeze = min(_MAX_ZOOM, math.sqrt((span_x + _CELL_X) * (span_y + _CELL_Y) / needed))
-    cell_x, cell_y = _CELL_X * squeeze, _CELL_Y * squeeze
+    needed = len(keys) * cells.cell_x * cells.cell_y * 1.15
+    room = (span_x + cells.cell_x) * (span_y + cells.cell_y)
+    squeeze = min(_MAX_ZOOM, math.sqrt(room / needed))
+    cell_x, cell_y = cells.cell_x * squeeze, cells.cell_y * squeeze
 
     # Level 1: clusters as discs (cell units) on an ellipse, then pushed apart.
     offsets = [_cluster_offsets(len(members)) for members in factions]

@@ -168,3 +168,25 @@ def test_revoking_needs_admin_and_own_org(client, marketer, admin, other_org):
     assert client.post(f"/organization/invitations/{foreign.pk}/revoke/").status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == "pending"
+
+
+def test_remove_by_non_admin_is_403(client, marketer, sales_rep):
+    client.force_login(sales_rep)
+    target = Membership.objects.get(user=marketer)
+    assert client.post(f"/organization/members/{target.pk}/remove/").status_code == 403
+    assert Membership.objects.filter(pk=target.pk).exists()
+
+
+def test_revoke_and_leave_need_login(client, org):
+    invitation = InvitationFactory(organization=org)
+    for path in (f"/organization/invitations/{invitation.pk}/revoke/", "/organization/leave/"):
+        response = client.post(path)
+        assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_leave_and_settings_without_organization_are_404(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.post("/organization/leave/").status_code == 404
+    assert client.get("/organization/settings/").status_code == 404

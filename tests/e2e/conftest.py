@@ -6,7 +6,6 @@ these tests are skipped with the reason; CI installs the package so they always 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -23,10 +22,6 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
-# Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise
-# refuse database access from the test body ("You cannot call this from an async context").
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
@@ -41,16 +36,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db, live_server, monkeypatch):
+    """Chromium for one test, started after the test's data and stopped before its flush.
+
+    Playwright's sync API keeps an asyncio loop running in this thread. Django then keeps
+    this thread's database connections apart (asgiref "async" storage), and refuses
+    them unless DJANGO_ALLOW_ASYNC_UNSAFE is set. So create data before the browser starts
+    (request the data fixture first), and connections opened while it runs are closed
+    before it stops: one left open keeps PostgreSQL from dropping the test database.
+    """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
             browser.close()
+            connections.close_all()
 
 
 class BrowserProblems:
