@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -19,12 +18,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="email/password_reset_subject.txt",
-            email_template_name="email/password_reset.txt",
-            html_email_template_name="email/password_reset.html",
-            extra_email_context={"site_url": settings.SITE_URL},
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

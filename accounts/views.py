@@ -24,6 +24,18 @@ from accounts.roles import ADMINS, ANY_ROLE, ROLE_HELP
 from accounts.tokens import invitation_id_from_token
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset flow, with our multipart email and links built from SITE_URL."""
+
+    subject_template_name = "email/password_reset_subject.txt"
+    email_template_name = "email/password_reset.txt"
+    html_email_template_name = "email/password_reset.html"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True

@@ -1,28 +1,36 @@
 """The stakeholder map as a server-rendered SVG string.
 
-Pure Python; no Django. Every piece of text is escaped with :func:`html.escape`, and the
-markup uses SVG presentation attributes only (``fill``, ``stroke``, ``font-size``...),
-never a ``style`` attribute or element, so it renders under a Content-Security-Policy
-with ``style-src 'self'``. Ids start with ``id_prefix`` so two maps can share a page.
+Pure Python (plus numpy, to route edges around nodes); no Django. Every piece of text
+is escaped with :func:`html.escape`, and the markup uses SVG presentation attributes
+only (``fill``, ``stroke``, ``font-size``...), never a ``style`` attribute or element,
+so it renders under a Content-Security-Policy with ``style-src 'self'``. Ids start with
+``id_prefix`` so two maps can share a page. Positions come from
+:func:`planner.analysis.layout.layout`.
 
 What the picture says:
 
-* node size: influence 1..5; fill colour and a glyph inside: stance
-  (supporter green with a tick, neutral slate with a bar, skeptic orange with a cross,
-  unknown light grey with a question mark), so colour is never the only cue;
-* a purple outline ring: a broker (bridges factions); a crossed-envelope badge and
-  "(no consent)" in the hover text: no consent to be contacted;
-* edges: reports_to a solid line with an arrow to the manager, influences a dashed line
-  with an arrow, collaborates a thin plain line, conflicts_with a thick red zig-zag with
-  a lightning badge in the middle; the stroke widens with strength; when ``friction``
-  (0..1) is given the edge is coloured from neutral grey to red instead (conflicts keep
-  their zig-zag and badge).
+* Node size: influence 1..5. Stance: a fill colour and a glyph inside, so colour is
+  never the only cue: supporter green with a tick, neutral slate with a bar, skeptic
+  orange with a cross, unknown light grey (dark outline) with a question mark. Fills and
+  glyphs have a contrast of at least 5:1.
+* A purple outline ring: a broker between factions. A crossed-envelope badge and
+  "(no consent)" in the hover text: no consent to be contacted.
+* Two label lines under each node (name, role), cut with an ellipsis when long; the
+  full text is in the node's ``<title>`` (hover) and the link's ``aria-label``.
+* Edges, drawn under the nodes: reports_to a solid line with an arrow to the manager,
+  influences a dashed line with an arrow, collaborates a thin plain line, conflicts_with
+  a red zig-zag with a lightning badge in the middle. Arrowheads stop at the target's
+  border. The stroke widens with strength. With ``friction`` (0..1) an edge is coloured
+  from neutral grey through amber to red instead; conflicts keep their zig-zag and
+  badge. Several edges between the same two people fan out; an edge that would run
+  through another node or a label bends around it where it can.
 """
 
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 import numpy as np
 
@@ -31,7 +39,6 @@ from planner.analysis.layout import (
     BADGE_RADIUS,
     BROKER_RING,
     MARGIN,
-    REGULAR_LABELS,
     LabelStyle,
     label_offset,
     label_style,
@@ -114,7 +121,9 @@ def _clip(text: str, limit: int = MAX_LABEL) -> str:
 
 
 def _prefix(id_prefix: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in str(id_prefix))
+    cleaned = "".join(
+        c if (c.isascii() and c.isalnum()) or c in "-_" else "-" for c in str(id_prefix)
+    )
     return cleaned if cleaned[:1].isalpha() else f"m{cleaned}"
 
 
@@ -134,7 +143,7 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def _friction_colour(friction: float) -> str:
     value = min(1.0, max(0.0, float(friction))) if math.isfinite(friction) else 0.0
-    for (low, a), (high, b) in zip(_FRICTION_STOPS, _FRICTION_STOPS[1:], strict=False):
+    for (low, a), (high, b) in pairwise(_FRICTION_STOPS):
         if value <= high:
             t = (value - low) / (high - low)
             return "#" + "".join(f"{round(p + (q - p) * t):02x}" for p, q in zip(a, b, strict=True))
@@ -197,7 +206,7 @@ def _no_consent_badge(x: float, y: float) -> str:
     """A white disc holding an envelope with a red slash through it."""
     r = BADGE_RADIUS
     w, h = r * 1.2, r * 0.85
-    left, right, top, bottom = x - w / 2, x + w / 2, y - h / 2, y + h / 2
+    left, right, top = x - w / 2, x + w / 2, y - h / 2
     slash = f"M{_n(x - r * 0.62)} {_n(y + r * 0.62)}L{_n(x + r * 0.62)} {_n(y - r * 0.62)}"
     return (
         f'<g class="no-consent">'
@@ -311,11 +320,13 @@ def _choose_bend(
     obstacles: _Obstacles,
     skip: np.ndarray,
 ) -> float:
-    """The first bend (from straight, or the fan-out bend, outwards) that crosses the
-    fewest other nodes, then the fewest labels."""
+    """The first bend (from straight, or from the fan-out bend) that crosses the fewest
+    other nodes, then the fewest labels. A fanned-out edge only bends further out, so
+    it never crosses the other edges between the same two people."""
     best: tuple[tuple[int, int], float] | None = None
-    for extra in _BENDS:
-        bend = base + extra if base >= 0 else base - extra
+    extras = _BENDS if base == 0 else tuple(abs(e) for e in _BENDS if e >= 0)
+    for extra in extras:
+        bend = base + extra if base > 0 else base - extra
         hits = obstacles.hits(a, b, bend, skip)
         if hits is None:
             continue

@@ -14,9 +14,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_role
-from accounts.roles import ADMINS
 from accounts.http import posted, posted_files, see_other
 from accounts.models import Membership
+from accounts.roles import ADMINS
 from planner import exporting, importing, selectors, services
 from planner.access import (
     EDITORS,
@@ -194,7 +194,7 @@ def stakeholder_edit(request, pk: int, sid: int):
         request,
         _page_or_editor(request, "planner/stakeholder_form.html"),
         {"group": person.group, "form": form, "person": person},
-        status=422 if form.errors else 200,
+        status=422 if form.errors and request.htmx else 200,
     )
 
 
@@ -237,7 +237,7 @@ def relationship_edit(request, pk: int, rid: int):
         request,
         _page_or_editor(request, "planner/relationship_form.html"),
         {"group": tie.group, "form": form, "tie": tie},
-        status=422 if form.errors else 200,
+        status=422 if form.errors and request.htmx else 200,
     )
 
 
@@ -284,7 +284,6 @@ def group_import(request, pk: int):
             request,
             "planner/group_import.html",
             {"group": group, "form": form, "plan": plan, "pending": pending},
-            status=200 if plan.ok else 422,
         )
     return render(request, "planner/group_import.html", {"group": group, "form": form})
 
@@ -305,7 +304,6 @@ def group_import_confirm(request, pk: int, import_pk: int):
             request,
             "planner/group_import.html",
             {"group": group, "form": ImportForm(), "plan": plan},
-            status=422,
         )
     importing.import_apply(group=group, plan=plan)
     pending.delete()

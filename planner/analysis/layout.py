@@ -8,34 +8,41 @@ How the map is laid out
 -----------------------
 1. People without any relationship (``insights.isolated``) sit in rows along the
    bottom of the canvas, apart from everyone else, left to right by
-   (influence descending, key).
+   (influence descending, key). When nobody has a relationship, the rows are centred.
 2. Every faction is a cluster: its most influential member in the middle, the others on
-   rings around them, in the order (influence descending, key). A ring never holds an
-   even number of people evenly spaced, so no two of them face each other straight
-   through the centre (an edge between them would run under the centre person).
+   rings around them, in the order (influence descending, key). A ring's empty slots
+   sit below the centre, where the centre person's label is, and a ring of two or more
+   is never evenly filled with an even number of people, so nobody sits straight across
+   the centre from anybody else on the same ring.
 3. The clusters start on an ellipse around the middle of the canvas, in a chain that
    puts strongly tied factions next to each other (starting from the faction holding
-   the first key), then are pushed apart until they do not overlap, and the whole
-   arrangement is centred. Members with ties to other clusters take the slots facing
+   the first key), are pushed apart until they do not overlap, and the arrangement is
+   fitted to the canvas. Members with ties to other clusters take the slots facing
    those clusters.
 4. A fixed number of relaxation steps pushes apart people whose node-plus-label boxes
    overlap, then people whose node circles come closer than ``PADDING``; if any circles
    still overlap (a canvas far too small), everyone connected falls back to a grid.
+
+Labels get smaller on crowded maps (:func:`label_style`); the renderer draws them with
+the same :class:`LabelStyle` the layout made room for.
 
 Guarantees (tested in ``tests/analysis/test_layout.py``):
 
 * Input order never matters: the same people and ties, in any order and with repeated
   ties, give identical coordinates, and calling twice gives identical coordinates.
 * Every node circle, with its broker ring, its no-consent badge and its two label lines
-  (``LABEL_WIDTH`` wide), lies inside the ``width`` x ``height`` canvas with a margin of
-  ``MARGIN``, whenever the canvas is large enough to hold one such box.
-* No two node circles (with their broker rings) overlap, nor come closer than
-  ``PADDING``, for up to 50 people at the default 960 x 600 canvas; labels are kept
-  apart as far as the space allows (always, for a group of typical size).
+  (``label_style(n).width`` wide), lies inside the ``width`` x ``height`` canvas with a
+  margin of ``MARGIN``, whenever the canvas is large enough to hold them.
+* No two node circles (with their broker rings) overlap or come closer than
+  ``PADDING``, for up to 50 people at the default 960 x 600 canvas. Labels are kept
+  apart as far as the space allows: for a group of up to 12 people no label touches
+  another label or a node; at 50 people some labels touch.
 * Adding or removing people with no relationship never moves anyone who has one, as
-  long as the number of rows of unconnected people stays the same (one row holds seven
-  at the default width); within the row, a person only ever shifts to the next or the
-  previous slot.
+  long as the number of rows of unconnected people (seven to a row at the default
+  width) and the label style stay the same; in the row, a person only ever shifts to
+  the next or the previous slot.
+* Clusters keep their place on the ellipse by key, not by size, so a faction that
+  grows by one person does not swap sides with another.
 """
 
 import math
@@ -134,7 +141,7 @@ _CIRCLE_STEPS = 60
 def _cluster_offsets(count: int) -> list[tuple[float, float]]:
     """Positions in cell units: the first member in the middle, the rest on rings.
 
-    Ring k holds up to 5k - 1 people. The slots on a ring are evenly spaced, one or two
+    Ring k holds up to 6k - 1 people. The slots on a ring are evenly spaced, one or two
     more than the people on it, and the empty ones sit below the centre, where the centre
     person's label is. A ring of one puts that person to the right.
     """
@@ -142,7 +149,7 @@ def _cluster_offsets(count: int) -> list[tuple[float, float]]:
     ring = 0
     while len(offsets) < count:
         ring += 1
-        members = min(5 * ring - 1, count - len(offsets))
+        members = min(6 * ring - 1, count - len(offsets))
         if members == 1:
             offsets.append((float(ring), 0.0))
             continue
@@ -431,10 +438,16 @@ def _unconnected_rows(
 
 
 def _place_clusters(
-    offsets: list[list[tuple[float, float]]], order: list[int], units_x: float, units_y: float
+    offsets: list[list[tuple[float, float]]],
+    order: list[int],
+    units_x: float,
+    units_y: float,
+    *,
+    crowded: bool,
 ) -> np.ndarray:
     """Cluster centres in cell units: on an ellipse in ``order``, pushed apart so the
-    clusters' discs do not overlap, then centred on the canvas."""
+    clusters' discs do not overlap, then fitted to the canvas (moving whole clusters,
+    so neighbours stay neighbours); on a crowded canvas, packed inside it instead."""
     count = len(offsets)
     disc = np.array([_disc(len(o)) for o in offsets])
     lowest = np.array([[min(d[axis] for d in o) for axis in (0, 1)] for o in offsets])
@@ -460,12 +473,25 @@ def _place_clusters(
         middle = angle + share
         centres[f] = units / 2 + radii * np.array([math.cos(middle), math.sin(middle)])
         angle += 2 * share
-    centres = _separate_discs(np.clip(centres, low, high), disc, low, high)
-    # Centre the whole arrangement on the canvas (a shift, as far as the bounds allow).
-    left = (centres + lowest).min(axis=0)
-    right = (centres + highest).max(axis=0)
-    shift = units / 2 - (left + right) / 2
-    return np.clip(centres + shift, low, high)
+    if crowded:  # no room to spare: pack the discs into the canvas
+        return _separate_discs(np.clip(centres, low, high), disc, low, high)
+    unbounded = np.full_like(centres, np.inf)
+    centres = _separate_discs(centres, disc, -unbounded, unbounded)
+    # Fit the arrangement to the canvas: shift it to the middle and, where it is too big,
+    # shrink the distances between clusters (never the clusters), axis by axis.
+    for axis in (0, 1):
+        values = centres[:, axis]
+        middle = float(((values + lowest[:, axis]).min() + (values + highest[:, axis]).max()) / 2)
+        half = float(units[axis] / 2)
+        limits = [
+            ((high[f, axis] - half) / (v - middle))
+            if v > middle
+            else ((half - low[f, axis]) / (middle - v))
+            for f, v in enumerate(values.tolist())
+            if abs(v - middle) > 1e-9
+        ]
+        centres[:, axis] = half + (values - middle) * max(0.0, min([*limits, 1.0]))
+    return np.clip(centres, low, high)
 
 
 # --------------------------------------------------------------------------- public
@@ -550,7 +576,9 @@ def layout(
     # Level 1: clusters as discs (cell units) on an ellipse, then pushed apart.
     offsets = [_cluster_offsets(len(members)) for members in factions]
     pairs = _positive_pairs(ties, set(keys))
-    centres = _place_clusters(offsets, _chain(factions, pairs), span_x / cell_x, span_y / cell_y)
+    centres = _place_clusters(
+        offsets, _chain(factions, pairs), span_x / cell_x, span_y / cell_y, crowded=squeeze < 1
+    )
     faction_of = {key: f for f, members in enumerate(factions) for key in members}
     pull: dict[str, tuple[float, float]] = {}
     for (a, b), strength in pairs.items():
@@ -569,8 +597,8 @@ def layout(
     x = np.empty(len(keys))
     y = np.empty(len(keys))
     i = 0
-    for f, members in enumerate(factions):
-        for dx, dy in offsets[f]:
+    for f, slots in enumerate(offsets):
+        for dx, dy in slots:
             x[i] = origin_x + (centres[f, 0] + dx) * cell_x
             y[i] = origin_y + (centres[f, 1] + dy) * cell_y
             i += 1

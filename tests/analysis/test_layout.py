@@ -2,7 +2,7 @@
 
 import math
 import random
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,7 +90,7 @@ def circles_apart(people, ties, positions):
 
 
 def inside_canvas(people, ties, positions, width=WIDTH, height=HEIGHT):
-    for key, (x, y, radius, top, label) in boxes(people, ties, positions).items():
+    for key, (x, _, radius, top, label) in boxes(people, ties, positions).items():
         left, _, right, bottom = label
         assert left >= MARGIN and right <= width - MARGIN, key
         assert x - radius >= MARGIN and x + radius <= width - MARGIN, key
@@ -169,9 +169,11 @@ def test_fifty_people_in_every_shape_do_not_overlap():
     names = keys(50)
     big = [Person(k, 5) for k in names]
     shapes = {
-        "everyone tied to everyone": [Tie(a, b, "collaborates", 3) for a, b in combinations(names, 2)],
+        "everyone tied to everyone": [
+            Tie(a, b, "collaborates", 3) for a, b in combinations(names, 2)
+        ],
         "one manager": [Tie(k, names[0], "reports_to", 3) for k in names[1:]],
-        "only conflicts": [Tie(a, b, CONFLICT) for a, b in zip(names, names[1:], strict=False)],
+        "only conflicts": [Tie(a, b, CONFLICT) for a, b in pairwise(names)],
         "pairs": [Tie(a, b, "influences") for a, b in zip(names[::2], names[1::2], strict=True)],
         "nobody tied": [],
         "half tied": [Tie(a, b, "collaborates") for a, b in combinations(names[:25], 2)],
@@ -251,9 +253,7 @@ def test_adding_a_person_to_one_faction_leaves_the_layout_recognisable():
     people, ties, left, right = two_factions()
     before = place(people, ties)
     newcomer = "r99@buyer.test"
-    after = place(
-        [*people, Person(newcomer, 1)], [*ties, Tie(newcomer, right[1], "reports_to", 2)]
-    )
+    after = place([*people, Person(newcomer, 1)], [*ties, Tie(newcomer, right[1], "reports_to", 2)])
     moved = [math.dist(before[k], after[k]) for k in left + right]
     # Most people stay within a node's width of where they were.
     assert sorted(moved)[len(moved) // 2] < 2 * MAX_RADIUS

@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(config, items):
     )
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in item.path.parents:
             item.add_marker(skip)
 
 

@@ -287,13 +287,21 @@ def test_edit_person_inline_with_htmx(client, marketer, group):
     url = f"/groups/{group.pk}/people/{person.pk}/"
     editor = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in editor and f'hx-post="{url}"' in editor and "Edit Person 00" in editor
-    bad = client.post(url, {"edit-name": "", "edit-email": person.email}, headers={"HX-Request": "true"})
+    bad = client.post(
+        url, {"edit-name": "", "edit-email": person.email}, headers={"HX-Request": "true"}
+    )
     assert bad.status_code == 422 and "This field is required" in bad.content.decode()
     assert "HX-Retarget" not in bad
     good = client.post(
         url,
-        {"edit-name": "Pat Renamed", "edit-email": person.email, "edit-influence": 2,
-         "edit-stance": "neutral", "edit-buying_role": "end_user", "edit-consent": "on"},
+        {
+            "edit-name": "Pat Renamed",
+            "edit-email": person.email,
+            "edit-influence": 2,
+            "edit-stance": "neutral",
+            "edit-buying_role": "end_user",
+            "edit-consent": "on",
+        },
         headers={"HX-Request": "true"},
     )
     assert good.status_code == 200
@@ -307,7 +315,9 @@ def test_edit_relationship_inline_with_htmx(client, marketer, group):
     url = f"/groups/{group.pk}/relationships/{tie.pk}/"
     editor = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in editor and "Strength" in editor
-    response = client.post(url, {"kind": "conflicts_with", "strength": 5}, headers={"HX-Request": "true"})
+    response = client.post(
+        url, {"kind": "conflicts_with", "strength": 5}, headers={"HX-Request": "true"}
+    )
     assert response["HX-Retarget"] == "#group-workspace"
     tie.refresh_from_db()
     assert (tie.kind, tie.strength) == ("conflicts_with", 5)
