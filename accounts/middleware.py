@@ -6,6 +6,10 @@ kept in the session; when it is missing or no longer one of the user's, the orga
 the user joined first is used.
 """
 
+import zoneinfo
+
+from django.utils import timezone
+
 from accounts.models import Membership
 
 SESSION_KEY = "active_organization_id"
@@ -29,4 +33,21 @@ class ActiveMembershipMiddleware:
             request.membership = next(
                 (m for m in request.memberships if m.organization_id == wanted), first_joined
             )
+        return self.get_response(request)
+
+
+class UserTimezoneMiddleware:
+    """Show and read dates in the signed-in user's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.user.time_zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(request.user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
         return self.get_response(request)

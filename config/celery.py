@@ -16,6 +16,8 @@ app.conf.beat_schedule = {
         "task": "config.health.heartbeat",
         "schedule": 60.0,
     },
+    "rescore-every-group-nightly": {
+        "task": "planner.tasks.rescore_all_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
-# crontab is imported for the schedules later issues add (nightly rescoring, digests).
-__all__ = ("app", "crontab")

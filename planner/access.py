@@ -18,6 +18,7 @@ __all__ = [
     "get_pending_import_for_user",
     "get_relationship_for_user",
     "get_stakeholder_for_user",
+    "get_touch_for_user",
 ]
 
 
@@ -48,6 +49,15 @@ def get_relationship_for_user(
     )
     relationship.group = group
     return relationship
+
+
+def get_touch_for_user(request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE):
+    from planner.models import Touch
+
+    group = get_group_for_user(request, group_pk, roles=roles)
+    touch = get_object_or_404(Touch.objects.select_related("stakeholder"), pk=pk, group=group)
+    touch.group = group
+    return touch
 
 
 def get_pending_import_for_user(request: HttpRequest, group_pk: int, pk: int):

@@ -167,13 +167,18 @@ class ImportForm(forms.Form):
         required=False,
         help_text="Columns source_email, target_email, kind, strength.",
     )
+    touches = forms.FileField(
+        label="Touches CSV",
+        required=False,
+        help_text="Columns email, occurred_at, channel, asset, themes.",
+    )
 
     def clean(self):
         cleaned = super().clean()
-        files = [cleaned.get("stakeholders"), cleaned.get("relationships")]
+        files = [cleaned.get(name) for name in ("stakeholders", "relationships", "touches")]
         if not any(files) and not self.errors:
             raise forms.ValidationError("Choose at least one CSV file to import.")
-        for name in ("stakeholders", "relationships"):
+        for name in ("stakeholders", "relationships", "touches"):
             upload = cleaned.get(name)
             if upload and upload.size > MAX_UPLOAD_BYTES:
                 self.add_error(
@@ -184,7 +189,7 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-class RoleTemplateForm(forms.Form):
+class PlannerSettingsForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label="Roles every buying group needs",
         choices=[(value, label) for value, label in ROLE_CHOICES if value != "other"],
@@ -192,3 +197,75 @@ class RoleTemplateForm(forms.Form):
         required=False,
         help_text="Group pages show which of these roles nobody covers yet.",
     )
+    half_life_days = forms.IntegerField(
+        label="Message half-life (days)",
+        min_value=1,
+        max_value=365,
+        help_text="A message this many days old counts half as much as one sent today "
+        "when the app works out what each person has heard.",
+    )
+
+
+CHANNELS = ("email", "call", "meeting", "event", "webinar", "web", "linkedin", "direct mail")
+
+
+class TouchForm(forms.Form):
+    recipients = forms.ModelMultipleChoiceField(
+        queryset=Stakeholder.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Who received it",
+        help_text="Tick several people when the same message went to all of them.",
+    )
+    occurred_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    channel = forms.CharField(
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "touch-channels"}),
+        help_text="email, call, meeting, event, web...",
+    )
+    asset = forms.ModelChoiceField(
+        queryset=None, required=False, label="Asset", empty_label="No asset (a message)"
+    )
+    themes = ThemeWeightsField(
+        label="Themes",
+        help_text="What the message was about, e.g. cost-of-downtime:2;security. "
+        "Leave empty to use the asset's themes.",
+    )
+
+    def __init__(self, *args, group, stakeholders=None, **kwargs):
+        from content.models import Asset
+
+        super().__init__(*args, **kwargs)
+        self.group = group
+        people = Stakeholder.objects.filter(group=group).order_by("name", "email")
+        self.fields["recipients"].queryset = people
+        self.fields["recipients"].label_from_instance = lambda s: (
+            f"{s.name or s.email} ({s.role_label})"
+        )
+        if stakeholders is not None:
+            self.fields["recipients"].choices = [
+                (s.pk, f"{s.name or s.email} ({s.role_label})") for s in stakeholders
+            ]
+        self.fields["asset"].queryset = Asset.objects.filter(
+            organization_id=group.organization_id
+        ).order_by("title")
+
+    def clean_occurred_at(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(
+                "That is in the future: log touches once they have happened."
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        asset, themes = cleaned.get("asset"), cleaned.get("themes")
+        if "themes" in cleaned and not themes and not (asset and asset.themes):
+            self.add_error("themes", "Choose an asset with themes, or name at least one theme.")
+        return cleaned

@@ -8,16 +8,19 @@ nothing the second time. Columns a file does not have (a HubSpot export has no i
 or stance) never overwrite what is already known about a person.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
+from content.models import Asset
 from content.services import themes_ensure
 from csvio.errors import CsvFileError, Problem
 from csvio.reader import read_table
-from planner.csv_schemas import parse_relationships, parse_stakeholders
-from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
+from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
+from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
+from planner.snapshots import rescore_soon
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
@@ -49,6 +52,8 @@ class ImportPlan:
     stakeholder_fields: frozenset[str] = frozenset()
     stakeholder_actions: list[RowAction] = field(default_factory=list)
     relationship_actions: list[RowAction] = field(default_factory=list)
+    touch_rows: list = field(default_factory=list)
+    touch_actions: list[RowAction] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
@@ -58,9 +63,8 @@ class ImportPlan:
         return not self.problems
 
     def count(self, action: str) -> int:
-        return sum(
-            1 for a in self.stakeholder_actions + self.relationship_actions if a.action == action
-        )
+        actions = self.stakeholder_actions + self.relationship_actions + self.touch_actions
+        return sum(1 for a in actions if a.action == action)
 
     @property
     def changes_anything(self) -> bool:
@@ -69,7 +73,10 @@ class ImportPlan:
     def summary(self) -> str:
         people = _tally(self.stakeholder_actions)
         ties = _tally(self.relationship_actions)
-        return f"people: {people}; relationships: {ties}"
+        text = f"people: {people}; relationships: {ties}"
+        if self.touch_rows:
+            text += f"; touches: {_tally(self.touch_actions)}"
+        return text
 
 
 def _tally(actions: list[RowAction]) -> str:
@@ -102,11 +109,14 @@ def import_plan(
     relationships: bytes | None = None,
     stakeholders_name: str = "stakeholders.csv",
     relationships_name: str = "relationships.csv",
+    touches: bytes | None = None,
+    touches_name: str = "touches.csv",
 ) -> ImportPlan:
     plan = ImportPlan()
     existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
     people_table = _table(stakeholders, stakeholders_name, plan)
     ties_table = _table(relationships, relationships_name, plan)
+    touches_table = _table(touches, touches_name, plan)
     if people_table is not None:
         parsed = parse_stakeholders(people_table)
         plan.formats[stakeholders_name] = parsed.format
@@ -120,8 +130,27 @@ def import_plan(
         plan.problems += [FileProblem(relationships_name, p) for p in parsed.problems]
         plan.warnings += [FileProblem(relationships_name, p) for p in parsed.warnings]
         plan.relationship_rows = list(parsed.rows)
+    if touches_table is not None:
+        assets = set(
+            Asset.objects.filter(organization_id=group.organization_id).values_list(
+                "slug", flat=True
+            )
+        )
+        parsed = parse_touches(touches_table, known_emails=known, known_assets=assets)
+        plan.problems += [FileProblem(touches_name, p) for p in parsed.problems]
+        plan.warnings += [FileProblem(touches_name, p) for p in parsed.warnings]
+        plan.touch_rows = list(parsed.rows)
     if not plan.ok:
         return plan
+    existing_touches = set(
+        Touch.objects.filter(group=group).values_list(
+            "stakeholder__email", "occurred_at", "asset__slug"
+        )
+    )
+    for row in plan.touch_rows:
+        label = f"{row.asset_slug or ', '.join(row.themes) or 'message'} to {row.email}"
+        seen = (row.email, row.occurred_at, row.asset_slug) in existing_touches
+        plan.touch_actions.append(RowAction(row.line, "unchanged" if seen else "create", label))
     for row in plan.stakeholder_rows:
         person = existing.get(row.email)
         if person is None:
@@ -195,6 +224,49 @@ def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
         elif tie.strength != row.strength:
             tie.strength = row.strength
             tie.save(update_fields=["strength"])
+    _apply_touches(group, plan, existing)
     if plan.changes_anything:
         group.save(update_fields=["updated_at"])
+        rescore_soon(group.pk)
     return plan
+
+
+def _message_key(row) -> str:
+    """Touches of one file with the same moment, channel, asset and themes are one message
+    sent to several people (the tailoring index counts them as shared)."""
+    parts = [row.occurred_at.isoformat(), row.channel, row.asset_slug or ""]
+    parts += [f"{slug}:{weight}" for slug, weight in sorted(row.themes.items())]
+    return "csv-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stakeholder]) -> None:
+    if not plan.touch_rows:
+        return
+    themes_ensure(
+        organization=group.organization,
+        slugs={slug for row in plan.touch_rows for slug in row.themes},
+    )
+    assets = {a.slug: a for a in Asset.objects.filter(organization_id=group.organization_id)}
+    seen = set(
+        Touch.objects.filter(group=group).values_list(
+            "stakeholder__email", "occurred_at", "asset__slug"
+        )
+    )
+    new = []
+    for row in plan.touch_rows:
+        key = (row.email, row.occurred_at, row.asset_slug)
+        if key in seen:
+            continue
+        seen.add(key)
+        new.append(
+            Touch(
+                group=group,
+                stakeholder=people[row.email],
+                occurred_at=row.occurred_at,
+                channel=row.channel,
+                asset=assets.get(row.asset_slug) if row.asset_slug else None,
+                themes=dict(row.themes),
+                message_key=_message_key(row),
+            )
+        )
+    Touch.objects.bulk_create(new)

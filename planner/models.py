@@ -159,16 +159,26 @@ def default_required_roles() -> list[str]:
     return list(DEFAULT_REQUIRED_ROLES)
 
 
-class RoleTemplate(models.Model):
-    """The buying roles every group of an organization should have someone in."""
+class PlannerSettings(models.Model):
+    """How an organization plans buying groups: the roles every group needs (its role
+    template) and how fast an old message fades from a person's story (half-life)."""
 
     organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, related_name="role_template"
+        Organization, on_delete=models.CASCADE, related_name="planner_settings"
     )
-    roles = models.JSONField(default=default_required_roles)
+    required_roles = models.JSONField(default=default_required_roles)
+    half_life_days = models.PositiveSmallIntegerField(
+        "message half-life (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="A message this many days old counts half as much as one sent today.",
+    )
+
+    class Meta:
+        verbose_name_plural = "planner settings"
 
     def __str__(self) -> str:
-        return f"Required roles of {self.organization}"
+        return f"Planner settings of {self.organization}"
 
 
 class PendingImport(models.Model):
@@ -187,9 +197,68 @@ class PendingImport(models.Model):
     stakeholders_csv = models.TextField(blank=True)
     relationships_name = models.CharField(max_length=255, blank=True)
     relationships_csv = models.TextField(blank=True)
+    touches_name = models.CharField(max_length=255, blank=True)
+    touches_csv = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Import into {self.group} by {self.created_by}"
+
+
+class Touch(models.Model):
+    """One message or asset that reached one stakeholder.
+
+    Touches logged together for several people ("the same message to several people")
+    share a `message_key`; the tailoring index counts how many messages reached one
+    person only.
+    """
+
+    group = models.ForeignKey(BuyingGroup, on_delete=models.CASCADE, related_name="touches")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="touches")
+    occurred_at = models.DateTimeField("when")
+    channel = models.CharField(max_length=50, blank=True, help_text="email, call, event, web...")
+    asset = models.ForeignKey(
+        "content.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="touches"
+    )
+    themes = models.JSONField(
+        default=dict, blank=True, help_text="Theme slug -> weight. Empty: the asset's themes."
+    )
+    message_key = models.CharField(max_length=40, blank=True, db_index=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["group", "occurred_at"]),
+            models.Index(fields=["stakeholder", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        what = self.asset.title if self.asset_id else ", ".join(self.themes) or "a message"
+        return f"{what} to {self.stakeholder} on {self.occurred_at:%Y-%m-%d}"
+
+
+class Snapshot(models.Model):
+    """The group's scores at one moment: what the trend lines and the digest compare."""
+
+    group = models.ForeignKey(BuyingGroup, on_delete=models.CASCADE, related_name="snapshots")
+    taken_at = models.DateTimeField(db_index=True)
+    divergence = models.FloatField()
+    readiness = models.PositiveSmallIntegerField()
+    priority_divergence = models.FloatField(default=0.0)
+    tailoring = models.FloatField(default=0.0)
+    members = models.PositiveSmallIntegerField(default=0)
+    document = models.JSONField(default=dict)  # the analyze_group document at that moment
+    fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        indexes = [models.Index(fields=["group", "-taken_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.group} at {self.taken_at:%Y-%m-%d %H:%M}: readiness {self.readiness}"

@@ -20,7 +20,7 @@ from planner.analysis.graph import (
 )
 from planner.analysis.narrative import Sentence, describe
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_LABELS
-from planner.models import BuyingGroup, Relationship, RoleTemplate, Stakeholder
+from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder
 
 GROUP_SORTS = {
     "name": ("Name", ["name"]),
@@ -44,9 +44,16 @@ def group_list(
     return groups.order_by(*GROUP_SORTS.get(sort, GROUP_SORTS["-updated"])[1])
 
 
+def planner_settings(organization: Organization) -> PlannerSettings:
+    """The organization's settings, or unsaved defaults (no row is written on read)."""
+    found = PlannerSettings.objects.filter(organization=organization).first()
+    return found or PlannerSettings(
+        organization=organization, required_roles=list(DEFAULT_REQUIRED_ROLES)
+    )
+
+
 def required_roles(organization: Organization) -> list[str]:
-    template = RoleTemplate.objects.filter(organization=organization).first()
-    return list(template.roles) if template else list(DEFAULT_REQUIRED_ROLES)
+    return list(planner_settings(organization).required_roles)
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def people_and_ties(
     return people, ties
 
 
-def group_map(group: BuyingGroup) -> GroupMap:
+def group_map(group: BuyingGroup, *, settings: PlannerSettings | None = None) -> GroupMap:
     stakeholders = list(Stakeholder.objects.filter(group=group).order_by("name", "email"))
     by_pk = {s.pk: s for s in stakeholders}
     relationships = list(Relationship.objects.filter(group=group).order_by("pk"))
@@ -99,7 +106,7 @@ def group_map(group: BuyingGroup) -> GroupMap:
         relationship.target = by_pk[relationship.target_id]
     people, ties = people_and_ties(stakeholders, relationships)
     insights = analyze_graph(people, ties)
-    required = required_roles(group.organization)
+    required = list((settings or planner_settings(group.organization)).required_roles)
     coverage = missing_roles({s.buying_role for s in stakeholders}, required)
     missing_labels = tuple(ROLE_LABELS.get(role, role) for role in coverage.missing)
     names = {s.email: s.name or s.email for s in stakeholders}
@@ -119,4 +126,36 @@ def group_map(group: BuyingGroup) -> GroupMap:
         sentences=describe(
             insights, coverage, names=names, size=len(stakeholders), missing_labels=missing_labels
         ),
+    )
+
+
+def recent_snapshots(group: BuyingGroup, *, weeks: int = 12):
+    from django.utils import timezone
+
+    from planner.models import Snapshot
+
+    since = timezone.now() - timezone.timedelta(weeks=weeks)
+    return list(
+        Snapshot.objects.filter(group=group, taken_at__gte=since)
+        .order_by("taken_at")
+        .only("taken_at", "divergence", "readiness", "document")
+    )
+
+
+def snapshot_before(snapshots, moment):
+    """The latest of `snapshots` taken at or before `moment` (they are sorted by time)."""
+    found = None
+    for snapshot in snapshots:
+        if snapshot.taken_at <= moment:
+            found = snapshot
+    return found
+
+
+def recent_touches(group: BuyingGroup, *, limit: int = 15):
+    from planner.models import Touch
+
+    return list(
+        Touch.objects.filter(group=group)
+        .select_related("stakeholder", "asset")
+        .order_by("-occurred_at", "-pk")[:limit]
     )

@@ -1,5 +1,6 @@
-"""Writes to buying groups, stakeholders and relationships. Keyword-only, atomic."""
+"""Writes to buying groups, stakeholders, relationships and touches. Keyword-only, atomic."""
 
+import uuid
 from collections.abc import Mapping
 from datetime import date
 
@@ -10,7 +11,8 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from content.services import themes_ensure
 from planner.buying_roles import ROLE_CHOICES
-from planner.models import BuyingGroup, Relationship, RoleTemplate, Stakeholder
+from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder, Touch
+from planner.snapshots import rescore_soon
 
 GROUP_FIELDS = ("name", "account", "opportunity_stage", "expected_close", "owner", "notes")
 STAKEHOLDER_FIELDS = (
@@ -79,7 +81,9 @@ def group_set_archived(*, group: BuyingGroup, archived: bool) -> BuyingGroup:
 
 
 def _touch_group(group: BuyingGroup) -> None:
+    """Mark the group changed, and rescore it (debounced) once the change commits."""
     BuyingGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
+    rescore_soon(group.pk)
 
 
 def _check_email_free(group: BuyingGroup, email: str, *, exclude_pk: int | None = None) -> None:
@@ -172,14 +176,67 @@ def relationship_delete(*, relationship: Relationship) -> None:
 
 
 @transaction.atomic
-def role_template_update(*, organization: Organization, roles: list[str]) -> RoleTemplate:
-    """Set which buying roles every group of the organization should have someone in."""
+def planner_settings_update(
+    *, organization: Organization, roles: list[str], half_life_days: int
+) -> PlannerSettings:
+    """Set the roles every group should have someone in, and the message half-life."""
     known = dict(ROLE_CHOICES)
     unknown = [role for role in roles if role not in known]
     if unknown:
         raise ValidationError(f"Unknown buying roles: {', '.join(unknown)}.")
     ordered = [value for value, _label in ROLE_CHOICES if value in set(roles)]
-    template, _created = RoleTemplate.objects.update_or_create(
-        organization=organization, defaults={"roles": ordered}
+    if not 1 <= half_life_days <= 365:
+        raise ValidationError("The half-life must be between 1 and 365 days.")
+    planner_settings, _created = PlannerSettings.objects.update_or_create(
+        organization=organization,
+        defaults={"required_roles": ordered, "half_life_days": half_life_days},
     )
-    return template
+    return planner_settings
+
+
+@transaction.atomic
+def touches_record(
+    *,
+    group: BuyingGroup,
+    stakeholders: list[Stakeholder],
+    occurred_at,
+    channel: str = "",
+    asset=None,
+    themes: Mapping[str, float] | None = None,
+    by: User | None = None,
+) -> list[Touch]:
+    """Log one message that reached one or several people (one Touch each, sharing a
+    message key so the tailoring index knows it was the same message)."""
+    if not stakeholders:
+        raise ValidationError("Choose at least one person.")
+    if any(s.group_id != group.pk for s in stakeholders):
+        raise ValidationError("Every recipient must be a member of this group.")
+    if asset is not None and asset.organization_id != group.organization_id:
+        raise ValidationError("That asset is not in your content library.")
+    themes = dict(themes or {})
+    if not themes and (asset is None or not asset.themes):
+        raise ValidationError("Choose an asset with themes, or name at least one theme.")
+    themes_ensure(organization=group.organization, slugs=themes)
+    key = uuid.uuid4().hex
+    touches = Touch.objects.bulk_create(
+        Touch(
+            group=group,
+            stakeholder=stakeholder,
+            occurred_at=occurred_at,
+            channel=channel.strip()[:50],
+            asset=asset,
+            themes=themes,
+            message_key=key,
+            logged_by=by,
+        )
+        for stakeholder in stakeholders
+    )
+    _touch_group(group)
+    return touches
+
+
+@transaction.atomic
+def touch_delete(*, touch: Touch) -> None:
+    group = touch.group
+    touch.delete()
+    _touch_group(group)

@@ -5,7 +5,7 @@ from planner import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("groups/", views.group_list, name="group_list"),
-    path("organization/roles/", views.role_template, name="role_template"),
+    path("organization/planning/", views.planner_settings, name="planner_settings"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
@@ -27,6 +27,13 @@ urlpatterns = [
         "groups/<int:pk>/relationships/<int:rid>/delete/",
         views.relationship_delete,
         name="relationship_delete",
+    ),
+    path("groups/<int:pk>/touches/new/", views.touch_add, name="touch_add"),
+    path("groups/<int:pk>/touches/<int:tid>/delete/", views.touch_delete, name="touch_delete"),
+    path(
+        "groups/<int:pk>/people/<int:sid>/touches/",
+        views.stakeholder_timeline,
+        name="stakeholder_timeline",
     ),
     path("groups/<int:pk>/import/", views.group_import, name="group_import"),
     path(

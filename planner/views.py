@@ -3,6 +3,7 @@ service or selector, render. htmx requests get the `workspace` fragment of the g
 """
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,23 +19,25 @@ from accounts.access import require_role
 from accounts.http import posted, posted_files, see_other
 from accounts.models import Membership
 from accounts.roles import ADMINS
-from planner import exporting, importing, selectors, services
+from planner import exporting, group_charts, importing, scoring, selectors, services
 from planner.access import (
     EDITORS,
     get_group_for_user,
     get_pending_import_for_user,
     get_relationship_for_user,
     get_stakeholder_for_user,
+    get_touch_for_user,
 )
+from planner.analysis.changes import what_changed
 from planner.forms import (
     GroupForm,
     ImportForm,
+    PlannerSettingsForm,
     RelationshipEditForm,
     RelationshipForm,
-    RoleTemplateForm,
     StakeholderForm,
+    TouchForm,
 )
-from planner.map_view import map_svg
 from planner.models import PendingImport
 from planner.stakeholder_map import render_legend
 
@@ -122,18 +126,37 @@ def group_archive(request, pk: int):
     return redirect(group)
 
 
-def _workspace(request, group, *, person_form=None, tie_form=None, status=200):
-    data = selectors.group_map(group)
+def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=None, status=200):
+    analysis = scoring.analyze(group)
+    data = analysis.map
+    snapshots = selectors.recent_snapshots(group)
+    week_ago = selectors.snapshot_before(snapshots, analysis.as_of - timedelta(days=7))
     can_edit = request.membership.role in EDITORS
+    # The SVG builders escape every text they are given (tested), so marking them safe is.
+    pictures = {
+        "map_svg": group_charts.friction_map(analysis),
+        "legend_svg": render_legend(),
+        "heatmap_svg": group_charts.heatmap(analysis),
+        "trend_svg": group_charts.trend(snapshots, analysis),
+    }
     context = {
         "group": group,
         "data": data,
-        "map_svg": mark_safe(map_svg(data)),  # noqa: S308 - built by planner.stakeholder_map, every text escaped
-        "legend_svg": mark_safe(render_legend()),  # noqa: S308 - static markup
+        "analysis": analysis,
+        **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
+        "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
+        "touches": selectors.recent_touches(group),
         "can_edit": can_edit,
         "person_form": person_form or StakeholderForm(group=group, prefix="person"),
         "tie_form": tie_form
         or RelationshipForm(group=group, stakeholders=data.stakeholders, prefix="tie"),
+        "touch_form": touch_form
+        or TouchForm(
+            group=group,
+            stakeholders=data.stakeholders,
+            prefix="touch",
+            initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
+        ),
     }
     template = (
         "planner/group_detail.html#workspace" if request.htmx else "planner/group_detail.html"
@@ -254,31 +277,43 @@ def _read_upload(upload) -> bytes | None:
     return upload.read(importing.MAX_BYTES + 1)
 
 
+IMPORT_FILES = ("stakeholders", "relationships", "touches")
+
+
+def _pending_plan(group, pending: PendingImport) -> importing.ImportPlan:
+    files = {}
+    for name in IMPORT_FILES:
+        filename = getattr(pending, f"{name}_name")
+        if filename:
+            files[name] = getattr(pending, f"{name}_csv").encode()
+            files[f"{name}_name"] = filename
+    return importing.import_plan(group=group, **files)
+
+
 @require_http_methods(["GET", "POST"])
 def group_import(request, pk: int):
     group = get_group_for_user(request, pk, roles=EDITORS)
     form = ImportForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
-        people = form.cleaned_data.get("stakeholders")
-        ties = form.cleaned_data.get("relationships")
-        people_bytes, ties_bytes = _read_upload(people), _read_upload(ties)
-        plan = importing.import_plan(
-            group=group,
-            stakeholders=people_bytes,
-            relationships=ties_bytes,
-            stakeholders_name=people.name if people else "stakeholders.csv",
-            relationships_name=ties.name if ties else "relationships.csv",
-        )
+        uploads = {name: form.cleaned_data.get(name) for name in IMPORT_FILES}
+        files = {}
+        for name, upload in uploads.items():
+            if upload:
+                files[name] = _read_upload(upload)
+                files[f"{name}_name"] = upload.name
+        plan = importing.import_plan(group=group, **files)
         pending = None
-        if plan.ok:
+        if plan.ok:  # every file decoded as UTF-8, so keeping them as text loses nothing
             PendingImport.objects.filter(group=group, created_by=request.user).delete()
             pending = PendingImport.objects.create(
                 group=group,
                 created_by=request.user,
-                stakeholders_name=people.name if people else "",
-                stakeholders_csv=people_bytes.decode("utf-8-sig") if people_bytes else "",
-                relationships_name=ties.name if ties else "",
-                relationships_csv=ties_bytes.decode("utf-8-sig") if ties_bytes else "",
+                **{
+                    field: files[name].decode("utf-8-sig") if name in files else ""
+                    for name in IMPORT_FILES
+                    for field in [f"{name}_csv"]
+                },
+                **{f"{name}_name": files.get(f"{name}_name", "") for name in IMPORT_FILES},
             )
         return render(
             request,
@@ -292,13 +327,7 @@ def group_import(request, pk: int):
 def group_import_confirm(request, pk: int, import_pk: int):
     pending = get_pending_import_for_user(request, pk, import_pk)
     group = pending.group
-    plan = importing.import_plan(
-        group=group,
-        stakeholders=pending.stakeholders_csv.encode() if pending.stakeholders_name else None,
-        relationships=pending.relationships_csv.encode() if pending.relationships_name else None,
-        stakeholders_name=pending.stakeholders_name or "stakeholders.csv",
-        relationships_name=pending.relationships_name or "relationships.csv",
-    )
+    plan = _pending_plan(group, pending)
     if not plan.ok:  # the group changed since the preview in a way that breaks the file
         return render(
             request,
@@ -328,14 +357,74 @@ def group_export(request, pk: int, fmt: str):
 
 
 @require_http_methods(["GET", "POST"])
-def role_template(request):
+def planner_settings(request):
     membership = require_role(request, ADMINS)
     organization = membership.organization
-    form = RoleTemplateForm(
-        posted(request), initial={"roles": selectors.required_roles(organization)}
+    current = selectors.planner_settings(organization)
+    form = PlannerSettingsForm(
+        posted(request),
+        initial={"roles": current.required_roles, "half_life_days": current.half_life_days},
     )
     if request.method == "POST" and form.is_valid():
-        services.role_template_update(organization=organization, roles=form.cleaned_data["roles"])
-        messages.success(request, "Required roles saved.")
-        return see_other(reverse("role_template"))
-    return render(request, "planner/role_template.html", {"form": form})
+        services.planner_settings_update(organization=organization, **form.cleaned_data)
+        messages.success(request, "Buying-group settings saved.")
+        return see_other(reverse("planner_settings"))
+    return render(request, "planner/planner_settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def touch_add(request, pk: int):
+    group = get_group_for_user(request, pk, roles=EDITORS)
+    form = TouchForm(posted(request), group=group, prefix="touch")
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                touches = services.touches_record(
+                    group=group,
+                    stakeholders=list(data["recipients"]),
+                    occurred_at=data["occurred_at"],
+                    channel=data["channel"],
+                    asset=data["asset"],
+                    themes=data["themes"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                people = len(touches)
+                return _saved(
+                    request, group, f"Logged for {people} {'person' if people == 1 else 'people'}."
+                )
+        if request.htmx:
+            return _workspace(request, group, touch_form=form, status=422)
+    return render(request, "planner/touch_form.html", {"group": group, "form": form})
+
+
+@require_POST
+def touch_delete(request, pk: int, tid: int):
+    touch = get_touch_for_user(request, pk, tid, roles=EDITORS)
+    services.touch_delete(touch=touch)
+    return _saved(request, touch.group, "The touch was removed.")
+
+
+@require_GET
+def stakeholder_timeline(request, pk: int, sid: int):
+    person = get_stakeholder_for_user(request, pk, sid)
+    analysis = scoring.analyze(person.group)
+    touches = person.touches.select_related("asset", "logged_by").order_by("-occurred_at", "-pk")
+    page = Paginator(touches, 25).get_page(request.GET.get("page"))
+    shares = sorted(
+        analysis.exposures.get(person.email, {}).items(), key=lambda item: (-item[1], item[0])
+    )
+    return render(
+        request,
+        "planner/stakeholder_timeline.html",
+        {
+            "group": person.group,
+            "person": person,
+            "page": page,
+            "exposure": [(analysis.theme_name(slug), share) for slug, share in shares],
+            "can_edit": request.membership.role in EDITORS,
+        },
+    )

@@ -101,24 +101,34 @@ def test_confirming_someone_elses_pending_import_is_404(client, marketer, admin,
 def test_required_roles_admin_only(client, admin, marketer, org):
     from planner.selectors import required_roles
 
-    assert client.get("/organization/roles/").status_code == 302
+    assert client.get("/organization/planning/").status_code == 302
     client.force_login(marketer)
-    assert client.post("/organization/roles/", {"roles": ["champion"]}).status_code == 403
+    assert (
+        client.post(
+            "/organization/planning/", {"roles": ["champion"], "half_life_days": 30}
+        ).status_code
+        == 403
+    )
     client.force_login(admin)
-    response = client.post("/organization/roles/", {"roles": ["champion", "decision_maker"]})
+    response = client.post(
+        "/organization/planning/", {"roles": ["champion", "decision_maker"], "half_life_days": 14}
+    )
     assert response.status_code == 303
     assert required_roles(org) == ["champion", "decision_maker"]
+    assert org.planner_settings.half_life_days == 14
 
 
 def test_required_roles_404_without_organization(client, db):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory())
-    assert client.get("/organization/roles/").status_code == 404
+    assert client.get("/organization/planning/").status_code == 404
 
 
 def test_required_roles_drive_the_missing_roles_on_the_group_page(client, admin, group):
     client.force_login(admin)
-    client.post("/organization/roles/", {"roles": ["legal_and_compliance"]})
+    client.post(
+        "/organization/planning/", {"roles": ["legal_and_compliance"], "half_life_days": 30}
+    )
     html = client.get(f"/groups/{group.pk}/").content.decode()
     assert "Missing roles: Legal &amp; Compliance" in html

@@ -4,12 +4,15 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from planner.analysis_document import analysis_document
 from planner.models import BuyingGroup
+from planner.scoring import analyze, end_of_day
 
 
 class Command(BaseCommand):
-    help = "Analyse a buying group (graph insights, roles, baseline) and print the result."
+    help = (
+        "Analyse a buying group: divergence, readiness with reasons, friction, factions, "
+        "brokers, common ground, missing roles. --as-of makes the result reproducible."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("group_id", type=int)
@@ -24,7 +27,7 @@ class Command(BaseCommand):
             day = date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--as-of must be a date like 2026-11-01, not {as_of!r}") from error
-        document = analysis_document(group, as_of=day)
+        document = analyze(group, as_of=end_of_day(day)).document()
         if format == "json":
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
             return
@@ -34,6 +37,8 @@ class Command(BaseCommand):
         lines = [
             f"{doc['group']['name']} (id {doc['group']['id']}), {doc['group']['members']} members, "
             f"as of {doc['as_of']}",
+            f"Readiness {doc['readiness']['score']}/100, divergence {doc['divergence']:.2f}",
+            *(f"  {f['effect']:+d}  {f['why']}" for f in doc["readiness"]["factors"]),
             f"Published baseline purchase likelihood: {doc['baseline_purchase_likelihood']:.0%}",
             "Missing roles: " + (", ".join(doc["missing_roles"]) or "none"),
             "Brokers: " + (", ".join(doc["brokers"]) or "none"),

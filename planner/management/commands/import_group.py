@@ -32,16 +32,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--stakeholders", required=True, help="stakeholders CSV file")
         parser.add_argument("--relationships", help="relationships CSV file")
+        parser.add_argument("--touches", help="touches CSV file")
 
     def handle(
-        self, *args, org: str, name: str, stakeholders: str, relationships: str | None, **options
+        self,
+        *args,
+        org: str,
+        name: str,
+        stakeholders: str,
+        relationships: str | None,
+        touches: str | None,
+        **options,
     ):
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
             raise CommandError(f"no organization with slug {org!r} (create it with create_org)")
         if not name.strip():
             raise CommandError("--name must not be empty")
-        people, ties = _read(stakeholders), _read(relationships)
+        people, ties, sent = _read(stakeholders), _read(relationships), _read(touches)
         with transaction.atomic():
             group = BuyingGroup.objects.filter(
                 organization=organization, name__iexact=name.strip()
@@ -54,6 +62,8 @@ class Command(BaseCommand):
                 relationships_name=Path(relationships).name
                 if relationships
                 else "relationships.csv",
+                touches=sent,
+                touches_name=Path(touches).name if touches else "touches.csv",
             )
             if not plan.ok:
                 first = plan.problems[0]

@@ -1,15 +1,70 @@
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
 from accounts.roles import Role
-from planner import importing
-from planner.models import BuyingGroup
+from content.importing import asset_import_apply, asset_import_plan
+from content.models import Asset
+from planner import importing, services
+from planner.models import BuyingGroup, Stakeholder
+from planner.snapshots import snapshot_take
 
 DEMO_FILES = Path(__file__).resolve().parents[2] / "demo"
+LIBRARY_FILE = Path(__file__).resolve().parents[3] / "content" / "demo" / "library.csv"
+HISTORY_WEEKS = 10
+C, F, T = "Contoso data platform", "Fabrikam security analytics", "Tailspin analytics pilot"
+# (group, weeks ago, recipients, asset): Contoso starts with one tailored asset per person,
+# so its members drift apart, then a shared-problem article starts to bring them together.
+DEMO_TOUCHES = [
+    (C, 9, ["dana.ross@contoso.example"], "cfo-tco-one-pager"),
+    (C, 9, ["li.wei@contoso.example"], "platform-uptime-case-study"),
+    (C, 8, ["marta.silva@contoso.example"], "ciso-personal-briefing"),
+    (C, 8, ["sam.ortiz@contoso.example"], "total-cost-of-ownership-guide"),
+    (
+        C,
+        7,
+        ["elena.popov@contoso.example", "jonas.berg@contoso.example"],
+        "integration-architecture-guide",
+    ),
+    (C, 6, ["aisha.khan@contoso.example"], "self-service-analytics-demo"),
+    (
+        C,
+        5,
+        ["marta.silva@contoso.example", "tom.becker@contoso.example"],
+        "security-compliance-checklist",
+    ),
+    (C, 4, ["dana.ross@contoso.example"], "cfo-tco-one-pager"),
+    (C, 3, ["jonas.berg@contoso.example"], "self-service-analytics-demo"),
+    (
+        C,
+        0.4,
+        ["li.wei@contoso.example", "priya.nair@contoso.example", "aisha.khan@contoso.example"],
+        "true-cost-of-unplanned-downtime",
+    ),
+    (F, 6, ["grace.okafor@fabrikam.example"], "platform-security-whitepaper"),
+    (F, 3, ["henrik.larsen@fabrikam.example"], "self-service-analytics-demo"),
+    (F, 1, ["laura.chen@fabrikam.example"], "ciso-personal-briefing"),
+    (
+        T,
+        5,
+        [
+            "nora.blake@tailspin.example",
+            "oscar.diaz@tailspin.example",
+            "pia.kowalski@tailspin.example",
+        ],
+        "time-to-insight-benchmark",
+    ),
+    (
+        T,
+        2,
+        ["nora.blake@tailspin.example", "oscar.diaz@tailspin.example"],
+        "integration-architecture-guide",
+    ),
+]
 # (organization slug, group name, account, stage, close, stakeholders file, relationships file)
 DEMO_GROUPS = [
     (
@@ -95,6 +150,7 @@ class Command(BaseCommand):
             user=users["admin@demo.example"], organization=second, role=Role.ADMIN
         )
         organizations = {demo.slug: demo, second.slug: second}
+        groups = {}
         for slug, name, account, stage, close, people, ties in DEMO_GROUPS:
             group = BuyingGroup.objects.create(
                 organization=organizations[slug],
@@ -112,3 +168,31 @@ class Command(BaseCommand):
             if not plan.ok:
                 raise CommandError(f"demo data is broken: {plan.problems[0]}")
             importing.import_apply(group=group, plan=plan)
+            groups[name] = group
+        for organization in organizations.values():
+            library = asset_import_plan(organization=organization, data=(LIBRARY_FILE).read_bytes())
+            if not library.ok:
+                raise CommandError(f"demo library is broken: {library.problems[0]}")
+            asset_import_apply(organization=organization, plan=library)
+        self._history(groups, users["marketer@demo.example"])
+
+    def _history(self, groups: dict, marketer: User) -> None:
+        """Ten weeks of touches, and a snapshot at the end of each week, so the trend,
+        the heatmap and "since last week" have something to show."""
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        for group_name, weeks_ago, emails, asset_slug in DEMO_TOUCHES:
+            group = groups[group_name]
+            people = list(Stakeholder.objects.filter(group=group, email__in=emails))
+            asset = Asset.objects.get(organization=group.organization, slug=asset_slug)
+            services.touches_record(
+                group=group,
+                stakeholders=people,
+                occurred_at=now - timedelta(weeks=weeks_ago, hours=len(emails)),
+                channel="email",
+                asset=asset,
+                themes=None if asset.themes else {"security": 1.0},
+                by=marketer,
+            )
+        for group in groups.values():
+            for weeks_ago in range(HISTORY_WEEKS, -1, -1):
+                snapshot_take(group=group, now=now - timedelta(weeks=weeks_ago))

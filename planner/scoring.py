@@ -1,0 +1,190 @@
+"""The analysis adapter: load a group in a constant number of queries, run the pure core
+(`planner.analysis`), and shape the result for pages, commands and snapshots.
+
+Queries: stakeholders, relationships, planner settings, touches (with their assets'
+themes), theme names: five, whatever the size of the group.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from django.utils import timezone
+
+from content.models import Theme
+from planner.analysis.divergence import (
+    Divergence,
+    Member,
+    common_ground,
+    divergence,
+    pairwise_divergence,
+)
+from planner.analysis.exposure import TouchEvent, exposure, tailoring_index
+from planner.analysis.readiness import GroupState, Readiness, readiness
+from planner.models import BuyingGroup, Touch
+from planner.selectors import GroupMap, group_map, people_and_ties, planner_settings
+
+RECENT_DAYS = 30
+
+
+def end_of_day(day: date) -> datetime:
+    """`--as-of 2026-11-01` means the group as it was at the end of that day (UTC)."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class GroupAnalysis:
+    map: GroupMap
+    as_of: datetime
+    exposures: dict[str, dict[str, float]]
+    divergence: Divergence
+    priority_divergence: Divergence
+    friction: dict[tuple[str, str], float]
+    common_ground: tuple[tuple[str, float], ...]
+    tailoring: float
+    readiness: Readiness
+    theme_names: dict[str, str]
+    touch_count: int
+
+    @property
+    def group(self) -> BuyingGroup:
+        return self.map.group
+
+    def theme_name(self, slug: str) -> str:
+        return self.theme_names.get(slug) or slug.replace("-", " ")
+
+    def document(self) -> dict:
+        """The `analyze_group --format json` document of INTERFACES.md."""
+        stakeholders = self.map.stakeholders
+        contributions = dict(self.divergence.member_contributions)
+        centrality = self.map.insights.centrality
+        members = [
+            {
+                "email": s.email,
+                "name": s.name,
+                "role": s.role_label,
+                "exposure": {k: _num(v) for k, v in self.exposures.get(s.email, {}).items()},
+                "divergence_contribution": _num(contributions.get(s.email, 0.0)),
+                "centrality": _num(centrality.get(s.email, 0.0)),
+            }
+            for s in stakeholders
+        ]
+        members.sort(key=lambda m: (-m["divergence_contribution"], -m["centrality"], m["email"]))
+        friction = [
+            {"a": a, "b": b, "score": _num(score)} for (a, b), score in self.friction.items()
+        ]
+        friction.sort(key=lambda f: (-f["score"], f["a"], f["b"]))
+        return {
+            "group": {"id": self.group.pk, "name": self.group.name, "members": len(stakeholders)},
+            "as_of": self.as_of.date().isoformat(),
+            "divergence": _num(self.divergence.score),
+            "priority_divergence": _num(self.priority_divergence.score),
+            "tailoring_index": _num(self.tailoring),
+            "readiness": {
+                "score": self.readiness.score,
+                "factors": [
+                    {"name": f.name, "effect": f.effect, "why": f.why}
+                    for f in self.readiness.factors
+                ],
+            },
+            "members": members,
+            "unaligned": list(self.divergence.unaligned),
+            "friction": friction,
+            "factions": [list(f) for f in self.map.insights.factions],
+            "brokers": list(self.map.insights.brokers),
+            "common_ground": [
+                {"theme": slug, "coverage": _num(value)} for slug, value in self.common_ground
+            ],
+            "themes": [
+                {"theme": slug, "contribution": _num(value)}
+                for slug, value in self.divergence.theme_contributions
+                if value > 0
+            ],
+            "missing_roles": list(self.map.missing_labels),
+            "baseline_purchase_likelihood": self.map.baseline,
+        }
+
+
+def _num(value: float) -> float:
+    value = float(value)
+    return round(value, 4) if math.isfinite(value) else 0.0
+
+
+def touch_events(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]):
+    rows = Touch.objects.filter(group=group, occurred_at__lte=as_of).values_list(
+        "stakeholder_id", "occurred_at", "themes", "asset__themes", "message_key", "pk"
+    )
+    events = []
+    for stakeholder_id, occurred_at, themes, asset_themes, message_key, pk in rows:
+        key = emails.get(stakeholder_id)
+        if key is None:
+            continue
+        events.append(
+            TouchEvent(
+                key=key,
+                occurred_at=occurred_at,
+                themes=themes or asset_themes or {},
+                message_id=message_key or f"touch-{pk}",
+            )
+        )
+    return events
+
+
+def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalysis:
+    as_of = as_of or timezone.now()
+    settings = planner_settings(group.organization)
+    data = group_map(group, settings=settings)
+    emails = {s.pk: s.email for s in data.stakeholders}
+    events = touch_events(group, as_of=as_of, emails=emails)
+    exposures = exposure(events, as_of=as_of, half_life_days=float(settings.half_life_days))
+    members = [
+        Member(
+            key=s.email,
+            influence=float(s.influence),
+            exposure=exposures.get(s.email, {}),
+            priorities={k: float(v) for k, v in (s.priorities or {}).items()},
+        )
+        for s in data.stakeholders
+    ]
+    exposure_divergence = divergence(members)
+    friction: dict[tuple[str, str], float] = {}
+    for tie in data.relationships:
+        a, b = sorted((tie.source.email, tie.target.email))
+        friction[(a, b)] = pairwise_divergence(exposures.get(a, {}), exposures.get(b, {}))
+    ground = common_ground(members)
+    tailoring = tailoring_index(events, as_of=as_of, window_days=RECENT_DAYS)
+    recent = frozenset(
+        e.key for e in events if (as_of - e.occurred_at).total_seconds() <= RECENT_DAYS * 86400
+    )
+    theme_names = dict(
+        Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
+    )
+    people, _ties = people_and_ties(list(data.stakeholders), list(data.relationships))
+    state = GroupState(
+        people=tuple(people),
+        names={s.email: s.name or s.email for s in data.stakeholders},
+        insights=data.insights,
+        coverage=data.coverage,
+        missing_role_labels=data.missing_labels,
+        divergence=exposure_divergence,
+        exposures=exposures,
+        common_ground=ground,
+        theme_names=theme_names,
+        tailoring=tailoring,
+        recently_touched=recent,
+    )
+    return GroupAnalysis(
+        map=data,
+        as_of=as_of,
+        exposures=exposures,
+        divergence=exposure_divergence,
+        priority_divergence=divergence(members, use="priorities"),
+        friction=friction,
+        common_ground=ground,
+        tailoring=tailoring,
+        readiness=readiness(state),
+        theme_names=theme_names,
+        touch_count=len(events),
+    )
