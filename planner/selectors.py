@@ -159,3 +159,59 @@ def recent_touches(group: BuyingGroup, *, limit: int = 15):
         .select_related("stakeholder", "asset")
         .order_by("-occurred_at", "-pk")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    group: BuyingGroup
+    readiness: int | None
+    divergence: float | None
+    divergence_change: float | None  # since about a week ago; positive = drifting apart
+    readiness_series: tuple[int, ...]
+    top_reason: str
+    risk: float
+
+
+def groups_by_risk(organization: Organization, *, weeks: int = 8) -> list[RiskRow]:
+    """The organization's active groups, most at risk first: low readiness, rising
+    divergence. Two queries whatever the number of groups."""
+    from django.utils import timezone
+
+    from planner.models import Snapshot
+
+    groups = list(group_list(organization, sort="name").filter(archived=False))
+    now = timezone.now()
+    since = now - timezone.timedelta(weeks=weeks)
+    by_group: dict[int, list] = {g.pk: [] for g in groups}
+    snapshots = (
+        Snapshot.objects.filter(group__in=[g.pk for g in groups], taken_at__gte=since)
+        .order_by("taken_at", "pk")
+        .values_list("group_id", "taken_at", "readiness", "divergence", "document")
+    )
+    for group_id, taken_at, readiness_score, divergence_score, document in snapshots:
+        by_group[group_id].append((taken_at, readiness_score, divergence_score, document))
+    rows = []
+    for group in groups:
+        history = by_group[group.pk]
+        if not history:
+            rows.append(RiskRow(group, None, None, None, (), "Not scored yet.", -1.0))
+            continue
+        _at, readiness_now, divergence_now, document = history[-1]
+        week_ago = [h for h in history if h[0] <= now - timezone.timedelta(days=7)]
+        change = divergence_now - week_ago[-1][2] if week_ago else None
+        factors = [f for f in document.get("readiness", {}).get("factors", []) if f["effect"] < 0]
+        reason = min(factors, key=lambda f: f["effect"])["why"] if factors else "No warning signs."
+        risk = (100 - readiness_now) + 100 * max(0.0, change or 0.0)
+        rows.append(
+            RiskRow(
+                group=group,
+                readiness=readiness_now,
+                divergence=divergence_now,
+                divergence_change=change,
+                readiness_series=tuple(h[1] for h in history),
+                top_reason=reason,
+                risk=risk,
+            )
+        )
+    rows.sort(key=lambda r: (-r.risk, r.group.name.lower()))
+    return rows

@@ -29,6 +29,7 @@ from planner.access import (
     get_touch_for_user,
 )
 from planner.analysis.changes import what_changed
+from planner.charts import render_sparkline
 from planner.forms import (
     GroupForm,
     ImportForm,
@@ -49,12 +50,24 @@ def dashboard(request):
     if not request.memberships:
         return render(request, "planner/no_organization.html")
     membership = require_role(request)
-    groups = selectors.group_list(membership.organization, sort="-updated")
+    rows = selectors.groups_by_risk(membership.organization)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    sparklines = [
+        mark_safe(  # noqa: S308 - planner.charts escapes every text
+            render_sparkline(list(row.readiness_series), label=f"Readiness of {row.group.name}")
+        )
+        for row in page.object_list
+    ]
     team_size = Membership.objects.filter(organization=membership.organization).count()
     return render(
         request,
         "planner/dashboard.html",
-        {"groups": groups[:8], "group_count": groups.count(), "team_size": team_size},
+        {
+            "page": page,
+            "rows": list(zip(page.object_list, sparklines, strict=True)),
+            "group_count": len(rows),
+            "team_size": team_size,
+        },
     )
 
 

@@ -43,16 +43,20 @@ Individual tailoring   -10 .. 0     Tailoring index ``t > 0.5``:
                                     ``-max(1, round(20 * (t - 0.5)))``.
 =====================  ===========  ======================================================
 
-Divergence already counts unaligned members as fully apart; the separate "Unaligned
-members" factor is deliberate: reaching those people is the fastest lever, so it gets its
-own line with names. An empty group scores 0 with one factor saying so.
+The best possible score is 92 (70 + 5 + 8 + 5 + 4): no group is ever shown as certain.
+When nobody has been reached, divergence counts as 1 (-30) and the sentences say so
+instead of quoting numbers. Divergence already counts unaligned members as fully apart;
+the separate "Unaligned members" factor is deliberate: reaching those people is the
+fastest lever, so it gets its own line with names. An empty group scores 0 with one
+factor saying so.
 
 Factors are sorted by the size of their effect, largest first, then by name. A factor
 with nothing to say is left out (no missing role, a group of 3 or fewer, tailoring at or
 below one half...); one with a zero effect stays when its sentence helps (the widest theme
 in the middle band of common ground, a skeptic balanced by a supporter, a low-influence
-member not reached yet). Sentences use names from ``names`` and ``theme_names`` (falling back to the
-key or slug), whole percentages, and divergence at two decimals.
+member not reached yet). Sentences use names from ``names`` and ``theme_names`` (falling
+back to the key or slug), whole percentages rounded down (so 74.9% never reads as three
+quarters), and divergence at two decimals.
 
 Determinism: the result depends only on the state's content, never on the order of
 ``people``, ``exposures`` or ``names``; people are handled in key order and ties are
@@ -406,7 +410,8 @@ def _bridge_factor(state: GroupState, group: _Group) -> Factor | None:
             "last 30 days, so one story can travel across"
         )
         if brokers[0] not in engaged:  # the strongest bridge still needs reaching
-            why += f"; {_name(state, brokers[0])} also bridges them but has not been reached in 30 days"
+            strongest = _name(state, brokers[0])
+            why += f"; {strongest} also bridges them but has not been reached in 30 days"
         return Factor("Bridge", BRIDGE_ENGAGED, why + ".")
     verb, has = ("bridges", "has") if len(brokers) == 1 else ("bridge", "have")
     return Factor(

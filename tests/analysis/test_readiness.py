@@ -265,7 +265,7 @@ def test_reaching_the_broker_and_sharing_one_theme_raises_the_score():
 # ------------------------------------------------------------------ properties
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(group_inputs())
 def test_score_is_a_clamped_sum_of_whole_point_factors_sorted_by_size(inputs):
     result = readiness(state_of(inputs))
@@ -281,7 +281,7 @@ def test_score_is_a_clamped_sum_of_whole_point_factors_sorted_by_size(inputs):
         assert "nan" not in f.why.lower().split()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(group_inputs(), st.randoms(use_true_random=False))
 def test_same_group_in_any_order_gives_the_same_readiness(inputs, rng):
     people, ties, exposures, required, tailoring, touched = inputs
@@ -296,7 +296,7 @@ def test_same_group_in_any_order_gives_the_same_readiness(inputs, rng):
     assert faction_gap(state) == faction_gap(state_again)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(group_inputs(min_people=2))
 def test_one_shared_story_scores_higher_than_disjoint_stories(inputs):
     people, ties, _, required, tailoring, touched = inputs
@@ -307,7 +307,7 @@ def test_one_shared_story_scores_higher_than_disjoint_stories(inputs):
     assert one_story.score > many.score or one_story.score == many.score == 100
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(group_inputs(min_people=1), st.integers(4, 5))
 def test_an_influential_skeptic_never_raises_the_score(inputs, influence):
     people, ties, exposures, required, tailoring, recent = inputs
@@ -325,7 +325,7 @@ def test_an_influential_skeptic_never_raises_the_score(inputs, influence):
             assert readiness(state).score <= before
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(group_inputs(min_people=1))
 def test_missing_roles_lower_the_score(inputs):
     people, ties, exposures, _, tailoring, touched = inputs
