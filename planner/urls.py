@@ -5,6 +5,7 @@ from planner import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("groups/", views.group_list, name="group_list"),
+    path("help/scoring/", views.scoring_help, name="scoring_help"),
     path("organization/planning/", views.planner_settings, name="planner_settings"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),

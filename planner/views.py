@@ -2,9 +2,12 @@
 service or selector, render. htmx requests get the `workspace` fragment of the group page.
 """
 
+import functools
 import json
 from datetime import timedelta
 
+import markdown
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -440,4 +443,20 @@ def stakeholder_timeline(request, pk: int, sid: int):
             "exposure": [(analysis.theme_name(slug), share) for slug, share in shares],
             "can_edit": request.membership.role in EDITORS,
         },
+    )
+
+
+@functools.cache
+def _scoring_guide() -> str:
+    """docs/scoring.md as HTML: our own file, written for marketers."""
+    source = (settings.BASE_DIR / "docs" / "scoring.md").read_text(encoding="utf-8")
+    return markdown.markdown(source, extensions=["tables"])
+
+
+@require_GET
+def scoring_help(request):
+    return render(
+        request,
+        "planner/scoring_help.html",
+        {"guide": mark_safe(_scoring_guide())},  # noqa: S308 - a file in this repository
     )

@@ -321,3 +321,11 @@ def test_edit_relationship_inline_with_htmx(client, marketer, group):
     assert response["HX-Retarget"] == "#group-workspace"
     tie.refresh_from_db()
     assert (tie.kind, tie.strength) == ("conflicts_with", 5)
+
+
+def test_scoring_guide_is_readable_in_the_app(client, sales_rep):
+    assert client.get("/help/scoring/").status_code == 302
+    client.force_login(sales_rep)
+    html = client.get("/help/scoring/").content.decode()
+    assert "<h1>What the scores mean</h1>" in html
+    assert "Divergence" in html and "81%" in html
