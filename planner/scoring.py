@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from planner.analysis.divergence import (
 )
 from planner.analysis.exposure import TouchEvent, exposure, tailoring_index
 from planner.analysis.readiness import GroupState, Readiness, readiness
-from planner.models import BuyingGroup, Touch
+from planner.models import BuyingGroup, PlannerSettings, Touch
 from planner.selectors import GroupMap, group_map, people_and_ties, planner_settings
 
 RECENT_DAYS = 30
@@ -47,6 +47,9 @@ class GroupAnalysis:
     readiness: Readiness
     theme_names: dict[str, str]
     touch_count: int
+    history: TouchHistory
+    settings: PlannerSettings
+    state: GroupState
 
     @property
     def group(self) -> BuyingGroup:
@@ -112,24 +115,60 @@ def _num(value: float) -> float:
     return round(value, 4) if math.isfinite(value) else 0.0
 
 
-def touch_events(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]):
+@dataclass(frozen=True)
+class TouchHistory:
+    events: list[TouchEvent]
+    seen: dict[str, frozenset[str]]  # person -> asset slugs they received
+    recent: int  # touches in the last RECENT_DAYS
+    individual_share: float  # of those: written for one person, or reached one member only
+
+
+def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]) -> TouchHistory:
     rows = Touch.objects.filter(group=group, occurred_at__lte=as_of).values_list(
-        "stakeholder_id", "occurred_at", "themes", "asset__themes", "message_key", "pk"
+        "stakeholder_id",
+        "occurred_at",
+        "themes",
+        "asset__themes",
+        "message_key",
+        "pk",
+        "asset__slug",
+        "asset__level",
+        "asset__framing",
     )
-    events = []
-    for stakeholder_id, occurred_at, themes, asset_themes, message_key, pk in rows:
+    events: list[TouchEvent] = []
+    seen: dict[str, set[str]] = {}
+    recipients: dict[str, set[str]] = {}
+    recent_rows = []
+    window = timedelta(days=RECENT_DAYS)
+    for stakeholder_id, occurred_at, themes, asset_themes, key_, pk, slug, level, framing in rows:
         key = emails.get(stakeholder_id)
         if key is None:
             continue
+        message = key_ or f"touch-{pk}"
         events.append(
             TouchEvent(
                 key=key,
                 occurred_at=occurred_at,
                 themes=themes or asset_themes or {},
-                message_id=message_key or f"touch-{pk}",
+                message_id=message,
             )
         )
-    return events
+        recipients.setdefault(message, set()).add(key)
+        if slug:
+            seen.setdefault(key, set()).add(slug)
+        if as_of - occurred_at <= window:
+            recent_rows.append((message, level, framing))
+    individual = sum(
+        1
+        for message, level, framing in recent_rows
+        if level == "individualized" or framing == "individual" or len(recipients[message]) == 1
+    )
+    return TouchHistory(
+        events=events,
+        seen={key: frozenset(slugs) for key, slugs in seen.items()},
+        recent=len(recent_rows),
+        individual_share=individual / len(recent_rows) if recent_rows else 0.0,
+    )
 
 
 def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalysis:
@@ -137,7 +176,8 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
     settings = planner_settings(group.organization)
     data = group_map(group, settings=settings)
     emails = {s.pk: s.email for s in data.stakeholders}
-    events = touch_events(group, as_of=as_of, emails=emails)
+    history = touch_history(group, as_of=as_of, emails=emails)
+    events = history.events
     exposures = exposure(events, as_of=as_of, half_life_days=float(settings.half_life_days))
     members = [
         Member(
@@ -187,4 +227,7 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
         readiness=readiness(state),
         theme_names=theme_names,
         touch_count=len(events),
+        history=history,
+        settings=settings,
+        state=state,
     )

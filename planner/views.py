@@ -32,6 +32,7 @@ from planner.access import (
     get_touch_for_user,
 )
 from planner.analysis.changes import what_changed
+from planner.analysis.guardrails import backfire
 from planner.charts import render_sparkline
 from planner.forms import (
     GroupForm,
@@ -147,6 +148,13 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
     data = analysis.map
     snapshots = selectors.recent_snapshots(group)
     week_ago = selectors.snapshot_before(snapshots, analysis.as_of - timedelta(days=7))
+    two_weeks_ago = selectors.snapshot_before(snapshots, analysis.as_of - timedelta(days=14))
+    alert = backfire(
+        individual_share=analysis.history.individual_share,
+        recent_touches=analysis.history.recent,
+        divergence_now=analysis.divergence.score,
+        divergence_before=two_weeks_ago.divergence if two_weeks_ago else None,
+    )
     can_edit = request.membership.role in EDITORS
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
@@ -160,6 +168,7 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
         "data": data,
         "analysis": analysis,
         **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
+        "backfire": alert,
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
         "touches": selectors.recent_touches(group),
         "can_edit": can_edit,

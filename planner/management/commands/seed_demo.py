@@ -45,9 +45,29 @@ DEMO_TOUCHES = [
         ["li.wei@contoso.example", "priya.nair@contoso.example", "aisha.khan@contoso.example"],
         "true-cost-of-unplanned-downtime",
     ),
-    (F, 6, ["grace.okafor@fabrikam.example"], "platform-security-whitepaper"),
-    (F, 3, ["henrik.larsen@fabrikam.example"], "self-service-analytics-demo"),
-    (F, 1, ["laura.chen@fabrikam.example"], "ciso-personal-briefing"),
+    # Fabrikam heard one shared story, then tailored one-to-one messages pulled it apart:
+    # the group page shows the backfire alert.
+    (
+        F,
+        8,
+        [
+            "grace.okafor@fabrikam.example",
+            "henrik.larsen@fabrikam.example",
+            "ines.moreau@fabrikam.example",
+            "jamal.price@fabrikam.example",
+            "kenji.sato@fabrikam.example",
+            "laura.chen@fabrikam.example",
+            "mo.haddad@fabrikam.example",
+        ],
+        "security-compliance-checklist",
+    ),
+    (F, 3, ["laura.chen@fabrikam.example"], "ciso-personal-briefing"),
+    (F, 2.5, ["grace.okafor@fabrikam.example"], "cfo-tco-one-pager"),
+    (F, 2, ["henrik.larsen@fabrikam.example"], "self-service-analytics-demo"),
+    (F, 1.5, ["jamal.price@fabrikam.example"], "integration-architecture-guide"),
+    (F, 1, ["kenji.sato@fabrikam.example"], "time-to-insight-benchmark"),
+    (F, 0.5, ["ines.moreau@fabrikam.example"], "self-service-analytics-demo"),
+    (F, 0.3, ["grace.okafor@fabrikam.example"], "cfo-tco-one-pager"),
     (
         T,
         5,

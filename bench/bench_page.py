@@ -1,0 +1,173 @@
+"""The group page with 50 members: within 3x a bare Django page, constant query count.
+
+Runs in a child process on a scratch SQLite database (production-like settings: DEBUG
+off). Seeds an organization, a signed-in marketer, a 50-member group (150 ties, 2,000
+touches, weekly snapshots) and a 5-member group. Through django.test.Client and the
+full middleware stack it measures the median of GET /groups/<id>/ against a bare view
+defined here (`Organization.objects.count()` in an HttpResponse), served by the same
+stack via this module as ROOT_URLCONF (config.urls plus /bench/bare/). Query counts come
+from CaptureQueriesContext. When the page misses its goal, a cProfile of it goes to stderr.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import sys
+from datetime import timedelta
+
+from bench.bench_analysis import (
+    group_spec,
+    log,
+    run_child,
+    seed_group,
+    seed_organization,
+    setup_django,
+)
+from bench.results import Result, median_ms
+
+GOAL_RATIO = 3.0
+BARE_PATH = "bench/bare/"
+SNAPSHOT_WEEKS = 8
+
+_urlpatterns: list | None = None
+
+
+def bare_view(request):
+    from django.http import HttpResponse
+
+    from accounts.models import Organization
+
+    return HttpResponse(f"{Organization.objects.count()} organizations")
+
+
+def __getattr__(name: str):
+    """`urlpatterns`, built on first use: this module is the bench's ROOT_URLCONF, and is
+    imported before Django is set up (where config.urls cannot be imported yet)."""
+    global _urlpatterns
+    if name != "urlpatterns":
+        raise AttributeError(name)
+    if _urlpatterns is None:
+        from django.urls import path
+
+        import config.urls
+
+        _urlpatterns = [path(BARE_PATH, bare_view, name="bench_bare"), *config.urls.urlpatterns]
+    return _urlpatterns
+
+
+def _seed():
+    from django.utils import timezone
+
+    from accounts.models import Membership, User
+    from accounts.roles import Role
+    from planner.snapshots import snapshot_take
+
+    organization = seed_organization()
+    user = User.objects.create_user("marketer@bench.example", "not-used-password-1", name="M")
+    Membership.objects.create(user=user, organization=organization, role=Role.MARKETER)
+    now = timezone.now()
+    groups = {}
+    for size, ties, touches in ((50, 150, 2_000), (5, 6, 200)):
+        spec = group_spec(members=size, ties=ties, touches=touches, end=now, seed=size)
+        group = seed_group(organization, spec, name=f"Group of {size}")
+        for weeks in range(SNAPSHOT_WEEKS, 0, -1):  # the trend line and "what changed"
+            snapshot_take(group=group, now=now - timedelta(weeks=weeks))
+        groups[size] = group
+    return user, groups
+
+
+def _profile(client, url: str, runs: int = 20) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    out.write(f"--- cProfile of {runs} GETs of {url}, by cumulative time ---\n")
+    stats.sort_stats("cumulative").print_stats(45)
+    out.write("--- by own time ---\n")
+    stats.sort_stats("tottime").print_stats(25)
+    return out.getvalue()
+
+
+def _child() -> list[dict]:
+    setup_django()
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    user, groups = _seed()
+    log("page: seeded a 50-member and a 5-member group")
+    client = Client()
+    client.force_login(user)
+
+    with override_settings(ROOT_URLCONF="bench.bench_page"):
+        urls = {size: reverse("group_detail", args=[g.pk]) for size, g in groups.items()}
+        bare = "/" + BARE_PATH
+
+        def get(url: str):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+            return response
+
+        queries = {}
+        for size, url in urls.items():
+            get(url)  # warm
+            with CaptureQueriesContext(connection) as captured:
+                get(url)
+            queries[size] = len(captured.captured_queries)
+        with CaptureQueriesContext(connection) as captured:
+            get(bare)
+        bare_queries = len(captured.captured_queries)
+
+        page = median_ms(lambda: get(urls[50]), runs=40, warmup=5)
+        page5 = median_ms(lambda: get(urls[5]), runs=40, warmup=5)
+        reference = median_ms(lambda: get(bare), runs=300, warmup=30)
+        log(
+            f"page: 50 members {page:.1f} ms, 5 members {page5:.1f} ms, bare {reference:.2f} ms "
+            f"({bare_queries} queries incl. session, user and membership)"
+        )
+        if page > GOAL_RATIO * reference:
+            print(_profile(client, urls[50]), file=sys.stderr, flush=True)
+
+    return [
+        {
+            "name": "page: group page (50 members) vs bare page (1 query + same middleware)",
+            "value": page,
+            "unit": "ms",
+            "goal": f"<= {GOAL_RATIO:g}x",
+            "baseline": reference,
+            "ok": page <= GOAL_RATIO * reference,
+        },
+        {
+            "name": "page: group page (5 members) vs bare page, informational",
+            "value": page5,
+            "unit": "ms",
+            "goal": "report",
+            "baseline": reference,
+            "ok": True,
+        },
+        {
+            "name": "page: group page queries at 5 vs 50 members",
+            "value": queries[50],
+            "unit": "queries",
+            "goal": "equal",
+            "baseline": queries[5],
+            "ok": queries[50] == queries[5],
+        },
+    ]
+
+
+def run() -> list[Result]:
+    return run_child("bench.bench_page", timeout=300)
+
+
+if __name__ == "__main__":
+    from bench.bench_analysis import child_main
+
+    sys.exit(child_main(sys.argv[1:], _child))
