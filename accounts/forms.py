@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts import throttling
-from accounts.models import TIME_ZONE_CHOICES, Organization
+from accounts.models import HOUR_CHOICES, TIME_ZONE_CHOICES, WEEKDAY_CHOICES, Organization
 from accounts.roles import Role
 
 
@@ -96,6 +96,22 @@ class PreferencesForm(forms.Form):
         label="Send me the weekly digest email",
         required=False,
         help_text="One email a week about the buying groups that drift apart.",
+    )
+    digest_weekday = forms.TypedChoiceField(
+        label="Digest day",
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="The day of the week the digest arrives.",
+    )
+    digest_hour = forms.TypedChoiceField(
+        label="Digest time",
+        choices=HOUR_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="The hour it arrives, in your time zone above (within the hour).",
     )
 
 

@@ -9,6 +9,16 @@ from accounts.roles import Role
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in TIME_ZONES]
+WEEKDAY_CHOICES = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
 class UserManager(BaseUserManager):
@@ -44,6 +54,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     digest_enabled = models.BooleanField(
         "weekly digest", default=True, help_text="Send me the weekly digest email."
     )
+    digest_weekday = models.PositiveSmallIntegerField(
+        "digest day",
+        choices=WEEKDAY_CHOICES,
+        default=0,
+        help_text="The day of the week the digest arrives, in the user's time zone.",
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        "digest time",
+        choices=HOUR_CHOICES,
+        default=8,
+        help_text="The hour the digest arrives, in the user's time zone.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -55,7 +77,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(digest_weekday__lte=6, digest_hour__lte=23),
+                name="user_digest_schedule_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email

@@ -142,10 +142,25 @@ def member_remove(*, membership: Membership) -> None:
     membership.delete()
 
 
-def preferences_update(*, user: User, time_zone: str, digest_enabled: bool, name: str) -> User:
+def preferences_update(
+    *,
+    user: User,
+    time_zone: str,
+    digest_enabled: bool,
+    name: str,
+    digest_weekday: int | None = None,
+    digest_hour: int | None = None,
+) -> User:
+    """Save the user's preferences; a digest day or hour left out (None) stays as it was."""
     user.time_zone = time_zone
     user.digest_enabled = digest_enabled
     user.name = name
+    if digest_weekday is not None:
+        user.digest_weekday = digest_weekday
+    if digest_hour is not None:
+        user.digest_hour = digest_hour
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["time_zone", "digest_enabled", "name"])
+    user.save(
+        update_fields=["time_zone", "digest_enabled", "name", "digest_weekday", "digest_hour"]
+    )
     return user

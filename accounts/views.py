@@ -212,6 +212,8 @@ def preferences(request):
             "name": user.name,
             "time_zone": user.time_zone,
             "digest_enabled": user.digest_enabled,
+            "digest_weekday": user.digest_weekday,
+            "digest_hour": user.digest_hour,
         },
     )
     if request.method == "POST" and form.is_valid():

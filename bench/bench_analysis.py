@@ -18,6 +18,7 @@ plain data), `seed_group` (writes one to the database) and `run_child` (runs a m
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -280,10 +281,8 @@ def django_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_child(
@@ -316,10 +315,8 @@ def run_child(
             code = proc.wait(timeout=timeout)
         except BaseException:  # timeout or Ctrl-C: let it clean up, then make sure
             proc.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
             _kill_group(proc.pid)
             proc.wait()
             raise

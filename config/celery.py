@@ -20,4 +20,8 @@ app.conf.beat_schedule = {
         "task": "planner.tasks.rescore_all_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    "send-digests-hourly": {
+        "task": "digests.tasks.digest_dispatch_task",
+        "schedule": crontab(minute=5),
+    },
 }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "content",
     "planner",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+ASSET_FILE_MAX_BYTES = env_int("ASSET_FILE_MAX_BYTES", 20 * 1024 * 1024)  # library uploads
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("planner.urls")),
+    path("", include("digests.urls")),
+    path("library/", include("content.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from content.models import Asset, Theme
+from content.models import Asset, GlossaryTerm, Theme
 
 
 @admin.register(Theme)
@@ -15,4 +15,13 @@ class AssetAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "kind", "framing", "level", "stage", "organization"]
     list_filter = ["organization", "kind", "framing", "level", "stage"]
     search_fields = ["title", "slug", "summary"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "organization", "updated_at"]
+    list_filter = ["organization"]
+    search_fields = ["term", "definition"]
+    filter_horizontal = ["themes"]
     readonly_fields = ["created_at", "updated_at"]

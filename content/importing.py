@@ -5,7 +5,8 @@ would be created, updated or left unchanged; it writes nothing. `asset_import_ap
 writes a plan that has no problems in one transaction. Assets are matched by slug within
 the organization, so importing the same file twice changes nothing the second time (not
 even ``updated_at``). Optional columns a file does not have (``themes``, ``url``,
-``summary``) never overwrite what the library already knows about an asset.
+``summary``) never overwrite what the library already knows about an asset. Titles and
+summaries that look like personal data (`content.sensitive`) are warnings, not problems.
 
 Mirrors `planner.importing` without importing it (content never imports planner):
 `FileProblem` and `RowAction` here are the same small dataclasses as there, candidates
@@ -14,13 +15,15 @@ to move to `csvio`.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization
 from content.csv_schemas import AssetRow, parse_assets
-from content.models import Asset, Theme
+from content.models import Asset, PendingAssetImport, Theme
+from content.sensitive import find_sensitive
 from content.services import themes_ensure
 from csvio.errors import CsvFileError, Problem
 from csvio.reader import read_table
@@ -116,6 +119,19 @@ def _theme_slugs(rows: Iterable[AssetRow]) -> set[str]:
     return {slug for row in rows for slug in row.themes}
 
 
+def _sensitive_warnings(name: str, rows: Iterable[AssetRow]) -> list[FileProblem]:
+    """A warning (not a problem) for each title or summary that looks like personal data."""
+    warnings = []
+    for row in rows:
+        for column in ("title", "summary"):
+            findings = find_sensitive(getattr(row, column))
+            if findings:
+                phrases = ", ".join(f"“{f.phrase}”" for f in findings)
+                message = f"mentions {phrases}: check this is not personal data about someone"
+                warnings.append(FileProblem(name, Problem(row.line, column, message)))
+    return warnings
+
+
 def asset_import_plan(
     *, organization: Organization, data: bytes, name: str = "assets.csv"
 ) -> AssetImportPlan:
@@ -133,6 +149,7 @@ def asset_import_plan(
     plan.fields = frozenset(parsed.columns)
     if not plan.ok:
         return plan
+    plan.warnings += _sensitive_warnings(name, plan.rows)
     plan.actions = _actions(plan.rows, _existing(organization, plan.rows), plan.fields)
     wanted = _theme_slugs(plan.rows)
     known = set(
@@ -176,4 +193,37 @@ def asset_import_apply(*, organization: Organization, plan: AssetImportPlan) -> 
         Asset.objects.bulk_create(creates)
     if updates:
         Asset.objects.bulk_update(updates, [*_updatable(plan.fields), "updated_at"])
+    return plan
+
+
+DEMO_LIBRARY = Path(__file__).resolve().parent / "demo" / "library.csv"
+
+
+@transaction.atomic
+def asset_import_stage(
+    *, organization: Organization, by, name: str, data: bytes
+) -> PendingAssetImport:
+    """Keep a previewed, problem-free upload until its uploader confirms it (replacing
+    any earlier upload of theirs that was never confirmed)."""
+    PendingAssetImport.objects.filter(organization=organization, created_by=by).delete()
+    return PendingAssetImport.objects.create(
+        organization=organization,
+        created_by=by,
+        file_name=name,
+        csv_text=data.decode("utf-8-sig"),  # the plan decoded it already: nothing is lost
+    )
+
+
+@transaction.atomic
+def asset_import_confirm(*, pending: PendingAssetImport) -> AssetImportPlan:
+    """Plan the kept upload again against the library as it is now and, if it still has
+    no problems, apply it and forget the upload. Returns the plan either way."""
+    plan = asset_import_plan(
+        organization=pending.organization,
+        data=pending.csv_text.encode("utf-8"),
+        name=pending.file_name,
+    )
+    if plan.ok:
+        asset_import_apply(organization=pending.organization, plan=plan)
+        pending.delete()
     return plan

@@ -16,6 +16,7 @@ __all__ = [
     "EDITORS",
     "get_group_for_user",
     "get_pending_import_for_user",
+    "get_planned_send_for_user",
     "get_relationship_for_user",
     "get_stakeholder_for_user",
     "get_touch_for_user",
@@ -58,6 +59,15 @@ def get_touch_for_user(request: HttpRequest, group_pk: int, pk: int, *, roles=AN
     touch = get_object_or_404(Touch.objects.select_related("stakeholder"), pk=pk, group=group)
     touch.group = group
     return touch
+
+
+def get_planned_send_for_user(request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE):
+    from planner.models import PlannedSend
+
+    group = get_group_for_user(request, group_pk, roles=roles)
+    planned = get_object_or_404(PlannedSend.objects.select_related("asset"), pk=pk, group=group)
+    planned.group = group
+    return planned
 
 
 def get_pending_import_for_user(request: HttpRequest, group_pk: int, pk: int):

@@ -10,6 +10,7 @@ or stance) never overwrite what is already known about a person.
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -131,13 +132,25 @@ def import_plan(
         plan.warnings += [FileProblem(relationships_name, p) for p in parsed.warnings]
         plan.relationship_rows = list(parsed.rows)
     if touches_table is not None:
-        assets = set(
-            Asset.objects.filter(organization_id=group.organization_id).values_list(
+        assets = {
+            slug.lower()
+            for slug in Asset.objects.filter(organization_id=group.organization_id).values_list(
                 "slug", flat=True
             )
-        )
+        }
         parsed = parse_touches(touches_table, known_emails=known, known_assets=assets)
         plan.problems += [FileProblem(touches_name, p) for p in parsed.problems]
+        soon = timezone.now() + timedelta(minutes=5)
+        plan.problems += [
+            FileProblem(
+                touches_name,
+                Problem(
+                    row.line, "occurred_at", "is in the future: log touches once they happened"
+                ),
+            )
+            for row in parsed.rows
+            if row.occurred_at > soon
+        ]
         plan.warnings += [FileProblem(touches_name, p) for p in parsed.warnings]
         plan.touch_rows = list(parsed.rows)
     if not plan.ok:
@@ -246,7 +259,9 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
         organization=group.organization,
         slugs={slug for row in plan.touch_rows for slug in row.themes},
     )
-    assets = {a.slug: a for a in Asset.objects.filter(organization_id=group.organization_id)}
+    assets = {
+        a.slug.lower(): a for a in Asset.objects.filter(organization_id=group.organization_id)
+    }
     seen = set(
         Touch.objects.filter(group=group).values_list(
             "stakeholder__email", "occurred_at", "asset__slug"

@@ -151,6 +151,17 @@ def snapshot_before(snapshots, moment):
     return found
 
 
+def planned_sends(group: BuyingGroup, *, limit: int = 10):
+    from planner.models import PlannedSend
+
+    return list(
+        PlannedSend.objects.filter(group=group)
+        .select_related("asset", "send_first")
+        .prefetch_related("recipients")
+        .order_by("status", "-created_at")[:limit]
+    )
+
+
 def recent_touches(group: BuyingGroup, *, limit: int = 15):
     from planner.models import Touch
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import datetime
 
 from django.core.cache import cache
@@ -12,6 +13,8 @@ from django.utils import timezone
 
 from planner.models import BuyingGroup, Snapshot
 from planner.scoring import analyze
+
+log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 10
 
@@ -57,8 +60,14 @@ def rescore_soon(group_id: int) -> None:
     def enqueue() -> None:
         from planner.tasks import group_rescore_task
 
-        if cache.add(f"rescore-pending:{group_id}", 1, timeout=DEBOUNCE_SECONDS * 6):
+        key = f"rescore-pending:{group_id}"
+        if not cache.add(key, 1, timeout=DEBOUNCE_SECONDS * 6):
+            return
+        try:
             group_rescore_task.apply_async(args=[group_id], countdown=DEBOUNCE_SECONDS)
+        except Exception:  # the change is saved; the nightly run rescores it if the broker is down
+            cache.delete(key)
+            log.warning("could not enqueue rescoring", extra={"group_id": group_id}, exc_info=True)
 
     transaction.on_commit(enqueue)
 

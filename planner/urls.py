@@ -36,6 +36,18 @@ urlpatterns = [
         views.stakeholder_timeline,
         name="stakeholder_timeline",
     ),
+    path("groups/<int:pk>/suggestions/", views.group_suggestions, name="group_suggestions"),
+    path("groups/<int:pk>/suggestions/accept/", views.suggestion_accept, name="suggestion_accept"),
+    path(
+        "groups/<int:pk>/sends/<int:send_pk>/sent/",
+        views.planned_send_sent,
+        name="planned_send_sent",
+    ),
+    path(
+        "groups/<int:pk>/sends/<int:send_pk>/cancel/",
+        views.planned_send_cancel,
+        name="planned_send_cancel",
+    ),
     path("groups/<int:pk>/import/", views.group_import, name="group_import"),
     path(
         "groups/<int:pk>/import/<int:import_pk>/confirm/",

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,11 +22,20 @@ from accounts.access import require_role
 from accounts.http import posted, posted_files, see_other
 from accounts.models import Membership
 from accounts.roles import ADMINS
-from planner import exporting, group_charts, importing, scoring, selectors, services
+from planner import (
+    exporting,
+    group_charts,
+    importing,
+    scoring,
+    selectors,
+    services,
+    suggesting,
+)
 from planner.access import (
     EDITORS,
     get_group_for_user,
     get_pending_import_for_user,
+    get_planned_send_for_user,
     get_relationship_for_user,
     get_stakeholder_for_user,
     get_touch_for_user,
@@ -169,6 +178,8 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
         "analysis": analysis,
         **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
         "backfire": alert,
+        "plan": suggesting.group_plan(group, analysis=analysis, top=3),
+        "sends": selectors.planned_sends(group),
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
         "touches": selectors.recent_touches(group),
         "can_edit": can_edit,
@@ -468,4 +479,98 @@ def scoring_help(request):
         request,
         "planner/scoring_help.html",
         {"guide": mark_safe(_scoring_guide())},  # noqa: S308 - a file in this repository
+    )
+
+
+def _asset_for_group(group, slug: str):
+    from content.models import Asset
+
+    return Asset.objects.filter(organization_id=group.organization_id, slug=slug).first()
+
+
+@require_POST
+def suggestion_accept(request, pk: int):
+    group = get_group_for_user(request, pk, roles=EDITORS)
+    asset = _asset_for_group(group, request.POST.get("asset", ""))
+    if asset is None:
+        raise Http404("No such asset in your library.")
+    analysis = scoring.analyze(group)
+    plan = suggesting.group_plan(group, analysis=analysis, top=50)
+    chosen = next((s for s in plan.suggestions + plan.ranked if s.asset == asset.slug), None)
+    people = {s.email: s for s in analysis.map.stakeholders}
+    keys = chosen.recipients if chosen else [s.email for s in analysis.map.stakeholders]
+    recipients = [people[k] for k in keys if k in people and people[k].consent]
+    try:
+        services.planned_send_create(
+            group=group,
+            asset=asset,
+            recipients=recipients,
+            send_first=people.get(chosen.send_first) if chosen and chosen.send_first else None,
+            reasons=list(chosen.reasons) if chosen else [],
+            forecast=suggesting.what_if(analysis, [asset]).as_dict(),
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Planned: {asset.title} to {len(recipients)} people. Mark it sent once it went out.",
+        )
+    return see_other(reverse("group_detail", args=[group.pk]) + "#sends-title")
+
+
+@require_POST
+def planned_send_sent(request, pk: int, send_pk: int):
+    planned = get_planned_send_for_user(request, pk, send_pk, roles=EDITORS)
+    try:
+        touches = services.planned_send_mark_sent(planned=planned, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return see_other(reverse("group_detail", args=[planned.group.pk]))
+    return _saved(
+        request,
+        planned.group,
+        f"Sent: {planned.asset.title} reached {len(touches)} people. The scores were updated.",
+    )
+
+
+@require_POST
+def planned_send_cancel(request, pk: int, send_pk: int):
+    planned = get_planned_send_for_user(request, pk, send_pk, roles=EDITORS)
+    try:
+        services.planned_send_cancel(planned=planned)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Cancelled: {planned.asset.title}.")
+    return see_other(reverse("group_detail", args=[planned.group.pk]))
+
+
+@require_GET
+def group_suggestions(request, pk: int):
+    """Every ranked suggestion, and a "what if" forecast for any assets the user ticks."""
+    from content.models import Asset
+
+    group = get_group_for_user(request, pk)
+    analysis = scoring.analyze(group)
+    plan = suggesting.group_plan(group, analysis=analysis, top=20)
+    picked_slugs = request.GET.getlist("asset")[:10]
+    picked = list(
+        Asset.objects.filter(organization_id=group.organization_id, slug__in=picked_slugs)
+    )
+    forecast = suggesting.what_if(analysis, picked) if picked else None
+    names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    return render(
+        request,
+        "planner/group_suggestions.html",
+        {
+            "group": group,
+            "plan": plan,
+            "ranked": [(s, [names.get(k, k) for k in s.recipients]) for s in plan.ranked],
+            "picked": picked,
+            "picked_slugs": {a.slug for a in picked},
+            "forecast": forecast,
+            "can_edit": request.membership.role in EDITORS,
+        },
     )

@@ -71,6 +71,30 @@ def exposure(
     return result
 
 
+def exposure_mass(
+    touches: Sequence[TouchEvent], *, as_of: datetime, half_life_days: float = 30.0
+) -> dict[str, float]:
+    """Each person's total recency-weighted touch weight: the mass behind their exposure.
+
+    Counts exactly the touches :func:`exposure` counts (not after ``as_of``, at least one
+    usable theme), each as ``0.5 ** (age_days / half_life_days)``: a touch today weighs 1,
+    one a half-life old 0.5. So a new touch of weight 1 mixed into an exposure of mass
+    ``m`` moves it as much as one more fresh touch would. The keys are exactly those of
+    :func:`exposure` (people with no counted touch are absent); values are finite and
+    positive, except that touches thousands of half-lives old underflow to 0.
+    """
+    _require_aware(as_of, "as_of")
+    if not (half_life_days > 0):  # also rejects NaN
+        raise ValueError("half_life_days must be a positive number")
+    per_person: dict[str, list[float]] = {}
+    for touch in touches:
+        age_days = (as_of - touch.occurred_at).total_seconds() / SECONDS_PER_DAY
+        if age_days < 0 or not touch.themes:
+            continue
+        per_person.setdefault(touch.key, []).append(0.5 ** (age_days / half_life_days))
+    return {key: math.fsum(decays) for key, decays in per_person.items()}
+
+
 def tailoring_index(
     touches: Sequence[TouchEvent], *, as_of: datetime, window_days: float = 30.0
 ) -> float:

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from content.models import Asset
+from content.services import themes_ensure
 
 NOW = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
 
@@ -19,7 +20,9 @@ def frozen_clock():
 
 @pytest.fixture
 def downtime_calculator(org):
-    """An asset of Acme's content library, about the cost of downtime and security."""
+    """An asset of Acme's content library, about the cost of downtime and security (its
+    themes are in the library too, as `import_assets` leaves them)."""
+    themes_ensure(organization=org, slugs=["cost-of-downtime", "security"])
     return Asset.objects.create(
         organization=org,
         slug="downtime-calculator",

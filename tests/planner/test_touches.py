@@ -128,7 +128,7 @@ def test_a_touch_of_another_group_is_404(client, marketer, group, someone_elses_
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-js"])
 def test_one_message_to_three_people_in_one_form(client, marketer, group, org, frozen_clock, htmx):
-    ana, ben, cy, dee = people(group)
+    ana, ben, cy, _dee = people(group)  # Dee hears nothing
     client.force_login(marketer)
     response = client.post(
         f"/groups/{group.pk}/touches/new/",
@@ -229,6 +229,32 @@ def test_an_asset_of_another_organization_cannot_be_chosen(
     assert response.status_code == 200
     assert "Select a valid choice" in field_error(response.content.decode(), "asset")
     assert not Touch.objects.exists()
+
+
+def test_a_person_of_another_group_cannot_be_a_recipient(
+    client, marketer, group, org, frozen_clock
+):
+    stranger = people(group_of(org, 2, name="Other deal"))[0]
+    client.force_login(marketer)
+    data = touch_form([people(group)[0], stranger])
+    response = client.post(f"/groups/{group.pk}/touches/new/", data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in field_error(response.content.decode(), "recipients")
+    assert not Touch.objects.exists()
+
+
+def test_when_is_read_in_the_marketers_own_time_zone(client, marketer, group, frozen_clock):
+    marketer.time_zone = "America/New_York"  # noon UTC is 07:00 there
+    marketer.save()
+    ana = people(group)[0]
+    client.force_login(marketer)
+    url = f"/groups/{group.pk}/touches/new/"
+    later_today = client.post(url, touch_form([ana], occurred_at="2026-11-05T08:00"))
+    assert field_error(later_today.content.decode(), "occurred_at").startswith("That is in the")
+    assert client.post(url, touch_form([ana], occurred_at="2026-11-05T06:30")).status_code == 303
+    assert Touch.objects.get().occurred_at == NOW.replace(hour=11, minute=30)
+    timeline = client.get(f"/groups/{group.pk}/people/{ana.pk}/touches/").content.decode()
+    assert "5 Nov 2026, 06:30" in timeline
 
 
 # --- the timeline of one person ----------------------------------------------------------

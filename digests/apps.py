@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DigestsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "digests"
+    verbose_name = "Weekly digests"

@@ -1,0 +1,159 @@
+"""The suggestion adapter: from a group (and its analysis) to the pure suggestion engine
+(`planner.analysis.suggestions`), and the forecasts of the "what if" view.
+
+Queries on top of `scoring.analyze`: the organization's assets (one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from content.models import Asset
+from planner.analysis.divergence import Member, common_ground, divergence
+from planner.analysis.exposure import exposure_mass
+from planner.analysis.readiness import readiness
+from planner.analysis.suggestions import Audience, Candidate, Plan, simulate, suggest
+from planner.models import BuyingGroup
+from planner.scoring import GroupAnalysis, analyze
+
+# Where the deal stands -> the buying job the group is most likely doing now (Gartner's
+# buying jobs, as the content library's `stage` names them).
+BUYING_JOB = {
+    "prospecting": "problem_identification",
+    "discovery": "problem_identification",
+    "evaluation": "solution_exploration",
+    "proposal": "supplier_selection",
+    "negotiation": "validation",
+    "closed_won": "validation",
+    "closed_lost": "validation",
+}
+
+
+def buying_job(group: BuyingGroup) -> str:
+    return BUYING_JOB.get(group.opportunity_stage, "problem_identification")
+
+
+def candidates(assets: Sequence[Asset]) -> list[Candidate]:
+    return [
+        Candidate(
+            key=a.slug,
+            title=a.title,
+            framing=a.framing,
+            level=a.level,
+            stage=a.stage,
+            themes={k: float(v) for k, v in (a.themes or {}).items()},
+        )
+        for a in assets
+    ]
+
+
+def audience(analysis: GroupAnalysis) -> list[Audience]:
+    mass = exposure_mass(
+        analysis.history.events,
+        as_of=analysis.as_of,
+        half_life_days=float(analysis.settings.half_life_days),
+    )
+    brokers = set(analysis.map.insights.brokers)
+    return [
+        Audience(
+            key=s.email,
+            name=s.name or s.email,
+            influence=float(s.influence),
+            role=s.role_label,
+            consent=s.consent,
+            exposure=analysis.exposures.get(s.email, {}),
+            mass=mass.get(s.email, 0.0),
+            priorities={k: float(v) for k, v in (s.priorities or {}).items()},
+            seen=analysis.history.seen.get(s.email, frozenset()),
+            broker=s.email in brokers,
+        )
+        for s in analysis.map.stakeholders
+    ]
+
+
+def readiness_with(analysis: GroupAnalysis, exposures: Mapping[str, Mapping[str, float]]) -> int:
+    """Readiness if the members' exposures were `exposures`, everything else unchanged
+    (people who would receive a message count as recently reached)."""
+    members = [
+        Member(
+            key=s.email,
+            influence=float(s.influence),
+            exposure=exposures.get(s.email, {}),
+            priorities={k: float(v) for k, v in (s.priorities or {}).items()},
+        )
+        for s in analysis.map.stakeholders
+    ]
+    reached = {key for key, shares in exposures.items() if shares != analysis.exposures.get(key)}
+    state = dataclasses.replace(
+        analysis.state,
+        exposures={k: dict(v) for k, v in exposures.items() if v},
+        divergence=divergence(members),
+        common_ground=common_ground(members),
+        recently_touched=analysis.state.recently_touched | frozenset(reached),
+    )
+    return readiness(state).score
+
+
+def group_plan(group: BuyingGroup, *, analysis: GroupAnalysis | None = None, top: int = 10) -> Plan:
+    analysis = analysis or analyze(group)
+    assets = list(Asset.objects.filter(organization_id=group.organization_id))
+    return suggest(
+        audience(analysis),
+        candidates(assets),
+        stage=buying_job(group),
+        top=top,
+        readiness_of=lambda exposures: readiness_with(analysis, exposures),
+        theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
+    )
+
+
+@dataclass(frozen=True)
+class Forecast:
+    divergence_before: float
+    divergence_after: float
+    readiness_before: int
+    readiness_after: int
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def what_if(analysis: GroupAnalysis, assets: Sequence[Asset]) -> Forecast:
+    """The scores if `assets` were sent to every member who consented."""
+    people = audience(analysis)
+    after = simulate(people, candidates(assets))
+    members = [
+        Member(key=p.key, influence=p.influence, exposure=after.get(p.key, {})) for p in people
+    ]
+    return Forecast(
+        divergence_before=round(analysis.divergence.score, 4),
+        divergence_after=round(divergence(members).score, 4),
+        readiness_before=analysis.readiness.score,
+        readiness_after=readiness_with(analysis, after),
+    )
+
+
+@dataclass(frozen=True)
+class TopSuggestion:
+    title: str
+    asset: str
+    reasons: tuple[str, ...]
+    send_first_name: str | None
+
+
+def top_suggestion(group: BuyingGroup) -> TopSuggestion | None:
+    """The first asset of the suggested set, for the digest."""
+    analysis = analyze(group)
+    plan = group_plan(group, analysis=analysis, top=1)
+    if not plan.suggestions:
+        return None
+    best = plan.suggestions[0]
+    names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    return TopSuggestion(
+        title=best.title,
+        asset=best.asset,
+        reasons=best.reasons,
+        send_first_name=names.get(best.send_first) if best.send_first else None,
+    )

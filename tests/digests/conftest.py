@@ -1,0 +1,236 @@
+"""Digest fixtures: an organization whose week has news, a frozen clock, and (for the
+integration tests) real Celery workers pointed at an SMTP sink."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+
+from config.celery import app as celery_app
+from planner.models import Snapshot
+from tests.factories import BuyingGroupFactory
+
+# The real services of tests/integration, shared rather than copied.
+from tests.integration.conftest import (  # noqa: F401 - fixtures
+    ROOT,
+    _test_database_url,
+    broker,
+    free_port,
+    redis_cache,
+    redis_url,
+)
+
+# Monday 8 June 2026 (ISO week 24), 06:05 UTC: 08:05 in Berlin (summer time).
+MONDAY = datetime(2026, 6, 8, 6, 5, tzinfo=UTC)
+WEEK_AGO = MONDAY - timedelta(days=7)
+
+
+def snapshot(group, at, *, divergence, readiness, factors=(), missing=()):
+    """A stored score of `group` as the nightly rescoring leaves it."""
+    document = {
+        "group": {"id": group.pk, "name": group.name, "members": 5},
+        "as_of": at.date().isoformat(),
+        "divergence": divergence,
+        "readiness": {
+            "score": readiness,
+            "factors": [{"name": n, "effect": e, "why": w} for n, e, w in factors],
+        },
+        "missing_roles": list(missing),
+    }
+    return Snapshot.objects.create(
+        group=group,
+        taken_at=at,
+        divergence=divergence,
+        readiness=readiness,
+        members=5,
+        document=document,
+    )
+
+
+@pytest.fixture
+def clock():
+    """The clock stands still at MONDAY; `clock.move_to(...)` moves it."""
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def busy_week(org):
+    """Acme's groups this week: one drifting apart (and missing a Decision Maker), one whose
+    readiness rose, one at risk with low readiness, one archived (never in a digest)."""
+    contoso = BuyingGroupFactory(organization=org, name="Contoso renewal")
+    snapshot(contoso, WEEK_AGO - timedelta(hours=4), divergence=0.30, readiness=60)
+    snapshot(
+        contoso,
+        MONDAY - timedelta(hours=4),
+        divergence=0.42,
+        readiness=45,
+        factors=[
+            ("factions", -12, "Two factions hear different stories."),
+            ("coverage", -5, "The CFO has heard nothing in 30 days."),
+            ("champion", 6, "A champion is in the group."),
+        ],
+        missing=["Decision Maker"],
+    )
+    fabrikam = BuyingGroupFactory(organization=org, name="Fabrikam expansion")
+    snapshot(fabrikam, WEEK_AGO - timedelta(hours=4), divergence=0.20, readiness=50)
+    snapshot(fabrikam, MONDAY - timedelta(hours=4), divergence=0.20, readiness=58)
+    northwind = BuyingGroupFactory(organization=org, name="Northwind pilot")
+    snapshot(northwind, WEEK_AGO - timedelta(hours=4), divergence=0.51, readiness=31)
+    snapshot(
+        northwind,
+        MONDAY - timedelta(hours=4),
+        divergence=0.52,
+        readiness=30,
+        factors=[("tailoring", -20, "Most recent messages reached one person only.")],
+    )
+    archived = BuyingGroupFactory(organization=org, name="Old archived deal", archived=True)
+    snapshot(archived, WEEK_AGO - timedelta(hours=4), divergence=0.1, readiness=80)
+    snapshot(archived, MONDAY - timedelta(hours=4), divergence=0.9, readiness=10)
+    return {"contoso": contoso, "fabrikam": fabrikam, "northwind": northwind}
+
+
+# ------------------------------------------------------------------ integration
+
+
+class DigestSink:
+    """An SMTP server that keeps what it accepts. With `hang_on=N` it holds the N-th
+    message before answering (so a test can kill the sender mid-send) and, released,
+    refuses it: a message the server never accepted."""
+
+    def __init__(self, hang_on: int | None = None) -> None:
+        self.envelopes: list = []
+        self.arrivals = 0
+        self.hang_on = hang_on
+        self.hanging = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        self.arrivals += 1
+        if self.arrivals == self.hang_on:
+            self.hanging.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Requested action aborted"
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [
+            email.message_from_bytes(e.content, policy=email.policy.default)
+            for e in list(self.envelopes)
+        ]
+
+
+@pytest.fixture
+def digest_sink():
+    """Start a DigestSink: `digest_sink(hang_on=None)` -> (sink, host, port)."""
+    controllers = []
+
+    def start(hang_on: int | None = None):
+        sink = DigestSink(hang_on)
+        controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        controllers.append((controller, sink))
+        return sink, controller.hostname, controller.port
+
+    yield start
+    for controller, sink in controllers:
+        sink.release.set()
+        controller.stop()
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+class Worker:
+    def __init__(self, proc: subprocess.Popen, log, hostname: str) -> None:
+        self.proc, self.log, self.hostname = proc, log, hostname
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no acknowledgement, no cleanup (a machine dying)."""
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def digest_workers(request, transactional_db, broker, redis_cache, redis_url):
+    """Start real `celery worker` processes on the test database and broker whose email
+    goes to an SMTP sink: `digest_workers(smtp_host, smtp_port, pool=..., concurrency=...)`.
+    Queues are purged first, so nothing left by another test runs here."""
+    celery_app.control.purge()
+    workers: list[Worker] = []
+
+    def start(smtp_host: str, smtp_port: int, *, pool: str = "solo", concurrency: int = 1):
+        hostname = f"digests-{os.getpid()}-{uuid.uuid4().hex[:6]}@localhost"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": redis_cache,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "DATABASE_URL": _test_database_url(),
+            "SITE_URL": "https://app.example.com",
+            "EMAIL_HOST": smtp_host,
+            "EMAIL_PORT": str(smtp_port),
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": "0",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+        argv = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", pool]
+        argv += ["--concurrency", str(concurrency), "-l", "WARNING", "--without-gossip"]
+        argv += ["--without-mingle", "--hostname", hostname]
+        log = tempfile.TemporaryFile()
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = Worker(proc, log, hostname)
+        workers.append(worker)
+        deadline = time.monotonic() + 30
+        while not celery_app.control.ping(destination=[hostname], timeout=0.5):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{worker.output()}")
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    if request.node.stash.get(FAILED, False):
+        for worker in workers:
+            print(f"\n----- worker {worker.hostname} -----\n{worker.output()}", file=sys.stderr)
+    for worker in workers:
+        worker.log.close()
