@@ -201,16 +201,19 @@ class GlossaryTermForm(forms.ModelForm):
 class AssetImportForm(forms.Form):
     file = forms.FileField(
         label="Library CSV",
-        required=False,
         help_text="Columns slug, title, kind, framing, level, stage, themes, url, summary.",
+        error_messages={"required": "Choose a CSV file to import."},
     )
     demo = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.fields["demo"].clean(self.data.get("demo")):
+            self.fields["file"].required = False  # the demo library instead of a file
 
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("file")
-        if not upload and not cleaned.get("demo") and not self.errors:
-            raise forms.ValidationError("Choose a CSV file to import.")
         if upload and upload.size > importing.MAX_BYTES:
             self.add_error(
                 "file",

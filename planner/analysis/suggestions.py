@@ -412,18 +412,18 @@ class _Engine:
         self.base = base
         self.prio = prio
 
-        raw = np.zeros((n_assets, n_themes))
-        raw[rows, [column[t] for t in names]] = values
-        largest = raw.max(axis=1) if n_themes else np.zeros(n_assets)
-        raw /= np.where(largest > 0, largest, 1.0)[:, None]  # so the sums cannot overflow
-        totals = raw.sum(axis=1)
-        mix = raw / np.where(totals > 0, totals, 1.0)[:, None]
+        # The library as a sparse list of (asset, theme, share of the asset's mix), in asset
+        # order: the per-asset sums below are bincounts, which stay fast and single-threaded
+        # for any library size. A dense copy serves the few rows that are simulated.
+        self.rows = rows
+        self.cols = np.array([column[t] for t in names], dtype=np.intp)
+        self.shares_in_mix = _row_shares(rows, values, n_assets)
+        mix = np.zeros((n_assets, n_themes))
+        mix[self.rows, self.cols] = self.shares_in_mix
         self.mix = mix  # each asset's theme mix (rows sum to 1, or 0 without themes)
-        self.adds = mix * weight  # what one send adds to a contactable member's weights
-        self.support = (mix > 0).astype(float)
-        self.has_themes = self.support.sum(axis=1) > 0
-        norms = np.sqrt((mix * mix).sum(axis=1))
-        self.unit_mix = mix / np.where(norms > 0, norms, 1.0)[:, None]
+        self.weight = weight  # a send adds mix * weight to a contactable member's weights
+        self.has_themes = np.bincount(rows, minlength=n_assets) > 0
+        self.norms = np.sqrt(np.bincount(rows, weights=self.shares_in_mix**2, minlength=n_assets))
 
         # The group as it is today.
         today, contributions = self.divergence_of(base, np.zeros((1, n_themes)), True)
@@ -432,8 +432,7 @@ class _Engine:
         self.common = self.common_ground(base)
         self.need = self.group_need(base, self.contributions)
 
-        heard_or_cares = ((base > 0) | (prio > 0)).astype(float)
-        reach = ((self.support @ heard_or_cares.T) > 0).astype(float) @ self.shares
+        reach = _reach(rows, self.cols, (base > 0) | (prio > 0), self.shares, n_assets)
         framing = np.array([FRAMING_FIT.get(c.framing, UNKNOWN_FIT) for c in assets])
         level = np.array([LEVEL_FIT.get(c.level, UNKNOWN_FIT) for c in assets])
         stage_fit = {name: self._stage_fit(name) for name in {c.stage for c in assets}}
@@ -496,9 +495,19 @@ class _Engine:
     def scored(self, need: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """Weighted sum times the individualised factor, with coverage of ``need``."""
         top = float(np.sort(reference)[::-1][:COVERAGE_TOP_THEMES].sum())
-        covered = self.support @ need
+        covered = np.bincount(self.rows, weights=need[self.cols], minlength=len(self.assets))
         coverage = 1.0 - np.exp(-COVERAGE_STEEPNESS * covered / top) if top > 0 else covered * 0
         return np.clip((W_COVERAGE * coverage + self.fixed) * self.factor, 0.0, 1.0)
+
+    def similarity(self, i: int) -> np.ndarray:
+        """Cosine similarity of every asset's theme mix with asset i's (0 without themes)."""
+        dots = np.bincount(
+            self.rows,
+            weights=self.shares_in_mix * self.mix[i][self.cols],
+            minlength=len(self.assets),
+        )
+        scale = self.norms * self.norms[i]
+        return np.where(scale > 0, dots / np.where(scale > 0, scale, 1.0), 0.0)
 
     def divergence_of(
         self, weights: np.ndarray, adds: np.ndarray, contributions: bool = False
@@ -514,7 +523,7 @@ class _Engine:
         todo = [i for i in indexes if i not in self._after]
         for start in range(0, len(todo), EXACT_BATCH):
             chunk = todo[start : start + EXACT_BATCH]
-            after, _ = self.divergence_of(self.base, self.adds[chunk])
+            after, _ = self.divergence_of(self.base, self.mix[chunk] * self.weight)
             for i, value in zip(chunk, after.tolist(), strict=True):
                 self._after[i] = value
                 self._widen[i] = max(0.0, value - self.before)
@@ -588,7 +597,7 @@ class _Engine:
                 chunk = order[start : min(start + EXACT_BATCH, limit)]
                 if best is not None and best_score >= score[chunk[0]]:
                     break
-                after, _ = self.divergence_of(state, self.adds[chunk])
+                after, _ = self.divergence_of(state, self.mix[chunk] * self.weight)
                 for i, value in zip(chunk, after.tolist(), strict=True):
                     ceiling = min(current, self.before) + SET_WIDEN_TOLERANCE
                     if value > ceiling:
@@ -600,14 +609,14 @@ class _Engine:
                         best, best_score, best_after = i, value_score, value
             if best is None:
                 break
-            new = [j for j in np.flatnonzero(self.support[best]).tolist() if not covered[j]]
+            new = [j for j in np.flatnonzero(self.mix[best]).tolist() if not covered[j]]
             new.sort(key=lambda j: (-need[j], self.themes[j]))
             picks.append(_Pick(best, tuple(self.themes[j] for j in new), current, best_after))
             taken[best] = True
-            state = state + self.consent[:, None] * self.adds[best][None, :]
+            state = state + self.consent[:, None] * (self.mix[best] * self.weight)[None, :]
             current = best_after
-            covered += self.support[best]
-            closest = np.maximum(closest, self.unit_mix @ self.unit_mix[best])
+            covered += self.mix[best] > 0
+            closest = np.maximum(closest, self.similarity(best))
         return picks
 
     def why_no_set(self) -> str:
@@ -698,7 +707,7 @@ class _Engine:
         return _join([self.theme_name(s) for s in slugs[:limit]])
 
     def _coverage_sentence(self, i: int) -> str:
-        columns = np.flatnonzero(self.support[i])
+        columns = np.flatnonzero(self.mix[i])
         if not len(columns):
             return "Has no themes tagged, so it adds nothing to the group's story."
         by_need = sorted(columns.tolist(), key=lambda j: (-self.need[j], self.themes[j]))
@@ -880,6 +889,40 @@ def _asset_entries(assets: Sequence[Candidate]) -> tuple[np.ndarray, list[str], 
     keep = np.isfinite(numbers) & (numbers > 0)
     index = np.array(rows, dtype=int)[keep]
     return index, [n for n, kept in zip(names, keep.tolist(), strict=True) if kept], numbers[keep]
+
+
+def _row_shares(rows: np.ndarray, values: np.ndarray, n_rows: int) -> np.ndarray:
+    """Each value as a share of its row's total (positive values; no overflow)."""
+    if not len(values):
+        return values
+    largest = np.zeros(n_rows)
+    np.maximum.at(largest, rows, values)
+    scaled = values / largest[rows]  # each row's largest is 1, so its total is finite
+    totals = np.bincount(rows, weights=scaled, minlength=n_rows)
+    return scaled / totals[rows]
+
+
+def _reach(
+    rows: np.ndarray, cols: np.ndarray, heard: np.ndarray, shares: np.ndarray, n_rows: int
+) -> np.ndarray:
+    """Per asset, the influence share of members who heard or care about any of its themes.
+
+    Members are packed into bits per theme, OR-ed over each asset's themes, and the set
+    bits are summed with one lookup table per byte: no (assets x members) matrix.
+    """
+    reach = np.zeros(n_rows)
+    n_members = heard.shape[0]
+    if not len(rows) or not n_members:
+        return reach
+    packed = np.packbits(heard.T, axis=1)  # themes x bytes; member 8b + j is bit 7 - j
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    bits = np.bitwise_or.reduceat(packed[cols], starts, axis=0)  # assets with themes x bytes
+    padded = np.zeros(packed.shape[1] * 8)
+    padded[:n_members] = shares
+    masks = (np.arange(256)[:, None] >> np.arange(7, -1, -1)[None, :]) & 1  # 256 x 8
+    tables = masks @ padded.reshape(-1, 8).T  # 256 x bytes: shares behind each byte value
+    reach[rows[starts]] = tables[bits, np.arange(bits.shape[1])[None, :]].sum(axis=1)
+    return reach
 
 
 def _by_key(item: Audience | Candidate) -> str:

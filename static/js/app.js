@@ -23,6 +23,15 @@
     }
   }, true);
 
+  // Messages swapped in by htmx float at the bottom of the screen; they fade after a while
+  // (the same text stays readable by screen readers through the live region meanwhile).
+  document.addEventListener("htmx:afterSettle", function () {
+    var toast = document.querySelector(".messages--toast");
+    if (!toast || !toast.children.length) return;
+    window.clearTimeout(toast._timer);
+    toast._timer = window.setTimeout(function () { toast.replaceChildren(); }, 8000);
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();
