@@ -57,6 +57,7 @@ when it
 * is individualised (written for one person: it would deepen the split);
 * has no themes, or tells nearly the same mix of themes as an earlier pick (cosine
   similarity of the theme mixes 0.9 or more);
+* adds no needed theme the set lacks, while another eligible asset does;
 * would take the divergence more than 0.02 above where it stands before that pick, or more
   than 0.02 above the group's divergence today. Small widenings are tolerated because in a
   group that already hears one story, any new theme reaches people with more history a
@@ -306,7 +307,9 @@ def suggest(
         warnings.append("The content library is empty: add assets to get suggestions.")
         return empty(*warnings)
     if stage not in STAGES:
-        warnings.append(f"Unknown buying stage {stage!r}: stage fit was left out of the scores.")
+        warnings.append(
+            f"Unknown buying stage {stage!r}: only consensus creation content gets a stage bonus."
+        )
 
     engine = _Engine(people, assets, stage=stage, weight=weight, theme_names=names)
     order, final = engine.rank(top)
@@ -346,11 +349,13 @@ def suggest(
         )
     else:
         after, readiness_after = before, readiness_before
-        warnings.append(engine.why_no_set())
+        if set_size > 0:
+            warnings.append(engine.why_no_set())
     if after > before + 1e-9:
         warnings.append(
             f"Sending this set would widen the divergence slightly ({before:.2f} to "
-            f"{after:.2f}): new themes weigh less for people who have heard a lot already."
+            f"{after:.2f}): people who have heard a lot already, or cannot be contacted, "
+            "move less than the rest."
         )
     return Plan(
         suggestions=chosen,
@@ -458,7 +463,6 @@ class _Engine:
         self.linear = self.scored(self.need, self.need)
         self._widen: dict[int, float] = {}
         self._after: dict[int, float] = {}
-        self._set_blocked = {"individualized": 0, "widening": 0}
 
     # -- the pieces of a score
 
@@ -578,7 +582,6 @@ class _Engine:
         covered = np.zeros(len(self.themes))
         closest = np.full(len(self.assets), -1.0)  # highest similarity to a pick
         taken = np.zeros(len(self.assets), dtype=bool)
-        self._set_blocked["individualized"] = int((self.individualized & self.has_themes).sum())
         for step in range(max(0, size)):
             if step == 0:
                 need, score = self.need, self.linear
@@ -587,6 +590,12 @@ class _Engine:
                 need = self.group_need(state, contributions[0])
                 score = self.scored(need * COVERED_RESIDUAL**covered, need)
             eligible = self.has_themes & ~self.individualized & ~taken & (closest < NEAR_DUPLICATE)
+            if step:
+                # Assets that add a needed theme the set lacks go first, when there are any.
+                lacking = ((covered == 0) & (need > 0)).astype(float)[self.cols]
+                adds_theme = np.bincount(self.rows, weights=lacking, minlength=len(eligible)) > 0
+                if (eligible & adds_theme).any():
+                    eligible &= adds_theme
             candidates = np.flatnonzero(eligible)
             if not len(candidates):
                 break
@@ -601,8 +610,6 @@ class _Engine:
                 for i, value in zip(chunk, after.tolist(), strict=True):
                     ceiling = min(current, self.before) + SET_WIDEN_TOLERANCE
                     if value > ceiling:
-                        if step == 0:
-                            self._set_blocked["widening"] += 1
                         continue
                     value_score = float(score[i]) * _widen_factor(max(0.0, value - current))
                     if value_score > best_score:  # chunk is in order: ties keep the first
@@ -620,12 +627,10 @@ class _Engine:
         return picks
 
     def why_no_set(self) -> str:
+        """Why the greedy set came out empty (the first pick found nothing eligible)."""
         if not self.has_themes.any():
             return "No asset has themes tagged, so none can carry a story to the group."
-        if (
-            self._set_blocked["individualized"]
-            and not (self.has_themes & ~self.individualized).any()
-        ):
+        if not (self.has_themes & ~self.individualized).any():
             return (
                 "Every asset with themes is written for one person: write a shared-problem "
                 "piece for the whole group."
@@ -728,7 +733,7 @@ class _Engine:
         elif top == splits_most:
             what = "the theme that pulls the group apart most"
         elif share >= 0.5:
-            what = f"a theme {_percent(share)} of the group already cares about"
+            what = f"a theme {_percent(share)} of the group already cares about or has heard"
         else:
             what = f"a theme {_percent(share)} of the group has heard or cares about"
         listed = [self.themes[j] for j in needed[:2]]
@@ -868,27 +873,23 @@ def _official_divergence(
 
 def _asset_entries(assets: Sequence[Candidate]) -> tuple[np.ndarray, list[str], np.ndarray]:
     """(asset index, theme slug, weight) of every usable theme weight, as three columns."""
-    rows: list[int] = []
-    names: list[str] = []
-    values: list[float] = []
-    for k, asset in enumerate(assets):
-        themes = asset.themes
-        rows.extend([k] * len(themes))
-        names.extend(themes)
-        values.extend(themes.values())
+    themes = [asset.themes for asset in assets]
+    names = [slug for mapping in themes for slug in mapping]
     try:
-        numbers = np.array(values, dtype=float)
+        numbers = np.array([v for mapping in themes for v in mapping.values()], dtype=float)
     except (TypeError, ValueError, ArithmeticError):  # odd values: the careful way
-        rows, names, values = [], [], []
-        for k, asset in enumerate(assets):
-            usable = positive_weights(asset.themes)
-            rows.extend([k] * len(usable))
-            names.extend(usable)
-            values.extend(usable.values())
-        numbers = np.array(values, dtype=float)
+        themes = [positive_weights(mapping) for mapping in themes]
+        names = [slug for mapping in themes for slug in mapping]
+        numbers = np.array([v for mapping in themes for v in mapping.values()], dtype=float)
+    rows = np.repeat(np.arange(len(themes)), [len(mapping) for mapping in themes])
     keep = np.isfinite(numbers) & (numbers > 0)
-    index = np.array(rows, dtype=int)[keep]
-    return index, [n for n, kept in zip(names, keep.tolist(), strict=True) if kept], numbers[keep]
+    if keep.all():
+        return rows, names, numbers
+    return (
+        rows[keep],
+        [n for n, kept in zip(names, keep.tolist(), strict=True) if kept],
+        numbers[keep],
+    )
 
 
 def _row_shares(rows: np.ndarray, values: np.ndarray, n_rows: int) -> np.ndarray:

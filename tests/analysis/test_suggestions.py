@@ -415,7 +415,7 @@ def test_the_fast_divergence_used_for_ranking_matches_the_published_score(
     assert engine.before == pytest.approx(
         official_divergence(people, simulate(people, [])), abs=1e-9
     )
-    fast, _ = engine.divergence_of(engine.base, engine.adds)
+    fast, _ = engine.divergence_of(engine.base, engine.mix * weight)
     for k, candidate in enumerate(assets):
         expected = official_divergence(
             people, simulate(people, [candidate], weight_new_touch=weight)
@@ -490,3 +490,24 @@ def test_a_large_library_is_ranked_exactly_at_the_top():
     for s in plan.ranked:
         index = next(k for k, c in enumerate(library) if c.key == s.asset)
         assert s.score == round(engine.exact_score(index), 4)
+
+
+def test_an_asset_that_would_split_the_group_is_ranked_but_never_put_in_the_set():
+    group = [
+        person("ana@b.com", exposure={"roi": 1}),
+        person("bo@b.com", exposure={"roi": 1}),
+        person("cy@b.com", influence=5, exposure={"roi": 1}, mass=9, consent=False),
+        person("di@b.com", influence=5, exposure={"roi": 1}, mass=9, consent=False),
+    ]
+    library = [asset("security-brief", {"security": 1})]
+    plan = suggest(group, library, stage="validation")
+    assert plan.divergence_before == 0.0
+    assert plan.suggestions == ()
+    assert plan.divergence_after == 0.0
+    assert any("without widening the split" in w for w in plan.warnings)
+    (ranked,) = plan.ranked
+    assert any("it would widen the split (divergence 0.00 to" in r for r in ranked.reasons)
+    assert ranked.score < suggest(group[:2], library, stage="validation").ranked[0].score
+
+    unknown = suggest(group, library, stage="shortlisting")
+    assert any("Unknown buying stage 'shortlisting'" in w for w in unknown.warnings)

@@ -103,6 +103,26 @@ def busy_week(org):
     return {"contoso": contoso, "fabrikam": fabrikam, "northwind": northwind}
 
 
+@pytest.fixture
+def news_every_week(org):
+    """A group scored every day from March to November 2026 that always misses a Decision
+    Maker: whatever the week, Acme's digest has something to say."""
+    group = BuyingGroupFactory(organization=org, name="Always short-handed")
+    start = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+    document = {"readiness": {"score": 70, "factors": []}, "missing_roles": ["Decision Maker"]}
+    Snapshot.objects.bulk_create(
+        Snapshot(
+            group=group,
+            taken_at=start + timedelta(days=n),
+            divergence=0.2,
+            readiness=70,
+            document=document,
+        )
+        for n in range(250)
+    )
+    return group
+
+
 # ------------------------------------------------------------------ integration
 
 
