@@ -50,7 +50,51 @@ def findings_signature(findings: tuple[Finding, ...]) -> str:
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
 
 
-class AssetForm(forms.ModelForm):
+class SensitiveTextMixin:
+    """A form that warns before saving text that mentions personal data about someone.
+
+    The form declares `confirm_sensitive` (a BooleanField, not required) and lists the
+    fields to check in `sensitive_fields`; `clean()` calls `check_sensitive(cleaned)`.
+    With findings, nothing is saved until the box is ticked for exactly those findings;
+    partials/form_fields.html shows the warning and the box.
+    """
+
+    sensitive_fields: tuple[str, ...] = ()
+    sensitive_intro = "This text may mention personal data about someone."
+    sensitive_findings: tuple[Finding, ...] = ()
+
+    def visible_fields(self):
+        # The confirmation is shown with the warning it answers, not among the fields.
+        return [field for field in super().visible_fields() if field.name != "confirm_sensitive"]
+
+    @property
+    def sensitive_signature(self) -> str:
+        return findings_signature(self.sensitive_findings)
+
+    @property
+    def sensitive_signature_name(self) -> str:
+        return self.add_prefix("sensitive_signature")
+
+    def check_sensitive(self, cleaned: dict) -> None:
+        text = "\n".join(str(cleaned.get(name) or "") for name in self.sensitive_fields)
+        self.sensitive_findings = find_sensitive(text)
+        confirmed = cleaned.get("confirm_sensitive") and (
+            self.data.get(self.sensitive_signature_name) == self.sensitive_signature
+        )
+        if self.sensitive_findings and not confirmed:
+            self.add_error(
+                "confirm_sensitive",
+                "Nothing was saved yet. Change the text, or tick the box to save it as it is.",
+            )
+
+
+class AssetForm(SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("title", "summary")
+    sensitive_intro = (
+        "The title or summary may mention personal data about someone. The library is "
+        "shared with the whole team, so describe the content, not people."
+    )
+
     themes = ThemeWeightsField(
         label="Themes",
         help_text="What it is about, most important first, e.g. cost-of-downtime:3;uptime. "
@@ -79,7 +123,6 @@ class AssetForm(forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.sensitive_findings: tuple[Finding, ...] = ()
         self.fields["summary"].max_length = SUMMARY_MAX_LENGTH
         self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX_LENGTH
         self.fields["upload"].help_text = (
@@ -95,18 +138,10 @@ class AssetForm(forms.ModelForm):
         if not self.instance.file:
             del self.fields["remove_file"]
 
-    def visible_fields(self):
-        # The confirmation is shown with the warning it answers, not among the fields.
-        return [field for field in super().visible_fields() if field.name != "confirm_sensitive"]
-
     @property
     def upload_dropped(self) -> bool:
         """A file was chosen but the form is shown again: browsers do not keep it."""
         return self.is_bound and bool(self.files.get("upload")) and bool(self.errors)
-
-    @property
-    def sensitive_signature(self) -> str:
-        return findings_signature(self.sensitive_findings)
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -137,16 +172,7 @@ class AssetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        text = "\n".join(filter(None, [cleaned.get("title"), cleaned.get("summary")]))
-        self.sensitive_findings = find_sensitive(text)
-        confirmed = cleaned.get("confirm_sensitive") and (
-            self.data.get("sensitive_signature") == self.sensitive_signature
-        )
-        if self.sensitive_findings and not confirmed:
-            self.add_error(
-                "confirm_sensitive",
-                "Nothing was saved yet. Change the text, or tick the box to save it as it is.",
-            )
+        self.check_sensitive(cleaned)
         return cleaned
 
     def _post_clean(self):

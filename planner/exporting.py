@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from csvio.writer import write_csv
-from planner.forms import format_theme_weights
+from content.forms import format_theme_weights
 from planner.models import BuyingGroup, Relationship, Stakeholder
 
 STAKEHOLDER_COLUMNS = (

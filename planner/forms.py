@@ -1,45 +1,22 @@
 from django import forms
 
 from accounts.models import Membership
+from content.forms import CONFIRM_LABEL, SensitiveTextMixin
+from content.forms import ThemeWeightsField as ContentThemeWeightsField
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
 
 MAX_UPLOAD_BYTES = 2_000_000
 
 
-def format_theme_weights(weights: dict) -> str:
-    """The inverse of `parse_theme_weights`: `slug:weight;slug` (weight 1 left out)."""
-    parts = []
-    for slug, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
-        parts.append(slug if weight == 1 else f"{slug}:{weight:.10g}")
-    return ";".join(parts)
-
-
-class ThemeWeightsField(forms.CharField):
-    """A text input for `slug:weight;slug` that cleans to a dict."""
-
+class ThemeWeightsField(ContentThemeWeightsField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
             "Themes this person cares about, most important first, e.g. "
             "cost-of-downtime:3;security. New themes are added to your library.",
         )
         super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, dict):
-            return format_theme_weights(value)
-        return value
-
-    def clean(self, value):
-        from csvio.fields import FieldError, parse_theme_weights
-
-        text = super().clean(value)
-        try:
-            return parse_theme_weights(text or "")
-        except FieldError as error:
-            raise forms.ValidationError(str(error)) from error
 
 
 class GroupForm(forms.ModelForm):
@@ -70,8 +47,14 @@ class GroupForm(forms.ModelForm):
         return name
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(SensitiveTextMixin, forms.ModelForm):
     priorities = ThemeWeightsField(label="Priorities")
+    confirm_sensitive = forms.BooleanField(label=CONFIRM_LABEL, required=False)
+    sensitive_fields = ("notes", "outcome", "title")
+    sensitive_intro = (
+        "Notes about a person should be about their role in the purchase. Health, "
+        "family, religion, ethnicity, sexuality or personal finances have no place here."
+    )
 
     class Meta:
         model = Stakeholder
@@ -105,6 +88,15 @@ class StakeholderForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError(f"{email} is already in this group.")
         return email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_sensitive(cleaned)
+        return cleaned
+
+    def service_data(self) -> dict:
+        """What `stakeholder_create` / `stakeholder_update` take."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
 
 
 class RelationshipForm(forms.Form):

@@ -228,7 +228,7 @@ def stakeholder_add(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                person = services.stakeholder_create(group=group, **form.cleaned_data)
+                person = services.stakeholder_create(group=group, **form.service_data())
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -244,7 +244,7 @@ def stakeholder_edit(request, pk: int, sid: int):
     form = StakeholderForm(posted(request), instance=person, group=person.group, prefix="edit")
     if request.method == "POST" and form.is_valid():
         try:
-            services.stakeholder_update(stakeholder=person, **form.cleaned_data)
+            services.stakeholder_update(stakeholder=person, **form.service_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -63,7 +63,12 @@ when it
   group that already hears one story, any new theme reaches people with more history a
   little less; the plan warns when the whole set widens the divergence at all.
 
-The set can be shorter than asked for when nothing else fits.
+Among the eligible assets, the pick is the one with the best score computed this way
+(coverage of the remaining need, the same other parts, the widening factor measured from
+the state before the pick). The set can be shorter than asked for when nothing else fits.
+Each pick is shown with its score in the ranking, in the order it was picked, and
+``divergence_after`` / ``readiness_after`` describe sending the whole set; ``readiness_of``
+is called once for today and once for that, never per asset.
 
 Recipients
 ----------

@@ -59,7 +59,10 @@ def test_drifting_groups_come_with_the_change_and_the_top_warning(busy_week, org
     assert drift.change == pytest.approx(0.12)
     assert drift.why == "Two factions hear different stories."  # effect -12 beats -5
     assert drift.since == (WEEK_AGO - timedelta(hours=4)).date()
-    assert drift.url == f"https://app.example.com/digest/org/{org.pk}/groups/{busy_week['contoso'].pk}/"
+    assert (
+        drift.url
+        == f"https://app.example.com/digest/org/{org.pk}/groups/{busy_week['contoso'].pk}/"
+    )
 
 
 def test_drift_is_ordered_biggest_first_and_capped_with_a_count(org):
@@ -70,7 +73,13 @@ def test_drift_is_ordered_biggest_first_and_capped_with_a_count(org):
 
     section = digest_content(org, now=MONDAY).section("drifting")
 
-    assert [d.group_name for d in section.items] == ["Deal 6", "Deal 5", "Deal 4", "Deal 3", "Deal 2"]
+    assert [d.group_name for d in section.items] == [
+        "Deal 6",
+        "Deal 5",
+        "Deal 4",
+        "Deal 3",
+        "Deal 2",
+    ]
     assert section.more == 2
 
 
@@ -78,9 +87,19 @@ def test_readiness_fell_and_rose(busy_week, org):
     content = digest_content(org, now=MONDAY)
 
     [fell] = content.section("readiness_fell").items
-    assert (fell.group_name, fell.before, fell.after, fell.change) == ("Contoso renewal", 60, 45, -15)
+    assert (fell.group_name, fell.before, fell.after, fell.change) == (
+        "Contoso renewal",
+        60,
+        45,
+        -15,
+    )
     [rose] = content.section("readiness_rose").items
-    assert (rose.group_name, rose.before, rose.after, rose.change) == ("Fabrikam expansion", 50, 58, 8)
+    assert (rose.group_name, rose.before, rose.after, rose.change) == (
+        "Fabrikam expansion",
+        50,
+        58,
+        8,
+    )
 
 
 def test_small_moves_and_archived_groups_are_not_news(busy_week, org):
@@ -174,7 +193,9 @@ def test_another_organizations_groups_never_appear(busy_week, org, other_org):
 
 
 def test_scores_taken_after_now_are_not_used(busy_week, org):
-    later = snapshot(busy_week["fabrikam"], MONDAY + timedelta(hours=1), divergence=0.9, readiness=5)
+    later = snapshot(
+        busy_week["fabrikam"], MONDAY + timedelta(hours=1), divergence=0.9, readiness=5
+    )
 
     content = digest_content(org, now=MONDAY)
 

@@ -46,7 +46,9 @@ def test_backfire_alert_then_shared_send_brings_the_group_together(demo, page_fo
     sends = page.locator(".send", has_text=top_title)
     sends.get_by_role("button", name=re.compile("Mark sent")).click()
     expect(page.get_by_text(f"Sent: {top_title} reached")).to_be_visible()
-    expect(page.locator(".send", has_text=top_title).get_by_text("Sent", exact=True)).to_be_visible()
+    expect(
+        page.locator(".send", has_text=top_title).get_by_text("Sent", exact=True)
+    ).to_be_visible()
     after = divergence_shown(page)
     assert after < before, (before, after)
     page.screenshot(path=str(screenshots / "after-shared-send.png"), full_page=False)

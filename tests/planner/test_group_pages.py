@@ -329,3 +329,51 @@ def test_scoring_guide_is_readable_in_the_app(client, sales_rep):
     html = client.get("/help/scoring/").content.decode()
     assert "<h1>What the scores mean</h1>" in html
     assert "Divergence" in html and "81%" in html
+
+
+def test_sensitive_notes_warn_before_saving(client, marketer, group):
+    client.force_login(marketer)
+    person = Stakeholder.objects.filter(group=group).order_by("name").first()
+    url = f"/groups/{group.pk}/people/{person.pk}/"
+    data = {
+        "edit-name": person.name,
+        "edit-email": person.email,
+        "edit-influence": 3,
+        "edit-stance": "neutral",
+        "edit-buying_role": "influencer",
+        "edit-consent": "on",
+        "edit-notes": "Going through a divorce, so distracted this quarter.",
+    }
+    warned = client.post(url, data)
+    assert warned.status_code == 200
+    html = warned.content.decode()
+    assert "Check this text before saving" in html
+    assert "Nothing was saved yet" in html
+    assert "Going through a divorce" in html  # nothing typed is lost
+    person.refresh_from_db()
+    assert person.notes == ""
+    signature = html.split('name="edit-sensitive_signature" value="')[1].split('"')[0]
+    saved = client.post(
+        url, {**data, "edit-confirm_sensitive": "on", "edit-sensitive_signature": signature}
+    )
+    assert saved.status_code == 303
+    person.refresh_from_db()
+    assert "divorce" in person.notes
+
+
+def test_ordinary_notes_save_without_a_warning(client, marketer, group):
+    client.force_login(marketer)
+    person = Stakeholder.objects.filter(group=group).order_by("name").first()
+    response = client.post(
+        f"/groups/{group.pk}/people/{person.pk}/",
+        {
+            "edit-name": person.name,
+            "edit-email": person.email,
+            "edit-influence": 3,
+            "edit-stance": "neutral",
+            "edit-buying_role": "influencer",
+            "edit-consent": "on",
+            "edit-notes": "Runs the weekly ops review; wants a health check of the pipelines.",
+        },
+    )
+    assert response.status_code == 303
