@@ -18,3 +18,4 @@ ROLE_HELP = {
 ANY_ROLE = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.MARKETER})
+KIT_BUILDERS = frozenset({Role.ADMIN, Role.SALES})  # build and share consensus kits

@@ -34,8 +34,8 @@ from pathlib import Path
 
 from bench.results import Result, median_ms
 from planner.analysis.baseline import baseline_note, baseline_purchase_likelihood
-from planner.analysis.divergence import Member, common_ground, divergence, pairwise_divergence
-from planner.analysis.exposure import TouchEvent, exposure, tailoring_index
+from planner.analysis.divergence import Member, common_ground, divergence, pairwise_divergences
+from planner.analysis.exposure import TouchEvent, exposure, recent_activity
 from planner.analysis.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
 from planner.analysis.graph import missing_roles as role_coverage
 from planner.analysis.narrative import describe
@@ -210,15 +210,11 @@ def pure_pipeline(spec: GroupSpec, rows: list[tuple], *, as_of: datetime):
         for p in spec.people
     ]
     exposure_divergence = divergence(members)
-    friction = {}
-    for tie in ties:
-        a, b = sorted((tie.source, tie.target))
-        friction[(a, b)] = pairwise_divergence(exposures.get(a, {}), exposures.get(b, {}))
-    ground = common_ground(members)
-    tailoring = tailoring_index(events, as_of=as_of, window_days=RECENT_DAYS)
-    recent = frozenset(
-        e.key for e in events if (as_of - e.occurred_at).total_seconds() <= RECENT_DAYS * 86400
+    friction = pairwise_divergences(
+        exposures, (tuple(sorted((tie.source, tie.target))) for tie in ties)
     )
+    ground = common_ground(members)
+    tailoring, recent = recent_activity(events, as_of=as_of, window_days=RECENT_DAYS)
     state = GroupState(
         people=tuple(people),
         names=names,

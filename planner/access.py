@@ -15,9 +15,11 @@ __all__ = [
     "ANY_ROLE",
     "EDITORS",
     "get_group_for_user",
+    "get_kit_for_user",
     "get_pending_import_for_user",
     "get_planned_send_for_user",
     "get_relationship_for_user",
+    "get_share_for_user",
     "get_stakeholder_for_user",
     "get_touch_for_user",
 ]
@@ -68,6 +70,26 @@ def get_planned_send_for_user(request: HttpRequest, group_pk: int, pk: int, *, r
     planned = get_object_or_404(PlannedSend.objects.select_related("asset"), pk=pk, group=group)
     planned.group = group
     return planned
+
+
+def get_kit_for_user(request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE):
+    from planner.models import ConsensusKit
+
+    group = get_group_for_user(request, group_pk, roles=roles)
+    kit = get_object_or_404(ConsensusKit.objects.select_related("created_by"), pk=pk, group=group)
+    kit.group = group
+    return kit
+
+
+def get_share_for_user(
+    request: HttpRequest, group_pk: int, kit_pk: int, pk: int, *, roles=ANY_ROLE
+):
+    from planner.models import KitShare
+
+    kit = get_kit_for_user(request, group_pk, kit_pk, roles=roles)
+    share = get_object_or_404(KitShare, pk=pk, kit=kit)
+    share.kit = kit
+    return share
 
 
 def get_pending_import_for_user(request: HttpRequest, group_pk: int, pk: int):

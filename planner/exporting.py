@@ -4,8 +4,8 @@ whole group as JSON. Used by the browser download and `export_group`."""
 from django.utils import timezone
 from django.utils.text import slugify
 
-from csvio.writer import write_csv
 from content.forms import format_theme_weights
+from csvio.writer import write_csv
 from planner.models import BuyingGroup, Relationship, Stakeholder
 
 STAKEHOLDER_COLUMNS = (

@@ -226,3 +226,21 @@ def groups_by_risk(organization: Organization, *, weeks: int = 8) -> list[RiskRo
         )
     rows.sort(key=lambda r: (-r.risk, r.group.name.lower()))
     return rows
+
+
+def group_kits(group: BuyingGroup, *, limit: int = 10):
+    """The group's kit versions with their share-link activity, in one query."""
+    from django.db.models import Count, Min, Sum
+
+    from planner.models import ConsensusKit
+
+    return list(
+        ConsensusKit.objects.filter(group=group)
+        .select_related("created_by")
+        .annotate(
+            link_count=Count("shares", distinct=True),
+            view_count=Sum("shares__views", default=0),
+            first_view=Min("shares__first_viewed_at"),
+        )
+        .order_by("-version")[:limit]
+    )

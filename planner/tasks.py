@@ -46,3 +46,10 @@ def rescore_all_task() -> int:
         celery_group(rescore_chunk_task.s(chunk) for chunk in chunks).apply_async()
     log.info("nightly rescoring dispatched", extra={"groups": len(ids), "chunks": len(chunks)})
     return len(chunks)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def kit_build_task(kit_id: int) -> None:
+    from planner.kits import kit_build
+
+    kit_build(kit_id=kit_id)

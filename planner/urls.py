@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner import views
+from planner import kit_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -48,6 +48,28 @@ urlpatterns = [
         views.planned_send_cancel,
         name="planned_send_cancel",
     ),
+    path("groups/<int:pk>/kits/new/", kit_views.kit_new, name="kit_new"),
+    path("groups/<int:pk>/kits/<int:kid>/", kit_views.kit_detail, name="kit_detail"),
+    path(
+        "groups/<int:pk>/kits/<int:kid>/kit.pdf",
+        kit_views.kit_download,
+        {"fmt": "pdf"},
+        name="kit_download_pdf",
+    ),
+    path(
+        "groups/<int:pk>/kits/<int:kid>/kit.zip",
+        kit_views.kit_download,
+        {"fmt": "zip"},
+        name="kit_download_zip",
+    ),
+    path("groups/<int:pk>/kits/<int:kid>/share/", kit_views.kit_share, name="kit_share"),
+    path(
+        "groups/<int:pk>/kits/<int:kid>/shares/<int:sid>/revoke/",
+        kit_views.kit_share_revoke,
+        name="kit_share_revoke",
+    ),
+    path("k/<str:token>/", kit_views.shared_kit, name="shared_kit"),
+    path("k/<str:token>/kit.pdf", kit_views.shared_kit_pdf, name="shared_kit_pdf"),
     path("groups/<int:pk>/import/", views.group_import, name="group_import"),
     path(
         "groups/<int:pk>/import/<int:import_pk>/confirm/",

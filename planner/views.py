@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import require_role
 from accounts.http import posted, posted_files, see_other
 from accounts.models import Membership
-from accounts.roles import ADMINS
+from accounts.roles import ADMINS, KIT_BUILDERS
 from planner import (
     exporting,
     group_charts,
@@ -180,6 +180,8 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
         "backfire": alert,
         "plan": suggesting.group_plan(group, analysis=analysis, top=3),
         "sends": selectors.planned_sends(group),
+        "kits": selectors.group_kits(group),
+        "can_build_kits": request.membership.role in KIT_BUILDERS,
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
         "touches": selectors.recent_touches(group),
         "can_edit": can_edit,

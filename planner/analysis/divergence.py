@@ -155,21 +155,47 @@ def pairwise_divergence(p: Mapping[str, float], q: Mapping[str, float]) -> float
     Symmetric; 0 for the same mix of themes, 1 when no theme is shared. Used as the
     friction on a relationship edge.
     """
-    p_dist = _normalised(p)
-    q_dist = _normalised(q)
+    return _jensen_shannon(_normalised(p), _normalised(q))
+
+
+def pairwise_divergences(
+    distributions: Mapping[str, Mapping[str, float]], pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """:func:`pairwise_divergence` of ``distributions[a]`` and ``distributions[b]`` for
+    every ``(a, b)`` in ``pairs`` (a key not in ``distributions`` has an empty one), each
+    distribution normalised once however many pairs it is in. Same values as calling
+    :func:`pairwise_divergence` pair by pair; a pair listed twice is computed once."""
+    normalised: dict[str, dict[str, float]] = {}
+    result: dict[tuple[str, str], float] = {}
+    for pair in pairs:
+        if pair in result:
+            continue
+        dists = []
+        for key in pair:
+            dist = normalised.get(key)
+            if dist is None:
+                dist = normalised[key] = _normalised(distributions.get(key, {}))
+            dists.append(dist)
+        result[pair] = _jensen_shannon(dists[0], dists[1])
+    return result
+
+
+def _jensen_shannon(p_dist: dict[str, float], q_dist: dict[str, float]) -> float:
+    """The divergence of two normalised distributions (see :func:`pairwise_divergence`)."""
     if not p_dist or not q_dist:
         return 1.0
     total = 0.0
+    p_get, q_get, log2 = p_dist.get, q_dist.get, math.log2
     for theme in p_dist.keys() | q_dist.keys():
-        a = p_dist.get(theme, 0.0)
-        b = q_dist.get(theme, 0.0)
+        a = p_get(theme, 0.0)
+        b = q_get(theme, 0.0)
         m = 0.5 * a + 0.5 * b
         if m <= 0.0:
             continue
         if a > 0.0:
-            total += a * math.log2(a / m)
+            total += a * log2(a / m)
         if b > 0.0:
-            total += b * math.log2(b / m)
+            total += b * log2(b / m)
     return _snap(0.5 * total)
 
 

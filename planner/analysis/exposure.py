@@ -9,23 +9,66 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from operator import itemgetter
 from types import MappingProxyType
 
 SECONDS_PER_DAY = 86_400.0
+_INF = math.inf
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class TouchEvent:
     key: str  # stakeholder key (email)
     occurred_at: datetime  # timezone-aware
     themes: Mapping[str, float] = field(hash=False)  # slug -> weight; kept only if > 0
     message_id: str | None = None  # touches sharing a message_id went to several people
 
-    def __post_init__(self) -> None:
-        _require_aware(self.occurred_at, "occurred_at")
+    # A hand-written __init__ (the adapter builds thousands of these per analysis): the
+    # same checks as a dataclass __init__ plus __post_init__ would make, in fewer steps.
+    def __init__(
+        self,
+        key: str,
+        occurred_at: datetime,
+        themes: Mapping[str, float],
+        message_id: str | None = None,
+    ) -> None:
+        if occurred_at.__class__ is not datetime or occurred_at.tzinfo is not UTC:
+            _require_aware(occurred_at, "occurred_at")  # the common case needs no call
+        fields = self.__dict__  # frozen: write the fields without __setattr__
+        fields["key"] = key
+        fields["occurred_at"] = occurred_at
         # Only positive, finite weights are kept: anything else carries no theme.
-        object.__setattr__(self, "themes", MappingProxyType(positive_weights(self.themes)))
+        fields["themes"] = MappingProxyType(positive_weights(themes))
+        fields["message_id"] = message_id
+
+    @classmethod
+    def trusted(
+        cls,
+        key: str,
+        occurred_at: datetime,
+        themes: Mapping[str, float],
+        message_id: str | None = None,
+    ) -> TouchEvent:
+        """A TouchEvent built without checks, for adapters that guarantee what the
+        constructor would check: `occurred_at` is timezone-aware and `themes` is a
+        read-only mapping (a MappingProxyType) holding only positive, finite floats, as
+        :func:`read_only_weights` returns. Several events may share one `themes`."""
+        event = object.__new__(cls)
+        fields = event.__dict__
+        fields["key"] = key
+        fields["occurred_at"] = occurred_at
+        fields["themes"] = themes
+        fields["message_id"] = message_id
+        return event
+
+
+def read_only_weights(weights: Mapping[str, float]) -> Mapping[str, float]:
+    """What :class:`TouchEvent` keeps of `weights`: the positive, finite ones, as floats,
+    read-only (to pass to :meth:`TouchEvent.trusted`)."""
+    return MappingProxyType(positive_weights(weights))
 
 
 def exposure(
@@ -47,24 +90,32 @@ def exposure(
     # relative to the person's newest touch: the ratio between weights (and hence the
     # distribution) is the same, but very old touches never underflow to zero.
     per_person: dict[str, list[tuple[float, Mapping[str, float]]]] = {}
+    find = per_person.get
     for touch in touches:
+        themes = touch.themes
+        if not themes:
+            continue
         age_days = (as_of - touch.occurred_at).total_seconds() / SECONDS_PER_DAY
         if age_days < 0:
             continue
-        if touch.themes:
-            per_person.setdefault(touch.key, []).append((age_days, touch.themes))
+        items = find(touch.key)
+        if items is None:
+            per_person[touch.key] = [(age_days, themes)]
+        else:
+            items.append((age_days, themes))
 
     result: dict[str, dict[str, float]] = {}
     for key, items in per_person.items():
-        newest = min(age for age, _ in items)
-        top = max(max(themes.values()) for _, themes in items)  # keeps the sums finite
+        newest = min([age for age, _ in items])
+        top = max([max(themes.values()) for _, themes in items])  # keeps the sums finite
         sums: dict[str, float] = {}
+        total = sums.get
         for age, themes in items:
             decay = 0.5 ** ((age - newest) / half_life_days)
             if decay == 0.0:
                 continue
             for slug, w in themes.items():
-                sums[slug] = sums.get(slug, 0.0) + (w / top) * decay
+                sums[slug] = total(slug, 0.0) + (w / top) * decay
         distribution = to_distribution(sums)
         if distribution:
             result[key] = distribution
@@ -105,33 +156,48 @@ def tailoring_index(
     (so a message sent to a colleague earlier still counts as shared); a touch without a
     ``message_id`` counts as single-recipient. Returns 0.0 when there is no recent touch.
     """
+    return recent_activity(touches, as_of=as_of, window_days=window_days)[0]
+
+
+def recent_activity(
+    touches: Sequence[TouchEvent], *, as_of: datetime, window_days: float = 30.0
+) -> tuple[float, frozenset[str]]:
+    """``(tailoring_index(touches, ...), keys)`` in one pass over the touches, where
+    ``keys`` are the people with a recent touch (``as_of - window_days <= occurred_at <=
+    as_of``), i.e. those whose touches the tailoring index counts as recent."""
     _require_aware(as_of, "as_of")
     if not (window_days >= 0) or math.isinf(window_days):  # rejects NaN, negatives, inf
         raise ValueError("window_days must be a finite number >= 0")
     window_seconds = window_days * SECONDS_PER_DAY
 
     recipients: dict[str, set[str]] = {}
-    recent: list[TouchEvent] = []
+    find = recipients.get
+    recent: list[str | None] = []  # the message ids of recent touches
+    keys: set[str] = set()
     for touch in touches:
         age_seconds = (as_of - touch.occurred_at).total_seconds()
         if age_seconds < 0:
             continue
-        if touch.message_id is not None:
-            recipients.setdefault(touch.message_id, set()).add(touch.key)
+        message = touch.message_id
+        if message is not None:
+            people = find(message)
+            if people is None:
+                recipients[message] = {touch.key}
+            else:
+                people.add(touch.key)
         if age_seconds <= window_seconds:
-            recent.append(touch)
+            recent.append(message)
+            keys.add(touch.key)
     if not recent:
-        return 0.0
-    single = sum(
-        1 for touch in recent if touch.message_id is None or len(recipients[touch.message_id]) == 1
-    )
-    return single / len(recent)
+        return 0.0, frozenset()
+    single = sum(1 for message in recent if message is None or len(recipients[message]) == 1)
+    return single / len(recent), frozenset(keys)
 
 
 def positive_weights(weights: Mapping[str, float]) -> dict[str, float]:
     """The entries whose value is a positive, finite number, as floats (others dropped)."""
     try:  # fast path: plain numbers
-        return {key: float(v) for key, v in weights.items() if 0.0 < v < math.inf}
+        return {key: float(v) for key, v in weights.items() if 0.0 < v < _INF}
     except (TypeError, ArithmeticError, ValueError):
         pass
     usable = {}
@@ -154,8 +220,10 @@ def to_distribution(weights: Mapping[str, float]) -> dict[str, float]:
         return {}
     largest = max(values.values())
     scaled = [(key, v / largest) for key, v in values.items()]
-    total = math.fsum(v for _, v in scaled)
-    scaled.sort(key=lambda item: (-item[1], item[0]))
+    total = math.fsum([v for _, v in scaled])
+    # Largest first, then by key: by key (keys are unique), then stably by value.
+    scaled.sort(key=_first)
+    scaled.sort(key=_second, reverse=True)
     return {key: v / total for key, v in scaled if v > 0}
 
 

@@ -12,6 +12,7 @@ names, so the key decides the order only between people the refinement cannot te
 apart. The invariances this gives are stated on :func:`analyze_graph`.
 """
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -31,6 +32,10 @@ _UNREACHABLE = 1 << 40
 _DAMPING = 0.85
 _DECIMALS = 9
 _TOP_INFLUENTIAL = 3
+# Betweenness works on size**3 arrays; up to this size they are kept per thread and
+# reused (fresh megabyte arrays cost more in page faults than the arithmetic on them).
+_SCRATCH_MAX_SIZE = 64
+_scratch = threading.local()
 
 
 @dataclass(frozen=True)
@@ -190,15 +195,17 @@ def _local_moving(
     degree = [self_loops[i] + sum(adjacency[i].values()) for i in range(size)]
     community = list(range(size))
     total = degree[:]
+    neighbours = [tuple(a.items()) for a in adjacency]
     for _ in range(10_000):  # always ends long before: every move raises modularity
         moved = False
         for i in range(size):
             current, k_i = community[i], degree[i]
             total[current] -= k_i
             weight_to: dict[int, int] = {}
-            for j, w in adjacency[i].items():
-                weight_to[community[j]] = weight_to.get(community[j], 0) + w
-            forbidden = {community[j] for j in opposed[i]}
+            for j, w in neighbours[i]:
+                c = community[j]
+                weight_to[c] = weight_to.get(c, 0) + w
+            forbidden = {community[j] for j in opposed[i]} if opposed[i] else ()
             best, best_gain = current, two_m * weight_to.get(current, 0) - k_i * total[current]
             for candidate in sorted(weight_to):
                 if candidate == current or candidate in forbidden:
@@ -207,8 +214,9 @@ def _local_moving(
                 if gain > best_gain:
                     best, best_gain = candidate, gain
             total[best] += k_i
-            community[i] = best
-            moved = moved or best != current
+            if best != current:
+                community[i] = best
+                moved = True
         if not moved:
             break
     return community
@@ -282,37 +290,63 @@ def _betweenness(graph: _Map) -> np.ndarray:
     size = len(linked)
     if n < 3 or size < 3:
         return result
+    # Path lengths are whole numbers below 60 * size; `unreachable` is larger than any of
+    # them, and twice it still fits the (small, so fast) integer type used for sums.
+    unreachable = _DISTANCE_SCALE * size
+    dtype = np.int16 if 2 * unreachable <= np.iinfo(np.int16).max else np.int64
     position = {i: p for p, i in enumerate(linked)}
-    length = np.full((size, size), _UNREACHABLE, dtype=np.int64)
+    length = np.full((size, size), unreachable, dtype=dtype)
     for p, i in enumerate(linked):
+        row = length[p]
         for j, strength in graph.positive[i].items():
-            length[p, position[j]] = _DISTANCE_SCALE // strength
+            row[position[j]] = _DISTANCE_SCALE // strength
     dist = length.copy()
     np.fill_diagonal(dist, 0)
+    via = np.empty_like(dist)
     for k in range(size):  # Floyd-Warshall
-        np.minimum(dist, dist[:, k : k + 1] + dist[k : k + 1, :], out=dist)
-    reach = dist < _UNREACHABLE
+        np.add(dist[:, k : k + 1], dist[k : k + 1, :], out=via)
+        np.minimum(dist, via, out=dist)
+    reach = dist < unreachable
+    cube, on_dag, steps, share = _cubes(size, dtype)
     # on_dag[s, u, t]: the tie u-t is the last step of some shortest path from s to t.
-    on_dag = (dist[:, :, None] + length[None, :, :] == dist[:, None, :]) & reach[:, None, :]
-    steps = on_dag.astype(np.float64)
+    np.add(dist[:, :, None], length[None, :, :], out=cube)
+    np.equal(cube, dist[:, None, :], out=on_dag)
+    on_dag &= reach[:, None, :]
+    np.copyto(steps, on_dag)
     identity = np.eye(size)
-    paths = identity  # paths[s, t]: number of shortest paths from s to t
+    paths = identity  # paths[s, t]: number of shortest paths from s to t (exact integers)
     for _ in range(size + 1):
         updated = identity + np.matmul(paths[:, None, :], steps)[:, 0, :]
         if np.array_equal(updated, paths):
             break
         paths = updated
     # through[s, v, t]: v lies on a shortest s-t path (s, v, t distinct).
-    through = (dist[:, :, None] + dist[None, :, :] == dist[:, None, :]) & reach[:, None, :]
+    np.add(dist[:, :, None], dist[None, :, :], out=cube)
+    through = np.equal(cube, dist[:, None, :], out=on_dag)  # on_dag is not needed any more
+    through &= reach[:, None, :]
     idx = np.arange(size)
     through[idx, idx, :] = False
     through[:, idx, idx] = False
     through[idx, :, idx] = False
     denominator = np.where(reach, paths, 1.0)
-    share = paths[:, :, None] * paths[None, :, :] / denominator[:, None, :]
-    raw = np.where(through, share, 0.0).sum(axis=(0, 2))
+    np.multiply(paths[:, :, None], paths[None, :, :], out=share)
+    share /= denominator[:, None, :]
+    share *= through  # exactly np.where(through, share, 0.0): shares are finite, >= 0
+    raw = share.sum(axis=(0, 2))
     result[linked] = raw / ((n - 1) * (n - 2))
     return np.clip(result, 0.0, 1.0)
+
+
+def _cubes(size: int, dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Work arrays of shape (size, size, size): integer, bool and two float64."""
+    shape = (size, size, size)
+    if size > _SCRATCH_MAX_SIZE:
+        return (np.empty(shape, dtype), np.empty(shape, bool), np.empty(shape), np.empty(shape))
+    kept = getattr(_scratch, "cubes", None)
+    if kept is None or kept[0].shape != shape or kept[0].dtype != dtype:
+        kept = (np.empty(shape, dtype), np.empty(shape, bool), np.empty(shape), np.empty(shape))
+        _scratch.cubes = kept
+    return kept
 
 
 def _centrality(graph: _Map) -> np.ndarray:

@@ -272,7 +272,10 @@ def faction_gap(state: GroupState) -> tuple[tuple[int, int, float], ...]:
     member take part. A faction nobody in it has been reached has gap 1 to every other.
     Sorted by gap, largest first, then by the indices.
     """
-    group = _group(state)
+    return _faction_gap(state, _group(state))
+
+
+def _faction_gap(state: GroupState, group: _Group) -> tuple[tuple[int, int, float], ...]:
     real = _real_factions(state)
     pooled = {i: _pooled(group, faction) for i, faction in real}
     gaps = [
@@ -363,7 +366,7 @@ def _common_ground_factor(state: GroupState) -> Factor:
 
 
 def _factions_factor(state: GroupState, group: _Group) -> Factor | None:
-    wide = [g for g in faction_gap(state) if g[2] >= FACTION_GAP]
+    wide = [g for g in _faction_gap(state, group) if g[2] >= FACTION_GAP]
     if not wide:
         return None
     i, j, gap = wide[0]

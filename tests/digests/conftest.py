@@ -12,7 +12,9 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,16 +24,13 @@ from aiosmtpd.controller import Controller
 from config.celery import app as celery_app
 from planner.models import Snapshot
 from tests.factories import BuyingGroupFactory
+from tests.integration import conftest as integration
 
-# The real services of tests/integration, shared rather than copied.
-from tests.integration.conftest import (  # noqa: F401 - fixtures
-    ROOT,
-    _test_database_url,
-    broker,
-    free_port,
-    redis_cache,
-    redis_url,
-)
+# The real services of tests/integration (Redis, the broker switch, the shared cache),
+# shared rather than copied: a fixture function bound here is a fixture here too.
+redis_url = integration.redis_url
+redis_cache = integration.redis_cache
+broker = integration.broker
 
 # Monday 8 June 2026 (ISO week 24), 06:05 UTC: 08:05 in Berlin (summer time).
 MONDAY = datetime(2026, 6, 8, 6, 5, tzinfo=UTC)
@@ -103,6 +102,39 @@ def busy_week(org):
     return {"contoso": contoso, "fabrikam": fabrikam, "northwind": northwind}
 
 
+@dataclass(frozen=True)
+class FakeSuggestion:
+    title: str
+    asset: str
+    reasons: tuple[str, ...]
+    send_first_name: str | None
+
+
+@pytest.fixture
+def suggestions(monkeypatch):
+    """A stand-in for planner.suggesting.top_suggestion (another engineer's module): a
+    suggestion for Northwind and Contoso, none for the rest; records who was asked."""
+    asked = []
+
+    def top_suggestion(group):
+        asked.append(group.name)
+        if group.name == "Northwind pilot":
+            return FakeSuggestion(
+                title="Cost of downtime calculator",
+                asset="downtime-calculator",
+                reasons=("Everyone cares about downtime.", "Shared-problem framing."),
+                send_first_name="Dana Decider",
+            )
+        if group.name == "Contoso renewal":
+            return FakeSuggestion("Security checklist", "security-checklist", (), None)
+        return None
+
+    module = types.ModuleType("planner.suggesting")
+    module.top_suggestion = top_suggestion
+    monkeypatch.setitem(sys.modules, "planner.suggesting", module)
+    return asked
+
+
 @pytest.fixture
 def news_every_week(org):
     """A group scored every day from March to November 2026 that always misses a Decision
@@ -162,7 +194,7 @@ def digest_sink():
 
     def start(hang_on: int | None = None):
         sink = DigestSink(hang_on)
-        controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+        controller = Controller(sink, hostname="127.0.0.1", port=integration.free_port())
         controller.start()
         controllers.append((controller, sink))
         return sink, controller.hostname, controller.port
@@ -223,7 +255,7 @@ def digest_workers(request, transactional_db, broker, redis_cache, redis_url):
             "REDIS_URL": redis_url,
             "CACHE_KEY_PREFIX": redis_cache,
             "CELERY_TASK_ALWAYS_EAGER": "0",
-            "DATABASE_URL": _test_database_url(),
+            "DATABASE_URL": integration._test_database_url(),
             "SITE_URL": "https://app.example.com",
             "EMAIL_HOST": smtp_host,
             "EMAIL_PORT": str(smtp_port),
@@ -236,8 +268,10 @@ def digest_workers(request, transactional_db, broker, redis_cache, redis_url):
         argv = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", pool]
         argv += ["--concurrency", str(concurrency), "-l", "WARNING", "--without-gossip"]
         argv += ["--without-mingle", "--hostname", hostname]
-        log = tempfile.TemporaryFile()
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - closed at teardown, read on failure
+        proc = subprocess.Popen(
+            argv, cwd=integration.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         worker = Worker(proc, log, hostname)
         workers.append(worker)
         deadline = time.monotonic() + 30

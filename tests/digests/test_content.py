@@ -2,47 +2,13 @@
 
 import sys
 import types
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 
 from digests.selectors import digest_content
-from tests.digests.conftest import MONDAY, WEEK_AGO, snapshot
+from tests.digests.conftest import MONDAY, WEEK_AGO, FakeSuggestion, snapshot
 from tests.factories import BuyingGroupFactory
-
-
-@dataclass(frozen=True)
-class FakeSuggestion:
-    title: str
-    asset: str
-    reasons: tuple[str, ...]
-    send_first_name: str | None
-
-
-@pytest.fixture
-def suggestions(monkeypatch):
-    """A stand-in for planner.suggesting (written by another engineer): records the groups
-    it was asked about."""
-    asked = []
-
-    def top_suggestion(group):
-        asked.append(group.name)
-        if group.name == "Northwind pilot":
-            return FakeSuggestion(
-                title="Cost of downtime calculator",
-                asset="downtime-calculator",
-                reasons=("Everyone cares about downtime.", "Shared-problem framing."),
-                send_first_name="Dana Decider",
-            )
-        if group.name == "Contoso renewal":
-            return FakeSuggestion("Security checklist", "security-checklist", (), None)
-        return None
-
-    module = types.ModuleType("planner.suggesting")
-    module.top_suggestion = top_suggestion
-    monkeypatch.setitem(sys.modules, "planner.suggesting", module)
-    return asked
 
 
 @pytest.fixture

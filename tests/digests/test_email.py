@@ -11,7 +11,6 @@ from django.core import mail
 from django.core.management import call_command
 
 from digests.tokens import unsubscribe_ids
-from tests.digests.test_content import suggestions  # noqa: F401 - fixture
 from tests.factories import BuyingGroupFactory
 
 HREF = re.compile(r'href="([^"]+)"')
@@ -49,7 +48,7 @@ def test_every_header_of_the_digest(clock, busy_week, berlin_marketer, org):
     token = re.fullmatch(r"<https://app\.example\.com/digest/unsubscribe/([^/]+)/>", unsubscribe)
     assert token, unsubscribe
     assert unsubscribe_ids(token.group(1)) == (user_id, org_id)
-    assert {key: parsed[key] for key in parsed.keys()} == {
+    assert {key: parsed[key] for key in parsed} == {
         "Content-Type": parsed["Content-Type"],
         "MIME-Version": "1.0",
         "Subject": "Acme Corp weekly digest: 1 group drifting apart, readiness fell in 1 group, "

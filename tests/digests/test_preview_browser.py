@@ -1,0 +1,59 @@
+"""In a real browser: the preview page shows the email in its frame (the strict page CSP
+and the email's own relaxed one both hold), and one click on the unsubscribe page works."""
+
+import pytest
+from playwright.sync_api import expect
+
+from digests.tokens import unsubscribe_token
+from tests.e2e import conftest as e2e
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not e2e.CHROMIUM.exists(), reason=f"{e2e.CHROMIUM} is missing"),
+]
+
+browser = e2e.browser
+page_for = e2e.page_for
+
+
+@pytest.fixture
+def week(busy_week, marketer):
+    """Data first: the browser fixture must start after it (see tests/e2e/conftest.py)."""
+    return marketer
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("/")
+
+
+def test_preview_shows_the_email_in_a_frame_on_a_phone(week, page_for):
+    page = page_for(375, 800)
+    sign_in(page, week.email)
+
+    page.goto("/digest/preview/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your next weekly digest")
+    frame = page.frame_locator("iframe[title^='The digest email']")
+    expect(frame.get_by_role("heading", name="Drifting apart")).to_be_visible()
+    expect(frame.get_by_role("link", name="Contoso renewal").first).to_be_visible()
+    expect(page.locator("pre")).to_contain_text("DRIFTING APART")
+    assert page.problems.all() == []
+
+
+def test_one_click_in_the_browser_unsubscribes(week, org, page_for):
+    page = page_for(375, 800)
+    token = unsubscribe_token(user_id=week.pk, organization_id=org.pk)
+
+    page.goto(f"/digest/unsubscribe/{token}/")
+    page.get_by_role("button", name="Unsubscribe").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    assert page.problems.all() == []
+    week.refresh_from_db()
+    assert week.digest_enabled is False
