@@ -362,6 +362,9 @@ class KitDownload(models.Model):
     class Meta:
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.kit} {self.format} downloaded {self.at:%Y-%m-%d %H:%M}"
+
 
 class KitShare(models.Model):
     """A tracked link to a kit for people outside the company: no login, signed,
@@ -404,3 +407,6 @@ class KitView(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"View of {self.share.kit} at {self.at:%Y-%m-%d %H:%M}"
