@@ -1,12 +1,16 @@
 """In a real browser: the preview page shows the email in its frame (the strict page CSP
 and the email's own relaxed one both hold), and one click on the unsubscribe page works."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from digests.tokens import unsubscribe_token
+from tests.digests.conftest import snapshot
 from tests.e2e import conftest as e2e
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, BuyingGroupFactory
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,8 +23,19 @@ page_for = e2e.page_for
 
 
 @pytest.fixture
-def week(busy_week, marketer):
-    """Data first: the browser fixture must start after it (see tests/e2e/conftest.py)."""
+def week(org, marketer):
+    """A group drifting apart this (real) week. Data first: the browser fixture must start
+    after it (see tests/e2e/conftest.py)."""
+    now = timezone.now()
+    group = BuyingGroupFactory(organization=org, name="Contoso renewal")
+    snapshot(group, now - timedelta(days=7, hours=1), divergence=0.30, readiness=60)
+    snapshot(
+        group,
+        now - timedelta(hours=1),
+        divergence=0.42,
+        readiness=45,
+        factors=[("factions", -12, "Two factions hear different stories.")],
+    )
     return marketer
 
 

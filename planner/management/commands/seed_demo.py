@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, User
 from accounts.roles import Role
 from content.importing import asset_import_apply, asset_import_plan
-from content.models import Asset
+from content.models import Asset, GlossaryTerm, Theme
 from planner import importing, services
 from planner.models import BuyingGroup, Stakeholder
 from planner.snapshots import snapshot_take
@@ -16,6 +16,20 @@ from planner.snapshots import snapshot_take
 DEMO_FILES = Path(__file__).resolve().parents[2] / "demo"
 LIBRARY_FILE = Path(__file__).resolve().parents[3] / "content" / "demo" / "library.csv"
 HISTORY_WEEKS = 10
+DEMO_GLOSSARY = [
+    ("Unplanned downtime", "Hours a production line or system stops without warning.",
+     ["cost-of-downtime", "uptime"]),
+    ("Cost of downtime", "What one hour of unplanned downtime costs: lost output, overtime, "
+     "penalties and recovery work.", ["cost-of-downtime"]),
+    ("Total cost of ownership", "Everything the platform costs over three years: licences, "
+     "people, infrastructure and the cost of change.", ["total-cost"]),
+    ("Time to insight", "How long it takes from data arriving to a decision made with it.",
+     ["time-to-insight"]),
+    ("Audit finding", "A gap an internal or external auditor reports, with a date to close it.",
+     ["compliance", "security"]),
+    ("Single source of truth", "One agreed place for each number, so every team argues from "
+     "the same facts.", ["integration"]),
+]
 C, F, T = "Contoso data platform", "Fabrikam security analytics", "Tailspin analytics pilot"
 # (group, weeks ago, recipients, asset): Contoso starts with one tailored asset per person,
 # so its members drift apart, then a shared-problem article starts to bring them together.
@@ -194,6 +208,14 @@ class Command(BaseCommand):
             if not library.ok:
                 raise CommandError(f"demo library is broken: {library.problems[0]}")
             asset_import_apply(organization=organization, plan=library)
+        for organization in organizations.values():
+            for term, definition, slugs in DEMO_GLOSSARY:
+                entry = GlossaryTerm.objects.create(
+                    organization=organization, term=term, definition=definition
+                )
+                entry.themes.set(
+                    Theme.objects.filter(organization=organization, slug__in=slugs)
+                )
         self._history(groups, users["marketer@demo.example"])
 
     def _history(self, groups: dict, marketer: User) -> None:
