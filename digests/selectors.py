@@ -374,13 +374,59 @@ def missing_roles_section(scores: list[GroupScores]) -> Section:
     )
 
 
+@dataclass(frozen=True)
+class KitActivity:
+    group_name: str
+    url: str
+    built: tuple[int, ...]  # versions built this week
+    views: int  # views of shared kit links this week
+
+
+def kits_section(scores: list[GroupScores], *, now: datetime) -> Section:
+    """Kits built and shared-kit views in the last seven days (two queries)."""
+    from django.db.models import Count
+
+    from planner.models import ConsensusKit, KitView
+
+    since = now - timedelta(days=7)
+    by_id = {s.group.pk: s for s in scores}
+    built: dict[int, list[int]] = {}
+    for group_id, version in ConsensusKit.objects.filter(
+        group_id__in=by_id, status=ConsensusKit.Status.READY, built_at__gte=since, built_at__lte=now
+    ).values_list("group_id", "version"):
+        built.setdefault(group_id, []).append(version)
+    views = dict(
+        KitView.objects.filter(share__kit__group_id__in=by_id, at__gte=since, at__lte=now)
+        .values_list("share__kit__group_id")
+        .annotate(n=Count("id"))
+        .values_list("share__kit__group_id", "n")
+    )
+    rows = [
+        KitActivity(
+            group_name=by_id[pk].group.name,
+            url=by_id[pk].url,
+            built=tuple(sorted(built.get(pk, ()))),
+            views=views.get(pk, 0),
+        )
+        for pk in set(built) | set(views)
+    ]
+    rows.sort(key=lambda r: (-r.views, -len(r.built), r.group_name.lower()))
+    items, more = _limited(rows)
+    return Section(
+        key="kits",
+        title="Consensus kits",
+        intro="Kits built this week, and how often the buying groups opened the ones you shared.",
+        items=items,
+        more=more,
+    )
+
+
 SECTION_BUILDERS: tuple[Callable[[list[GroupScores]], Section], ...] = (
     drifting_section,
     readiness_fell_section,
     readiness_rose_section,
     suggestions_section,
     missing_roles_section,
-    # kits_section (kits built, kit links viewed) joins here once kits exist.
 )
 
 
@@ -391,7 +437,10 @@ def digest_content(organization: Organization, *, now: datetime | None = None) -
         organization=organization,
         as_of=now,
         groups=len(scores),
-        sections=tuple(build(scores) for build in SECTION_BUILDERS),
+        sections=(
+            *(build(scores) for build in SECTION_BUILDERS),
+            kits_section(scores, now=now),
+        ),
     )
 
 

@@ -65,6 +65,12 @@ def kit_detail(request, pk: int, kid: int):
         "shares": shares,
         "can_share": request.membership.role in KIT_BUILDERS,
     }
+    if request.htmx and kit.is_done:
+        # The build finished while the page polled: reload once so the share section and
+        # the download buttons appear together (a finished kit's page does not poll).
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     template = "planner/kit_detail.html#progress" if request.htmx else "planner/kit_detail.html"
     return render(request, template, context)
 

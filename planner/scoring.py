@@ -7,10 +7,16 @@ themes), theme names: five, whatever the size of the group.
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings as django_settings
+from django.db import connection
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from content.models import Theme
@@ -19,9 +25,14 @@ from planner.analysis.divergence import (
     Member,
     common_ground,
     divergence,
-    pairwise_divergence,
+    pairwise_divergences,
 )
-from planner.analysis.exposure import TouchEvent, exposure, tailoring_index
+from planner.analysis.exposure import (
+    TouchEvent,
+    exposure,
+    read_only_weights,
+    recent_activity,
+)
 from planner.analysis.readiness import GroupState, Readiness, readiness
 from planner.models import BuyingGroup, PlannerSettings, Touch
 from planner.selectors import GroupMap, group_map, people_and_ties, planner_settings
@@ -123,36 +134,82 @@ class TouchHistory:
     individual_share: float  # of those: written for one person, or reached one member only
 
 
-def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]) -> TouchHistory:
-    rows = Touch.objects.filter(group=group, occurred_at__lte=as_of).values_list(
-        "stakeholder_id",
-        "occurred_at",
-        "themes",
-        "asset__themes",
-        "message_key",
-        "pk",
-        "asset__slug",
-        "asset__level",
-        "asset__framing",
+def _read_themes(known: dict, text: str | None) -> tuple[bool, Mapping[str, float]]:
+    """Theme weights as the database holds them (JSON text) to what a TouchEvent keeps,
+    remembered in `known`: (whether the decoded value is truthy, its usable weights,
+    read-only). A message sent to several people, or an asset's themes, repeat the same
+    text, so each distinct text is decoded and checked once and its events share it."""
+    value = json.loads(text)
+    found = (bool(value), read_only_weights(value) if value else _EMPTY)
+    known[text] = found
+    return found
+
+
+_EMPTY: Mapping[str, float] = read_only_weights({})
+
+
+def _touch_rows(group: BuyingGroup, as_of: datetime):
+    """(stakeholder id, occurred_at, themes JSON text, asset themes JSON text, message key,
+    pk, asset slug, level, framing) of the group's touches up to `as_of`, and whether
+    occurred_at is the text SQLite stores rather than a datetime.
+
+    JSON is read as text, so repeated values are decoded once (see _read_themes). On
+    SQLite (with USE_TZ, the database in UTC) the datetime is read as text too and parsed
+    by the caller: Django's row converter for it costs more than the analysis itself."""
+    as_text = (
+        connection.vendor == "sqlite"
+        and django_settings.USE_TZ
+        and connection.timezone is UTC
     )
+    occurred = Cast("occurred_at", TextField()) if as_text else F("occurred_at")
+    rows = (
+        Touch.objects.filter(group=group, occurred_at__lte=as_of)
+        .annotate(
+            _occurred=occurred,
+            _themes=Cast("themes", TextField()),
+            _asset_themes=Cast("asset__themes", TextField()),
+        )
+        .values_list(
+            "stakeholder_id",
+            "_occurred",
+            "_themes",
+            "_asset_themes",
+            "message_key",
+            "pk",
+            "asset__slug",
+            "asset__level",
+            "asset__framing",
+        )
+    )
+    return rows, as_text
+
+
+def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]) -> TouchHistory:
+    rows, as_text = _touch_rows(group, as_of)
+    known: dict[str | None, tuple[bool, Mapping[str, float]]] = {None: (False, _EMPTY)}
     events: list[TouchEvent] = []
     seen: dict[str, set[str]] = {}
     recipients: dict[str, set[str]] = {}
     recent_rows = []
     window = timedelta(days=RECENT_DAYS)
+    trusted, parse = TouchEvent.trusted, datetime.fromisoformat
     for stakeholder_id, occurred_at, themes, asset_themes, key_, pk, slug, level, framing in rows:
         key = emails.get(stakeholder_id)
         if key is None:
             continue
+        if as_text:  # as Django's SQLite backend reads it: the moment, aware, in UTC
+            occurred_at = parse(occurred_at)
+            if occurred_at.tzinfo is None:
+                occurred_at = occurred_at.replace(tzinfo=UTC)
         message = key_ or f"touch-{pk}"
-        events.append(
-            TouchEvent(
-                key=key,
-                occurred_at=occurred_at,
-                themes=themes or asset_themes or {},
-                message_id=message,
-            )
-        )
+        # As `themes or asset_themes or {}` on the decoded values.
+        given, weights = known.get(themes) or _read_themes(known, themes)
+        if not given:
+            weights = (known.get(asset_themes) or _read_themes(known, asset_themes))[1]
+        if occurred_at.tzinfo is UTC:  # aware, and the weights are checked: no re-check
+            events.append(trusted(key, occurred_at, weights, message))
+        else:
+            events.append(TouchEvent(key, occurred_at, weights, message))
         recipients.setdefault(message, set()).add(key)
         if slug:
             seen.setdefault(key, set()).add(slug)
@@ -189,15 +246,13 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
         for s in data.stakeholders
     ]
     exposure_divergence = divergence(members)
-    friction: dict[tuple[str, str], float] = {}
-    for tie in data.relationships:
-        a, b = sorted((tie.source.email, tie.target.email))
-        friction[(a, b)] = pairwise_divergence(exposures.get(a, {}), exposures.get(b, {}))
-    ground = common_ground(members)
-    tailoring = tailoring_index(events, as_of=as_of, window_days=RECENT_DAYS)
-    recent = frozenset(
-        e.key for e in events if (as_of - e.occurred_at).total_seconds() <= RECENT_DAYS * 86400
+    friction = pairwise_divergences(
+        exposures,
+        (tuple(sorted((tie.source.email, tie.target.email))) for tie in data.relationships),
     )
+    ground = common_ground(members)
+    # The events end at as_of, so the people touched in the window are the recent ones.
+    tailoring, recent = recent_activity(events, as_of=as_of, window_days=RECENT_DAYS)
     theme_names = dict(
         Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
     )

@@ -19,6 +19,7 @@ from planner.models import (
     Stakeholder,
     Touch,
 )
+from planner.page_cache import bump_group, bump_organization
 from planner.snapshots import rescore_soon
 
 GROUP_FIELDS = ("name", "account", "opportunity_stage", "expected_close", "owner", "notes")
@@ -77,6 +78,7 @@ def group_update(*, group: BuyingGroup, **fields) -> BuyingGroup:
             raise TypeError(f"unknown group field {field}")
         setattr(group, field, value)
     group.save()
+    bump_group(group.pk)
     return group
 
 
@@ -84,12 +86,14 @@ def group_update(*, group: BuyingGroup, **fields) -> BuyingGroup:
 def group_set_archived(*, group: BuyingGroup, archived: bool) -> BuyingGroup:
     group.archived = archived
     group.save(update_fields=["archived", "updated_at"])
+    bump_group(group.pk)
     return group
 
 
 def _touch_group(group: BuyingGroup) -> None:
     """Mark the group changed, and rescore it (debounced) once the change commits."""
     BuyingGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
+    bump_group(group.pk)
     rescore_soon(group.pk)
 
 
@@ -198,6 +202,7 @@ def planner_settings_update(
         organization=organization,
         defaults={"required_roles": ordered, "half_life_days": half_life_days},
     )
+    bump_organization(organization.pk)
     return planner_settings
 
 
@@ -284,6 +289,7 @@ def planned_send_create(
         readiness_after=forecast.get("readiness_after"),
     )
     planned.recipients.set(recipients)
+    bump_group(group.pk)
     return planned
 
 
@@ -311,6 +317,7 @@ def planned_send_mark_sent(*, planned: PlannedSend, by: User | None = None, at=N
     planned.sent_at = at or timezone.now()
     planned.message_key = touches[0].message_key
     planned.save(update_fields=["status", "sent_at", "message_key"])
+    bump_group(planned.group_id)
     return touches
 
 
@@ -320,3 +327,4 @@ def planned_send_cancel(*, planned: PlannedSend) -> None:
         raise ValidationError(f"This send is already {planned.get_status_display().lower()}.")
     planned.status = PlannedSend.Status.CANCELLED
     planned.save(update_fields=["status"])
+    bump_group(planned.group_id)

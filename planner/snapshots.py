@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planner.models import BuyingGroup, Snapshot
+from planner.page_cache import bump_group
 from planner.scoring import analyze
 
 log = logging.getLogger(__name__)
@@ -24,38 +26,76 @@ def _fingerprint(document: dict) -> str:
     return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()
 
 
-@transaction.atomic
 def snapshot_take(*, group: BuyingGroup, now: datetime | None = None) -> Snapshot | None:
     """Score the group as of `now` and store it, unless the latest snapshot of the same day
-    already says exactly the same (so running this twice stores one snapshot)."""
+    already says exactly the same (so running this twice stores one snapshot).
+
+    The analysis only reads, from one consistent view of the database and without any
+    write lock, so workers score groups in parallel; only checking the latest snapshot
+    and inserting the new one is a (short) write transaction, which serialises two runs
+    for the same group: the second finds the first's snapshot and stores nothing."""
     now = now or timezone.now()
-    BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
-    analysis = analyze(group, as_of=now)
-    document = analysis.document()
+    with _consistent_reads():
+        document = analyze(group, as_of=now).document()
     fingerprint = _fingerprint(document)
-    latest = Snapshot.objects.filter(group=group).order_by("-taken_at", "-pk").first()
-    if (
-        latest is not None
-        and latest.fingerprint == fingerprint
-        and latest.taken_at.date() == now.date()
-    ):
-        return None
-    return Snapshot.objects.create(
-        group=group,
-        taken_at=now,
-        divergence=document["divergence"],
-        readiness=document["readiness"]["score"],
-        priority_divergence=document["priority_divergence"],
-        tailoring=document["tailoring_index"],
-        members=document["group"]["members"],
-        document=document,
-        fingerprint=fingerprint,
-    )
+    with transaction.atomic():
+        BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
+        latest = Snapshot.objects.filter(group=group).order_by("-taken_at", "-pk").first()
+        if (
+            latest is not None
+            and latest.fingerprint == fingerprint
+            and latest.taken_at.date() == now.date()
+        ):
+            return None
+        snapshot = Snapshot.objects.create(
+            group=group,
+            taken_at=now,
+            divergence=document["divergence"],
+            readiness=document["readiness"]["score"],
+            priority_divergence=document["priority_divergence"],
+            tailoring=document["tailoring_index"],
+            members=document["group"]["members"],
+            document=document,
+            fingerprint=fingerprint,
+        )
+        bump_group(group.pk)  # the trend and "since last week" on the group page
+    return snapshot
+
+
+@contextmanager
+def _consistent_reads():
+    """The queries inside see the database as it was at one moment (a person added in
+    between never shows up in one query and not the next), without a write lock.
+
+    SQLite (WAL): a deferred transaction, which takes no lock until it writes (Django's
+    own transactions here are IMMEDIATE, which would make every worker wait for the
+    others). PostgreSQL: a read-only REPEATABLE READ transaction. Inside a transaction
+    already, nothing to do."""
+    conn = transaction.get_connection()
+    if conn.in_atomic_block:
+        yield
+    elif conn.vendor == "sqlite":
+        with conn.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with conn.cursor() as cursor:
+                cursor.execute("COMMIT")  # it only read: nothing to keep or lose
+    elif conn.vendor == "postgresql":
+        with transaction.atomic():
+            with conn.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    else:
+        yield
 
 
 def rescore_soon(group_id: int) -> None:
     """After the current transaction commits, rescore the group once: changes arriving in a
-    burst (an import, several edits) share one Celery task, `DEBOUNCE_SECONDS` later."""
+    burst (an import, several edits) share one Celery task, `DEBOUNCE_SECONDS` later.
+    Every write that calls this changed the group, so the group page's cache is renewed."""
+    bump_group(group_id)
 
     def enqueue() -> None:
         from planner.tasks import group_rescore_task

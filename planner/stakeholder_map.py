@@ -280,6 +280,11 @@ def _control(a: tuple[float, float], b: tuple[float, float], bend: float) -> tup
 
 _BENDS = (0.0, 0.12, -0.12, 0.22, -0.22, 0.34, -0.34)
 _SAMPLES = np.linspace(0.1, 0.9, 17)
+# The terms of the quadratic Bezier at the samples, computed as _Obstacles.hits did:
+# u * u * start + 2 * u * t * control + t * t * end.
+_UU = (1 - _SAMPLES) * (1 - _SAMPLES)
+_UT2 = 2 * (1 - _SAMPLES) * _SAMPLES
+_TT = _SAMPLES * _SAMPLES
 
 
 @dataclass(frozen=True)
@@ -293,24 +298,42 @@ class _Obstacles:
 
     def hits(self, a, b, bend: float, skip: np.ndarray) -> tuple[int, int] | None:
         """(nodes crossed, labels crossed) by the curve, or None if it leaves the canvas."""
-        cx, cy = _control(a, b, bend)
-        t = _SAMPLES
-        u = 1 - t
-        px = u * u * a[0] + 2 * u * t * cx + t * t * b[0]
-        py = u * u * a[1] + 2 * u * t * cy + t * t * b[1]
-        if px.min() < 2 or py.min() < 2 or px.max() > self.width - 2 or py.max() > self.height - 2:
-            return None
+        return self.hits_many(a, b, (bend,), skip)[0]
+
+    def hits_many(
+        self, a, b, bends: Sequence[float], skip: np.ndarray
+    ) -> list[tuple[int, int] | None]:
+        """:meth:`hits` for several bends of the curve from a to b, in one numpy pass
+        (the same arithmetic as one bend at a time, so the same answers)."""
+        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2  # as _control computes them
+        nx, ny = _unit(-(b[1] - a[1]), b[0] - a[0])
+        length = math.hypot(b[0] - a[0], b[1] - a[1])
+        bend = np.array(bends, dtype=float)[:, None]  # (bends, 1)
+        cx = mx + nx * bend * length
+        cy = my + ny * bend * length
+        px = _UU * a[0] + _UT2 * cx + _TT * b[0]  # (bends, samples)
+        py = _UU * a[1] + _UT2 * cy + _TT * b[1]
+        right, bottom = self.width - 2, self.height - 2
+        if px.min() >= 2 and py.min() >= 2 and px.max() <= right and py.max() <= bottom:
+            on_canvas = [True] * len(bends)
+        else:
+            on_canvas = (
+                (px.min(axis=1) >= 2)
+                & (py.min(axis=1) >= 2)
+                & (px.max(axis=1) <= right)
+                & (py.max(axis=1) <= bottom)
+            ).tolist()
+        px3, py3 = px[:, :, None], py[:, :, None]  # (bends, samples, 1)
         c = self.circles
-        dist = (px[:, None] - c[None, :, 0]) ** 2 + (py[:, None] - c[None, :, 1]) ** 2
-        nodes = ((dist < (c[None, :, 2] + 3) ** 2).any(axis=0) & ~skip).sum()
+        dist = (px3 - c[:, 0]) ** 2 + (py3 - c[:, 1]) ** 2
+        nodes = ((dist < (c[:, 2] + 3) ** 2).any(axis=1) & ~skip).sum(axis=1)
         box = self.labels
-        inside = (
-            (px[:, None] > box[None, :, 0])
-            & (px[:, None] < box[None, :, 2])
-            & (py[:, None] > box[None, :, 1])
-            & (py[:, None] < box[None, :, 3])
-        )
-        return int(nodes), int(inside.any(axis=0).sum())
+        inside = (px3 > box[:, 0]) & (px3 < box[:, 2]) & (py3 > box[:, 1]) & (py3 < box[:, 3])
+        labels = inside.any(axis=1).sum(axis=1)
+        return [
+            (int(n), int(m)) if ok else None
+            for ok, n, m in zip(on_canvas, nodes.tolist(), labels.tolist(), strict=True)
+        ]
 
 
 def _choose_bend(
@@ -325,9 +348,8 @@ def _choose_bend(
     it never crosses the other edges between the same two people."""
     best: tuple[tuple[int, int], float] | None = None
     extras = _BENDS if base == 0 else tuple(abs(e) for e in _BENDS if e >= 0)
-    for extra in extras:
-        bend = base + extra if base > 0 else base - extra
-        hits = obstacles.hits(a, b, bend, skip)
+    bends = [base + extra if base > 0 else base - extra for extra in extras]
+    for bend, hits in zip(bends, obstacles.hits_many(a, b, bends, skip), strict=True):
         if hits is None:
             continue
         if hits == (0, 0):

@@ -8,10 +8,11 @@ from tests.factories import OrganizationFactory, member
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_inline(settings):
+def _fast_and_inline(settings, tmp_path):
     """Cheap password hashing and inline Celery for every test (integration tests opt out)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = "https://app.example.com"
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads and kits never land in var/
     # A private cache per test run: clearing it never touches a real Redis (which would
     # flush the Celery broker's queues). Integration tests point it back at Redis.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from digests.selectors import digest_content
+from digests.selectors import digest_content, group_scores
 from tests.digests.conftest import MONDAY, WEEK_AGO, FakeSuggestion, snapshot
 from tests.factories import BuyingGroupFactory
 
@@ -177,7 +177,7 @@ def test_content_is_read_in_a_constant_number_of_queries(
         snapshot(group, WEEK_AGO, divergence=0.1, readiness=50)
         snapshot(group, MONDAY - timedelta(hours=1), divergence=0.2, readiness=40)
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(5):  # groups, snapshots, settings; kits built, kit views
         digest_content(org, now=MONDAY)
 
 
@@ -185,3 +185,24 @@ def test_the_headline_sums_up_the_week(busy_week, org):
     assert digest_content(org, now=MONDAY).headline == (
         "1 group drifting apart, readiness fell in 1 group, rose in 1 group"
     )
+
+
+def test_kits_built_and_viewed_this_week_are_reported(busy_week, org, settings, tmp_path):
+    from planner.models import ConsensusKit, KitShare, KitView
+
+    group = next(s.group for s in group_scores(org, now=MONDAY))
+    kit = ConsensusKit.objects.create(
+        group=group,
+        version=2,
+        status="ready",
+        problem_statement="x",
+        built_at=MONDAY - timedelta(days=2),
+    )
+    share = KitShare.objects.create(kit=kit, nonce="n1", expires_at=MONDAY + timedelta(days=30))
+    for _ in range(3):
+        KitView.objects.create(share=share)
+    KitView.objects.filter(share=share).update(at=MONDAY - timedelta(days=1))
+    section = digest_content(org, now=MONDAY).section("kits")
+    assert section is not None and len(section.items) == 1
+    item = section.items[0]
+    assert item.group_name == group.name and item.built == (2,) and item.views == 3

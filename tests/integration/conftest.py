@@ -165,7 +165,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def celery_worker_process(request, transactional_db, broker, redis_cache, redis_url):
+def celery_worker_process(request, transactional_db, broker, redis_cache, redis_url, settings):
     """A real `celery worker` process on the test database, broker and cache.
 
     Needs committed data (transactional_db): the worker has its own connection.
@@ -178,6 +178,7 @@ def celery_worker_process(request, transactional_db, broker, redis_cache, redis_
         "CACHE_KEY_PREFIX": redis_cache,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DATABASE_URL": _test_database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # files the worker writes stay out of var/
         "PYTHONUNBUFFERED": "1",
     }
     argv = [sys.executable, *WORKER_ARGS.split(), "--hostname", hostname]

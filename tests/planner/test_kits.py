@@ -137,10 +137,10 @@ def test_progress_fragment_polls_until_ready(client, sales_rep, kit_group):
     html = fragment.content.decode()
     assert "<html" not in html and 'hx-trigger="every 1s"' in html and "<progress" in html
     kits.kit_build(kit_id=kit.pk)
-    html = client.get(
-        f"/groups/{kit_group.pk}/kits/{kit.pk}/", headers={"HX-Request": "true"}
-    ).content.decode()
-    assert "hx-trigger" not in html and "Download PDF" in html
+    done = client.get(f"/groups/{kit_group.pk}/kits/{kit.pk}/", headers={"HX-Request": "true"})
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"  # reload once, then stop
+    html = client.get(f"/groups/{kit_group.pk}/kits/{kit.pk}/").content.decode()
+    assert "hx-trigger" not in html and "Download PDF" in html and "Share by link" in html
 
 
 def test_building_twice_is_harmless(client, sales_rep, kit_group):
