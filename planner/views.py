@@ -5,6 +5,7 @@ service or selector, render. htmx requests get the `workspace` fragment of the g
 import functools
 import json
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import markdown
 from django.conf import settings
@@ -12,8 +13,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +31,7 @@ from planner import (
     exporting,
     group_charts,
     importing,
+    page_cache,
     scoring,
     selectors,
     services,
@@ -152,7 +158,57 @@ def group_archive(request, pk: int):
     return redirect(group)
 
 
+RELATIONSHIPS_SHOWN = 20  # the group page lists this many; "Show all" lists every one
+
+
+def _shows_all_relationships(request) -> bool:
+    """?relationships=all, or an htmx request from a page showing all of them (so saving
+    or removing one from the long list keeps the list long)."""
+    if request.GET.get("relationships") == "all":
+        return True
+    current = request.htmx.current_url if request.htmx else None
+    if not current:
+        return False
+    return "all" in parse_qs(urlsplit(current).query).get("relationships", [])
+
+
 def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=None, status=200):
+    """The group page (or, for htmx, its workspace).
+
+    Everything in the workspace but the kits section is the group's own data, the same
+    for every viewer with the same role and time zone: it is rendered without the request
+    (with a slot wherever a viewer's CSRF token goes) and cached by `planner.page_cache`
+    until the group, its library or the hour changes. The kits section, the flash messages
+    and each viewer's CSRF token are filled in on every response. A form with errors is
+    rendered fresh, never cached. Anything that depends on the viewer, the session or data
+    without a cache bump must go into `_fill_live_parts`, not into `_workspace_body`."""
+    can_edit = request.membership.role in EDITORS
+    all_ties = _shows_all_relationships(request)
+    forms = {"person_form": person_form, "tie_form": tie_form, "touch_form": touch_form}
+    key = None
+    if not any(forms.values()):
+        variant = f"{'edit' if can_edit else 'view'}:{'all' if all_ties else 'first'}"
+        key = page_cache.body_key(group, variant=variant)
+    body = page_cache.get_body(key)
+    if body is None:
+        body = _workspace_body(group, can_edit=can_edit, all_ties=all_ties, **forms)
+        page_cache.offer_body(key, body)
+    context = {
+        "group": group,
+        "can_edit": can_edit,
+        # Rendered from escaped templates and SVG builders that escape every text (tested).
+        "workspace_body": mark_safe(_fill_live_parts(request, group, body)),  # noqa: S308
+    }
+    template = (
+        "planner/group_detail.html#workspace" if request.htmx else "planner/group_detail.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _workspace_body(
+    group, *, can_edit: bool, all_ties: bool, person_form=None, tie_form=None, touch_form=None
+) -> str:
+    """The workspace as anyone with this role sees it, with the page_cache slots in it."""
     analysis = scoring.analyze(group)
     data = analysis.map
     snapshots = selectors.recent_snapshots(group)
@@ -164,14 +220,14 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
         divergence_now=analysis.divergence.score,
         divergence_before=two_weeks_ago.divergence if two_weeks_ago else None,
     )
-    can_edit = request.membership.role in EDITORS
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
         "map_svg": group_charts.friction_map(analysis),
-        "legend_svg": render_legend(),
+        "legend_svg": _legend(),
         "heatmap_svg": group_charts.heatmap(analysis),
         "trend_svg": group_charts.trend(snapshots, analysis),
     }
+    relationships = data.relationships if all_ties else data.relationships[:RELATIONSHIPS_SHOWN]
     context = {
         "group": group,
         "data": data,
@@ -180,10 +236,11 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
         "backfire": alert,
         "plan": suggesting.group_plan(group, analysis=analysis, top=3),
         "sends": selectors.planned_sends(group),
-        "kits": selectors.group_kits(group),
-        "can_build_kits": request.membership.role in KIT_BUILDERS,
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
         "touches": selectors.recent_touches(group),
+        "relationships": relationships,
+        "relationships_hidden": len(data.relationships) - len(relationships),
+        "all_relationships": all_ties,
         "can_edit": can_edit,
         "person_form": person_form or StakeholderForm(group=group, prefix="person"),
         "tie_form": tie_form
@@ -193,13 +250,46 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
             group=group,
             stakeholders=data.stakeholders,
             prefix="touch",
-            initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
+            initial={"occurred_at": page_cache.OCCURRED_AT_SLOT},  # now, filled in per response
         ),
+        # Slots, never a real token or the kits of the moment: see planner.page_cache.
+        "csrf_token": page_cache.CSRF_SLOT,
+        "kits_slot": mark_safe(page_cache.KITS_SLOT),  # noqa: S308 - our own constant
     }
-    template = (
-        "planner/group_detail.html#workspace" if request.htmx else "planner/group_detail.html"
+    return render_to_string("planner/group_detail.html#workspace-body", context)
+
+
+@functools.cache
+def _legend() -> str:
+    return render_legend()
+
+
+@functools.cache
+def _csrf_input(token: str) -> str:
+    """The markup {% csrf_token %} renders for `token` (built once for the slot)."""
+    return Template("{% csrf_token %}").render(Context({"csrf_token": token}))
+
+
+def _fill_live_parts(request, group, body: str) -> str:
+    """A workspace body with this viewer's CSRF token, the current minute as the default
+    time of a new touch, and the kits section as it is now."""
+    token = _csrf_input(page_cache.CSRF_SLOT).replace(page_cache.CSRF_SLOT, get_token(request))
+    body = body.replace(_csrf_input(page_cache.CSRF_SLOT), token)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    widget = TouchForm.base_fields["occurred_at"].widget
+    body = body.replace(
+        f'value="{page_cache.OCCURRED_AT_SLOT}"', f'value="{escape(widget.format_value(now))}"'
     )
-    return render(request, template, context, status=status)
+    kits = render_to_string(
+        "planner/_kits.html",
+        {
+            "group": group,
+            "kits": selectors.group_kits(group),
+            "can_build_kits": request.membership.role in KIT_BUILDERS,
+        },
+        request=request,
+    )
+    return body.replace(page_cache.KITS_SLOT, kits)
 
 
 def _page_or_editor(request, template: str) -> str:
