@@ -5,15 +5,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
 from content import importing
+from csvio.errors import CsvFileError
+from csvio.files import read_csv_file
 
 
 def _read(path: str) -> bytes:
-    file = Path(path)
-    if not file.is_file():
-        raise CommandError(f"no such file: {path}")
-    if file.stat().st_size > importing.MAX_BYTES:
-        raise CommandError(f"{path} is larger than {importing.MAX_BYTES // 1_000_000} MB")
-    return file.read_bytes()
+    try:
+        return read_csv_file(path, max_bytes=importing.MAX_BYTES)
+    except CsvFileError as error:
+        raise CommandError(str(error)) from error
 
 
 class Command(BaseCommand):

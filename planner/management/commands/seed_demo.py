@@ -17,18 +17,38 @@ DEMO_FILES = Path(__file__).resolve().parents[2] / "demo"
 LIBRARY_FILE = Path(__file__).resolve().parents[3] / "content" / "demo" / "library.csv"
 HISTORY_WEEKS = 10
 DEMO_GLOSSARY = [
-    ("Unplanned downtime", "Hours a production line or system stops without warning.",
-     ["cost-of-downtime", "uptime"]),
-    ("Cost of downtime", "What one hour of unplanned downtime costs: lost output, overtime, "
-     "penalties and recovery work.", ["cost-of-downtime"]),
-    ("Total cost of ownership", "Everything the platform costs over three years: licences, "
-     "people, infrastructure and the cost of change.", ["total-cost"]),
-    ("Time to insight", "How long it takes from data arriving to a decision made with it.",
-     ["time-to-insight"]),
-    ("Audit finding", "A gap an internal or external auditor reports, with a date to close it.",
-     ["compliance", "security"]),
-    ("Single source of truth", "One agreed place for each number, so every team argues from "
-     "the same facts.", ["integration"]),
+    (
+        "Unplanned downtime",
+        "Hours a production line or system stops without warning.",
+        ["cost-of-downtime", "uptime"],
+    ),
+    (
+        "Cost of downtime",
+        "What one hour of unplanned downtime costs: lost output, overtime, "
+        "penalties and recovery work.",
+        ["cost-of-downtime"],
+    ),
+    (
+        "Total cost of ownership",
+        "Everything the platform costs over three years: licences, "
+        "people, infrastructure and the cost of change.",
+        ["total-cost"],
+    ),
+    (
+        "Time to insight",
+        "How long it takes from data arriving to a decision made with it.",
+        ["time-to-insight"],
+    ),
+    (
+        "Audit finding",
+        "A gap an internal or external auditor reports, with a date to close it.",
+        ["compliance", "security"],
+    ),
+    (
+        "Single source of truth",
+        "One agreed place for each number, so every team argues from the same facts.",
+        ["integration"],
+    ),
 ]
 C, F, T = "Contoso data platform", "Fabrikam security analytics", "Tailspin analytics pilot"
 # (group, weeks ago, recipients, asset): Contoso starts with one tailored asset per person,
@@ -213,9 +233,7 @@ class Command(BaseCommand):
                 entry = GlossaryTerm.objects.create(
                     organization=organization, term=term, definition=definition
                 )
-                entry.themes.set(
-                    Theme.objects.filter(organization=organization, slug__in=slugs)
-                )
+                entry.themes.set(Theme.objects.filter(organization=organization, slug__in=slugs))
         self._history(groups, users["marketer@demo.example"])
 
     def _history(self, groups: dict, marketer: User) -> None:
