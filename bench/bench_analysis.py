@@ -180,7 +180,11 @@ def touch_rows(spec: GroupSpec) -> list[tuple]:
 
 
 def pure_pipeline(spec: GroupSpec, rows: list[tuple], *, as_of: datetime):
-    """What `planner.scoring.analyze` (with `group_map`) computes after its five queries."""
+    """What `planner.scoring.analyze` (with `group_map`) computes after its five queries,
+    with the same calls: friction through `pairwise_divergences` (each member's exposure
+    normalised once) and the tailoring index with the recently touched people through
+    `recent_activity` (one pass), which give exactly what one `pairwise_divergence` per
+    tie and `tailoring_index` plus a second pass over the touches gave."""
     people = [
         Person(p.email, p.influence, role=ROLE_LABELS.get(p.buying_role, "Other"), stance=p.stance)
         for p in spec.people

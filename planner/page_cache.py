@@ -14,9 +14,9 @@ A body is stored under a key made of everything it depends on:
   `planner.snapshots`, and through `rescore_soon` the CSV import), and the group row's
   own `updated_at` (group edits, archiving);
 * the organization's token, bumped when its planner settings change or a theme is saved
-  or deleted (:func:`bump_organization`), plus :func:`library_fingerprint`, one
-  aggregate query over the content library (assets and themes are written by the content
-  app, which does not bump anything), so a new or changed asset shows up at once;
+  or deleted (:func:`bump_organization`), plus the content library's fingerprint from
+  :func:`page_state`, one query per page view (assets and themes are written by the
+  content app, which bumps nothing), so a new or changed asset shows up at once;
 * the hour in the viewer's time zone and the time zone itself (exposure decays with
   time, dates are shown in the viewer's zone), and the page variant (may edit or not,
   all relationships or the first few).
@@ -36,27 +36,29 @@ Cache errors never break the page: they count as a miss (and bumps are retried o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.template import Context, Template
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
 PREFIX = "group-page:v1"
-BODY_TIMEOUT = 2 * 60 * 60  # the hour bucket retires a body after an hour anyway
-SEEN_TIMEOUT = 2 * 60 * 60
+SEEN_TIMEOUT = 60 * 60  # a body's key includes the hour: it is useless after that
 
 # Placeholders in a cached body. Each contains characters that escaped text can never
 # produce ('<' or '"'), so only the markup the view put there is ever replaced.
 CSRF_SLOT = "csrf-token-slot-for-the-viewer"
 KITS_SLOT = "<!--group-page:live-kits-section-->"
 OCCURRED_AT_SLOT = "occurred-at-slot-for-now"
+BODY_SLOT = "<!--group-page:workspace-body-->"  # where the page shell takes the body
 
 
 def _group_key(group_id: int) -> str:
@@ -112,32 +114,43 @@ def tokens(group_id: int, organization_id: int) -> tuple[str, str]:
     return result[0], result[1]
 
 
-def library_fingerprint(organization_id: int) -> tuple:
-    """What the organization's content library looks like, in one query: the latest
-    asset change and the number of assets (a deletion lowers it), the number of themes
-    and the newest theme."""
-    from accounts.models import Organization
+@dataclass(frozen=True)
+class PageState:
+    """What one query says about the data behind a group page that no bump covers."""
+
+    library: tuple  # the content library's fingerprint (see page_state)
+    has_kits: bool  # whether the group has any consensus kit (else that section is empty)
+
+
+def page_state(group) -> PageState:
+    """In one query: the organization's content library (the latest asset change, the
+    number of assets, so a deletion counts, the number of themes and the newest theme)
+    and whether the group has a consensus kit. Plain SQL: it runs on every page view,
+    where building it with the ORM would cost more than running it."""
     from content.models import Asset, Theme
+    from planner.models import ConsensusKit
 
-    def one(model, aggregate):
-        rows = model.objects.filter(organization_id=OuterRef("pk")).order_by()
-        return Subquery(rows.values("organization_id").annotate(v=aggregate).values("v")[:1])
-
-    row = (
-        Organization.objects.filter(pk=organization_id)
-        .order_by()
-        .values_list(
-            one(Asset, Max("updated_at")),
-            one(Asset, Count("pk")),
-            one(Theme, Count("pk")),
-            one(Theme, Max("pk")),
-        )
-        .first()
+    q = connection.ops.quote_name
+    asset, theme, kit = (m._meta for m in (Asset, Theme, ConsensusKit))
+    assets, themes, kits = q(asset.db_table), q(theme.db_table), q(kit.db_table)
+    a_org, a_changed = (q(asset.get_field(f).column) for f in ("organization", "updated_at"))
+    t_org, t_pk = q(theme.get_field("organization").column), q(theme.pk.column)
+    k_group = q(kit.get_field("group").column)
+    sql = (  # names from the models, values as parameters
+        f"SELECT (SELECT MAX({a_changed}) FROM {assets} WHERE {a_org} = %s),"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {assets} WHERE {a_org} = %s),"
+        f" (SELECT COUNT(*) FROM {themes} WHERE {t_org} = %s),"
+        f" (SELECT MAX({t_pk}) FROM {themes} WHERE {t_org} = %s),"
+        f" EXISTS (SELECT 1 FROM {kits} WHERE {k_group} = %s)"
     )
-    return tuple(row or ())
+    organization = group.organization_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization, organization, organization, organization, group.pk])
+        *library, has_kits = cursor.fetchone()
+    return PageState(library=tuple(str(value) for value in library), has_kits=bool(has_kits))
 
 
-def body_key(group, *, variant: str) -> str | None:
+def body_key(group, state: PageState, *, variant: str) -> str | None:
     """The cache key of the group page body for the current viewer's time zone and hour,
     or None when the cache cannot be reached."""
     try:
@@ -150,7 +163,7 @@ def body_key(group, *, variant: str) -> str | None:
         group.pk,
         group_token,
         organization_token,
-        library_fingerprint(group.organization_id),
+        state.library,
         group.updated_at.isoformat() if group.updated_at else "",
         now.strftime("%Y-%m-%dT%H"),
         timezone.get_current_timezone_name(),
@@ -160,7 +173,81 @@ def body_key(group, *, variant: str) -> str | None:
     return f"{PREFIX}:body:{digest}"
 
 
-def get_body(key: str | None) -> str | None:
+# A body as kept: the page's UTF-8 bytes without the slots, and where each slot goes:
+# (offset, slot index). Not compressed: a 50-member page is about 360 KB (zlib would make
+# it about 50 KB) but inflating it costs half a millisecond on every view, a quarter of
+# what a cached page costs. Memory stays bounded instead: only versions viewed twice are
+# stored, and only until their hour is over.
+Body = tuple[bytes, tuple[tuple[int, int], ...]]
+
+
+def csrf_slot() -> str:
+    """What {% csrf_token %} renders when the token is CSRF_SLOT."""
+    return _csrf_input(CSRF_SLOT)
+
+
+@functools.cache
+def _csrf_input(token: str) -> str:
+    return Template("{% csrf_token %}").render(Context({"csrf_token": token}))
+
+
+def occurred_at_slot() -> str:
+    return f'value="{OCCURRED_AT_SLOT}"'
+
+
+SLOTS = ("csrf", "kits", "occurred_at")
+
+
+def _slot_markup() -> tuple[bytes, ...]:
+    return (csrf_slot().encode(), KITS_SLOT.encode(), occurred_at_slot().encode())
+
+
+def cut(body: str) -> Body:
+    """`body`, rendered with the slots in it, as it is kept (see Body)."""
+    parts: list[bytes | int] = [body.encode()]
+    for index, markup in enumerate(_slot_markup()):  # no slot's markup contains another's
+        split: list[bytes | int] = []
+        for part in parts:
+            if isinstance(part, int):
+                split.append(part)
+                continue
+            for n, piece in enumerate(part.split(markup)):
+                if n:
+                    split.append(index)
+                split.append(piece)
+        parts = split
+    data, positions, offset = [], [], 0
+    for part in parts:
+        if isinstance(part, int):
+            positions.append((offset, part))
+        else:
+            data.append(part)
+            offset += len(part)
+    return b"".join(data), tuple(positions)
+
+
+def fill(body: Body, live: dict[str, bytes]) -> bytes:
+    """The body's bytes with `live[name]` in each slot of that name (see SLOTS)."""
+    values = [live[name] for name in SLOTS]
+    data, positions = body
+    data = memoryview(data)
+    pieces: list = []
+    start = 0
+    for offset, slot in positions:
+        pieces.append(data[start:offset])
+        pieces.append(values[slot])
+        start = offset
+    pieces.append(data[start:])
+    return b"".join(pieces)
+
+
+def _rest_of_the_hour() -> int:
+    """Seconds until the hour in a body's key is over (its key is not asked for after)."""
+    now = timezone.localtime()
+    return max(60, 3600 - now.minute * 60 - now.second + 5)
+
+
+def get_body(key: str | None) -> Body | None:
     if key is None:
         return None
     try:
@@ -170,14 +257,14 @@ def get_body(key: str | None) -> str | None:
         return None
 
 
-def offer_body(key: str | None, body: str) -> bool:
+def offer_body(key: str | None, body: Body) -> bool:
     """Store `body` if its key was rendered before (see the module); True if stored."""
     if key is None:
         return False
     try:
         if cache.add(f"{key}:seen", 1, timeout=SEEN_TIMEOUT):
             return False  # the first render of this version
-        cache.set(key, body, timeout=BODY_TIMEOUT)
+        cache.set(key, body, timeout=_rest_of_the_hour())
         return True
     except Exception:
         log.warning("could not store a group page", exc_info=True)
@@ -186,7 +273,7 @@ def offer_body(key: str | None, body: str) -> bool:
 
 def _theme_changed(sender, instance, **kwargs) -> None:
     """Themes have no `updated_at`: renaming one (in the admin) changes every page that
-    names it. Creating or deleting one also changes library_fingerprint."""
+    names it. Creating or deleting one also changes the page_state fingerprint."""
     bump_organization(instance.organization_id)
 
 

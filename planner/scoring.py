@@ -157,9 +157,7 @@ def _touch_rows(group: BuyingGroup, as_of: datetime):
     SQLite (with USE_TZ, the database in UTC) the datetime is read as text too and parsed
     by the caller: Django's row converter for it costs more than the analysis itself."""
     as_text = (
-        connection.vendor == "sqlite"
-        and django_settings.USE_TZ
-        and connection.timezone is UTC
+        connection.vendor == "sqlite" and django_settings.USE_TZ and connection.timezone is UTC
     )
     occurred = Cast("occurred_at", TextField()) if as_text else F("occurred_at")
     rows = (

@@ -58,7 +58,7 @@ def snapshot_take(*, group: BuyingGroup, now: datetime | None = None) -> Snapsho
             document=document,
             fingerprint=fingerprint,
         )
-        bump_group(group.pk)  # the trend and "since last week" on the group page
+    bump_group(group.pk)  # committed (unless nested): the group page shows the new trend
     return snapshot
 
 

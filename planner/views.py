@@ -15,11 +15,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -181,28 +180,31 @@ def _workspace(request, group, *, person_form=None, tie_form=None, touch_form=No
     until the group, its library or the hour changes. The kits section, the flash messages
     and each viewer's CSRF token are filled in on every response. A form with errors is
     rendered fresh, never cached. Anything that depends on the viewer, the session or data
-    without a cache bump must go into `_fill_live_parts`, not into `_workspace_body`."""
+    without a cache bump must go into `_live_parts`, not into `_workspace_body`."""
     can_edit = request.membership.role in EDITORS
     all_ties = _shows_all_relationships(request)
     forms = {"person_form": person_form, "tie_form": tie_form, "touch_form": touch_form}
+    state = page_cache.page_state(group)
     key = None
     if not any(forms.values()):
         variant = f"{'edit' if can_edit else 'view'}:{'all' if all_ties else 'first'}"
-        key = page_cache.body_key(group, variant=variant)
+        key = page_cache.body_key(group, state, variant=variant)
     body = page_cache.get_body(key)
     if body is None:
-        body = _workspace_body(group, can_edit=can_edit, all_ties=all_ties, **forms)
+        body = page_cache.cut(_workspace_body(group, can_edit=can_edit, all_ties=all_ties, **forms))
         page_cache.offer_body(key, body)
-    context = {
-        "group": group,
-        "can_edit": can_edit,
-        # Rendered from escaped templates and SVG builders that escape every text (tested).
-        "workspace_body": mark_safe(_fill_live_parts(request, group, body)),  # noqa: S308
-    }
-    template = (
-        "planner/group_detail.html#workspace" if request.htmx else "planner/group_detail.html"
+    shell = render_to_string(
+        "planner/group_detail.html#workspace" if request.htmx else "planner/group_detail.html",
+        {
+            "group": group,
+            "can_edit": can_edit,
+            "workspace_body": mark_safe(page_cache.BODY_SLOT),  # noqa: S308 - a constant
+        },
+        request,
     )
-    return render(request, template, context, status=status)
+    before, after = shell.encode().split(page_cache.BODY_SLOT.encode(), 1)
+    filled = page_cache.fill(body, _live_parts(request, group, has_kits=state.has_kits))
+    return HttpResponse(b"".join((before, filled, after)), status=status)
 
 
 def _workspace_body(
@@ -264,32 +266,27 @@ def _legend() -> str:
     return render_legend()
 
 
-@functools.cache
-def _csrf_input(token: str) -> str:
-    """The markup {% csrf_token %} renders for `token` (built once for the slot)."""
-    return Template("{% csrf_token %}").render(Context({"csrf_token": token}))
-
-
-def _fill_live_parts(request, group, body: str) -> str:
-    """A workspace body with this viewer's CSRF token, the current minute as the default
-    time of a new touch, and the kits section as it is now."""
-    token = _csrf_input(page_cache.CSRF_SLOT).replace(page_cache.CSRF_SLOT, get_token(request))
-    body = body.replace(_csrf_input(page_cache.CSRF_SLOT), token)
+def _live_parts(request, group, *, has_kits: bool) -> dict[str, bytes]:
+    """What goes into a workspace body's slots for this response: this viewer's CSRF
+    token, the current minute as the default time of a new touch, the kits section now."""
+    csrf = page_cache.csrf_slot().replace(page_cache.CSRF_SLOT, get_token(request))
     now = timezone.localtime().replace(second=0, microsecond=0)
-    widget = TouchForm.base_fields["occurred_at"].widget
-    body = body.replace(
-        f'value="{page_cache.OCCURRED_AT_SLOT}"', f'value="{escape(widget.format_value(now))}"'
-    )
+    now_text = TouchForm.base_fields["occurred_at"].widget.format_value(now)
     kits = render_to_string(
         "planner/_kits.html",
         {
             "group": group,
-            "kits": selectors.group_kits(group),
+            # The page's one query said whether there is any kit; none: no kit query.
+            "kits": selectors.group_kits(group) if has_kits else [],
             "can_build_kits": request.membership.role in KIT_BUILDERS,
         },
         request=request,
     )
-    return body.replace(page_cache.KITS_SLOT, kits)
+    return {
+        "csrf": csrf.encode(),
+        "kits": kits.encode(),
+        "occurred_at": f'value="{escape(now_text)}"'.encode(),
+    }
 
 
 def _page_or_editor(request, template: str) -> str:

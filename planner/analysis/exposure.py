@@ -10,13 +10,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from operator import itemgetter
+from itertools import chain
+from operator import itemgetter, methodcaller
 from types import MappingProxyType
 
 SECONDS_PER_DAY = 86_400.0
 _INF = math.inf
 _first = itemgetter(0)
 _second = itemgetter(1)
+_values = methodcaller("values")
 
 
 @dataclass(frozen=True, init=False)
@@ -37,11 +39,15 @@ class TouchEvent:
     ) -> None:
         if occurred_at.__class__ is not datetime or occurred_at.tzinfo is not UTC:
             _require_aware(occurred_at, "occurred_at")  # the common case needs no call
+        # Only positive, finite weights are kept: anything else carries no theme.
+        try:  # positive_weights' fast path, inline
+            usable = {k: float(v) for k, v in themes.items() if 0.0 < v < _INF}
+        except (TypeError, ArithmeticError, ValueError):
+            usable = positive_weights(themes)
         fields = self.__dict__  # frozen: write the fields without __setattr__
         fields["key"] = key
         fields["occurred_at"] = occurred_at
-        # Only positive, finite weights are kept: anything else carries no theme.
-        fields["themes"] = MappingProxyType(positive_weights(themes))
+        fields["themes"] = MappingProxyType(usable)
         fields["message_id"] = message_id
 
     @classmethod
@@ -107,7 +113,8 @@ def exposure(
     result: dict[str, dict[str, float]] = {}
     for key, items in per_person.items():
         newest = min([age for age, _ in items])
-        top = max([max(themes.values()) for _, themes in items])  # keeps the sums finite
+        # The largest weight of all (keeps the sums finite), without a Python-level loop.
+        top = max(chain.from_iterable(map(_values, map(_second, items))))
         sums: dict[str, float] = {}
         total = sums.get
         for age, themes in items:
