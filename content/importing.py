@@ -8,9 +8,8 @@ even ``updated_at``). Optional columns a file does not have (``themes``, ``url``
 ``summary``) never overwrite what the library already knows about an asset. Titles and
 summaries that look like personal data (`content.sensitive`) are warnings, not problems.
 
-Mirrors `planner.importing` without importing it (content never imports planner):
-`FileProblem` and `RowAction` here are the same small dataclasses as there, candidates
-to move to `csvio`.
+Mirrors `planner.importing` without importing it (content never imports planner);
+`FileProblem` and `RowAction` come from csvio, shared with the stakeholder import.
 """
 
 from collections.abc import Iterable
@@ -25,30 +24,13 @@ from content.csv_schemas import AssetRow, parse_assets
 from content.models import Asset, PendingAssetImport, Theme
 from content.sensitive import find_sensitive
 from content.services import themes_ensure
-from csvio.errors import CsvFileError, Problem
+from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
 from csvio.reader import read_table
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
 
 UPDATABLE = ("title", "kind", "framing", "level", "stage", "themes", "url", "summary")
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    file: str
-    problem: Problem
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.problem}"
-
-
-@dataclass(frozen=True)
-class RowAction:
-    line: int
-    action: str  # create | update | unchanged
-    label: str  # the asset's slug
-    changes: tuple[str, ...] = ()
 
 
 @dataclass

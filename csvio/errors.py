@@ -121,3 +121,24 @@ def capped(
     kept = ordered[: max(limit - 1, 0)]
     more = len(ordered) - len(kept)
     return (*kept, Problem(None, None, f"…and {more} more {noun}{'' if more == 1 else 's'}"))
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem (or warning) of one uploaded file, named by its file."""
+
+    file: str
+    problem: Problem
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """What an import would do with one row: create, update (which fields) or nothing."""
+
+    line: int
+    action: str  # create | update | unchanged
+    label: str
+    changes: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from content.models import Asset
 from content.services import themes_ensure
-from csvio.errors import CsvFileError, Problem
+from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
 from csvio.reader import read_table
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
@@ -27,23 +27,6 @@ MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
 
 UPDATABLE = ("name", "title", "buying_role", "influence", "stance", "priorities", "outcome")
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    file: str
-    problem: Problem
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.problem}"
-
-
-@dataclass(frozen=True)
-class RowAction:
-    line: int
-    action: str  # create | update | unchanged
-    label: str
-    changes: tuple[str, ...] = ()
 
 
 @dataclass
