@@ -11,6 +11,15 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
+    """The client's address. Behind TRUSTED_PROXIES reverse proxies, the address the
+    outermost of them saw (read from the right of X-Forwarded-For, which clients cannot
+    forge past our own proxies); otherwise the connection's address."""
+    hops = settings.TRUSTED_PROXIES
+    if hops:
+        forwarded = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [h for h in forwarded if h]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -143,6 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# How many reverse proxies add to X-Forwarded-For in front of the app (0: none, use the
+# connection's address). Login throttling and share-link rate limits key on the client.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 

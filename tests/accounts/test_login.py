@@ -79,3 +79,12 @@ def test_public_pages_have_security_headers(client, db, path):
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_throttling_sees_the_client_behind_trusted_proxies(rf, settings):
+    from accounts.throttling import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "10.0.0.2"  # no trusted proxy: a header proves nothing
+    settings.TRUSTED_PROXIES = 1
+    assert client_ip(request) == "203.0.113.9"  # what our proxy saw, not the forged part
