@@ -5,9 +5,9 @@ JSON string in ``sys.inputs``, which the template reads with ``json()``, so no u
 is ever interpreted as Typst markup and nothing is escaped by hand. Both renderers show
 the same sections, under the same headings, and omit the same empty ones.
 
-Fonts: Typst's built-in fonts and the machine's fonts, plus any font files placed in
-``kit_templates/fonts/`` (for example a CJK font, so names like 李伟 print on machines
-that have none installed).
+Fonts: Typst's built-in fonts, the machine's fonts, and the files in
+``kit_templates/fonts/``: Liberation Sans ships there, so the kit looks the same on every
+machine; add a CJK font there so names like 李伟 print where no such font is installed.
 """
 
 from __future__ import annotations

@@ -339,3 +339,14 @@ def test_a_large_kit_renders_quickly():
     assert all(a.title in rendered for a in assets)
     assert "Person 11 with a fairly long name" in rendered
     assert "Asset 7" in text
+
+
+def test_the_kit_font_ships_with_the_project():
+    import typst
+
+    from planner.kit_render import FONT_DIR
+
+    fonts = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(FONT_DIR)]
+    )
+    assert "Liberation Sans" in fonts.families()
