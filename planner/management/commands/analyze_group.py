@@ -1,10 +1,8 @@
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
-from planner.models import BuyingGroup
+from planner.management.arguments import as_of_day, group_by_id
 from planner.scoring import analyze, end_of_day
 
 
@@ -20,13 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, group_id: int, as_of: str | None, format: str, **options):
-        group = BuyingGroup.objects.filter(pk=group_id).select_related("organization").first()
-        if group is None:
-            raise CommandError(f"no buying group with id {group_id}")
-        try:
-            day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError as error:
-            raise CommandError(f"--as-of must be a date like 2026-11-01, not {as_of!r}") from error
+        group = group_by_id(group_id)
+        day = as_of_day(as_of)
         document = analyze(group, as_of=end_of_day(day)).document()
         if format == "json":
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from planner import kits
-from planner.models import BuyingGroup
+from planner.management.arguments import group_by_id
 
 
 class Command(BaseCommand):
@@ -22,9 +22,7 @@ class Command(BaseCommand):
             raise CommandError("--out must name a .zip file")
         if not target.parent.exists():
             raise CommandError(f"no such folder: {target.parent}")
-        group = BuyingGroup.objects.filter(pk=group_id).select_related("organization").first()
-        if group is None:
-            raise CommandError(f"no buying group with id {group_id}")
+        group = group_by_id(group_id)
         draft = kits.draft(group)
         kit = kits.kit_request(group=group, by=None, enqueue=False, **draft)  # built here
         try:

@@ -1,9 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from planner import exporting
-from planner.models import BuyingGroup
+from planner.management.arguments import group_by_id
 
 
 class Command(BaseCommand):
@@ -17,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args, group_id: int, format: str, **options):
-        group = BuyingGroup.objects.filter(pk=group_id).select_related("owner").first()
-        if group is None:
-            raise CommandError(f"no buying group with id {group_id}")
+        group = group_by_id(group_id)
         if format == "csv":
             self.stdout.write(exporting.stakeholders_csv(group), ending="")
         else:

@@ -1,10 +1,8 @@
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from planner.models import BuyingGroup
+from planner.management.arguments import as_of_day, group_by_id
 from planner.scoring import analyze, end_of_day
 from planner.suggesting import group_plan
 
@@ -24,13 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, group_id: int, as_of: str | None, limit: int, format: str, **options):
         if not 1 <= limit <= 50:
             raise CommandError("--limit must be between 1 and 50")
-        group = BuyingGroup.objects.filter(pk=group_id).select_related("organization").first()
-        if group is None:
-            raise CommandError(f"no buying group with id {group_id}")
-        try:
-            day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError as error:
-            raise CommandError(f"--as-of must be a date like 2026-11-01, not {as_of!r}") from error
+        group = group_by_id(group_id)
+        day = as_of_day(as_of)
         analysis = analyze(group, as_of=end_of_day(day))
         plan = group_plan(group, analysis=analysis, top=limit)
         chosen = {s.asset for s in plan.suggestions}
