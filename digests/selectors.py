@@ -26,6 +26,7 @@ from accounts.models import Membership, Organization
 from digests.models import DigestOutbox
 from digests.schedule import Week, due_state, zone
 from planner.models import BuyingGroup, Snapshot
+from planner.selectors import risk_score, top_warning
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,7 @@ class GroupScores:
     @property
     def top_warning(self) -> str:
         """The `why` of the readiness factor that pulls the score down most."""
-        factors = (self.document.get("readiness") or {}).get("factors") or []
-        negative = [f for f in factors if (f.get("effect") or 0) < 0 and f.get("why")]
-        if not negative:
-            return "No single warning sign stands out."
-        return min(negative, key=lambda f: f["effect"])["why"]
+        return top_warning(self.document) or "No single warning sign stands out."
 
     @property
     def missing_roles(self) -> tuple[str, ...]:
@@ -86,7 +83,7 @@ class GroupScores:
     @property
     def risk(self) -> float:
         """As on the dashboard: low readiness, rising divergence."""
-        return (100 - self.readiness) + 100 * max(0.0, self.divergence_change or 0.0)
+        return risk_score(self.readiness, self.divergence_change)
 
 
 @dataclass(frozen=True)

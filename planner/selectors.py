@@ -172,6 +172,18 @@ def recent_touches(group: BuyingGroup, *, limit: int = 15):
     )
 
 
+def risk_score(readiness: int, divergence_change: float | None) -> float:
+    """How much a group needs attention: low readiness, and divergence that rose."""
+    return (100 - readiness) + 100 * max(0.0, divergence_change or 0.0)
+
+
+def top_warning(document: dict) -> str | None:
+    """The `why` of the readiness factor that pulls a snapshot's score down most."""
+    factors = (document.get("readiness") or {}).get("factors") or []
+    negative = [f for f in factors if (f.get("effect") or 0) < 0 and f.get("why")]
+    return min(negative, key=lambda f: f["effect"])["why"] if negative else None
+
+
 @dataclass(frozen=True)
 class RiskRow:
     group: BuyingGroup
@@ -185,7 +197,8 @@ class RiskRow:
 
 def groups_by_risk(organization: Organization, *, weeks: int = 8) -> list[RiskRow]:
     """The organization's active groups, most at risk first: low readiness, rising
-    divergence. Two queries whatever the number of groups."""
+    divergence. Three queries whatever the number of groups (only the latest snapshot of
+    each group is read whole)."""
     from django.utils import timezone
 
     from planner.models import Snapshot
@@ -197,22 +210,22 @@ def groups_by_risk(organization: Organization, *, weeks: int = 8) -> list[RiskRo
     snapshots = (
         Snapshot.objects.filter(group__in=[g.pk for g in groups], taken_at__gte=since)
         .order_by("taken_at", "pk")
-        .values_list("group_id", "taken_at", "readiness", "divergence", "document")
+        .values_list("pk", "group_id", "taken_at", "readiness", "divergence")
     )
-    for group_id, taken_at, readiness_score, divergence_score, document in snapshots:
-        by_group[group_id].append((taken_at, readiness_score, divergence_score, document))
+    for pk, group_id, taken_at, readiness_score, divergence_score in snapshots:
+        by_group[group_id].append((taken_at, readiness_score, divergence_score, pk))
+    latest = [history[-1][3] for history in by_group.values() if history]
+    documents = dict(Snapshot.objects.filter(pk__in=latest).values_list("pk", "document"))
     rows = []
     for group in groups:
         history = by_group[group.pk]
         if not history:
             rows.append(RiskRow(group, None, None, None, (), "Not scored yet.", -1.0))
             continue
-        _at, readiness_now, divergence_now, document = history[-1]
+        _at, readiness_now, divergence_now, pk = history[-1]
         week_ago = [h for h in history if h[0] <= now - timezone.timedelta(days=7)]
         change = divergence_now - week_ago[-1][2] if week_ago else None
-        factors = [f for f in document.get("readiness", {}).get("factors", []) if f["effect"] < 0]
-        reason = min(factors, key=lambda f: f["effect"])["why"] if factors else "No warning signs."
-        risk = (100 - readiness_now) + 100 * max(0.0, change or 0.0)
+        reason = top_warning(documents.get(pk) or {}) or "No warning signs."
         rows.append(
             RiskRow(
                 group=group,
@@ -221,7 +234,7 @@ def groups_by_risk(organization: Organization, *, weeks: int = 8) -> list[RiskRo
                 divergence_change=change,
                 readiness_series=tuple(h[1] for h in history),
                 top_reason=reason,
-                risk=risk,
+                risk=risk_score(readiness_now, change),
             )
         )
     rows.sort(key=lambda r: (-r.risk, r.group.name.lower()))
