@@ -130,6 +130,8 @@ def group_map(group: BuyingGroup, *, settings: PlannerSettings | None = None) ->
 
 
 def recent_snapshots(group: BuyingGroup, *, weeks: int = 12):
+    """The group's snapshots of the last weeks, oldest first, without their documents
+    (reading `.document` of one of them loads just that one)."""
     from django.utils import timezone
 
     from planner.models import Snapshot
@@ -138,7 +140,7 @@ def recent_snapshots(group: BuyingGroup, *, weeks: int = 12):
     return list(
         Snapshot.objects.filter(group=group, taken_at__gte=since)
         .order_by("taken_at")
-        .only("taken_at", "divergence", "readiness", "document")
+        .only("taken_at", "divergence", "readiness")
     )
 
 
