@@ -1,6 +1,12 @@
 """The suggestion adapter: from a group (and its analysis) to the pure suggestion engine
 (`planner.analysis.suggestions`), and the forecasts of the "what if" view.
 
+Who gets a suggestion first comes from the consensus forecast
+(`planner.analysis.forecast`): recipients are ordered by how low the group's forecast
+divergence ends up after `forecast.DEFAULT_WEEKS` weeks if each of them alone received
+the asset first (exact for any group size). Where that disagrees with the engine's
+broker / champion rule, the forecast wins and the reason says so.
+
 Queries on top of `scoring.analyze`: the organization's assets (one).
 """
 
@@ -11,12 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from content.models import Asset
+from planner.analysis import forecast
 from planner.analysis.divergence import Member, common_ground, divergence
 from planner.analysis.exposure import exposure_mass
 from planner.analysis.readiness import readiness
-from planner.analysis.suggestions import Audience, Candidate, Plan, simulate, suggest
+from planner.analysis.suggestions import Audience, Candidate, Plan, Suggestion, simulate, suggest
 from planner.models import BuyingGroup
-from planner.scoring import GroupAnalysis, analyze
+from planner.scoring import GroupAnalysis, analyze, forecast_model
 
 # Where the deal stands -> the buying job the group is most likely doing now (Gartner's
 # buying jobs, as the content library's `stage` names them).
@@ -96,10 +103,17 @@ def readiness_with(analysis: GroupAnalysis, exposures: Mapping[str, Mapping[str,
     return readiness(state).score
 
 
-def group_plan(group: BuyingGroup, *, analysis: GroupAnalysis | None = None, top: int = 10) -> Plan:
+def group_plan(
+    group: BuyingGroup,
+    *,
+    analysis: GroupAnalysis | None = None,
+    top: int = 10,
+    model: forecast.Model | None = None,
+) -> Plan:
+    """The suggestion engine's plan, with recipients ordered by the forecast."""
     analysis = analysis or analyze(group)
     assets = list(Asset.objects.filter(organization_id=group.organization_id))
-    return suggest(
+    plan = suggest(
         audience(analysis),
         candidates(assets),
         stage=buying_job(group),
@@ -107,6 +121,65 @@ def group_plan(group: BuyingGroup, *, analysis: GroupAnalysis | None = None, top
         readiness_of=lambda exposures: readiness_with(analysis, exposures),
         theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
     )
+    return with_forecast_recipients(
+        plan, analysis, model or forecast_model(analysis), {a.slug: a for a in assets}
+    )
+
+
+def with_forecast_recipients(
+    plan: Plan, analysis: GroupAnalysis, model: forecast.Model, assets: Mapping[str, Asset]
+) -> Plan:
+    """`plan` with every suggestion's recipients ordered by the forecast (see module)."""
+    names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    done: dict[str, Suggestion] = {}
+
+    def reordered(suggestion: Suggestion) -> Suggestion:
+        asset = assets.get(suggestion.asset)
+        if asset is None or not suggestion.recipients:
+            return suggestion
+        if suggestion.asset not in done:
+            done[suggestion.asset] = _reordered(suggestion, asset, model, names)
+        return done[suggestion.asset]
+
+    return dataclasses.replace(
+        plan,
+        suggestions=tuple(reordered(s) for s in plan.suggestions),
+        ranked=tuple(reordered(s) for s in plan.ranked),
+    )
+
+
+def _reordered(
+    suggestion: Suggestion, asset: Asset, model: forecast.Model, names: Mapping[str, str]
+) -> Suggestion:
+    themes = {k: float(v) for k, v in (asset.themes or {}).items()}
+    ranking = model.first_recipients(themes, candidates=suggestion.recipients)
+    if not ranking:
+        return suggestion
+    order = [r.key for r in ranking]
+    best = ranking[0]
+    reasons = suggestion.reasons
+    if suggestion.send_first is not None and best.key != suggestion.send_first:
+        other = next((r for r in ranking if r.key == suggestion.send_first), None)
+        if other is not None and other.divergence > best.divergence + 0.005:
+            weeks = forecast.DEFAULT_WEEKS
+            reason = (
+                f"Send it to {names.get(best.key, best.key)} first: the forecast has the "
+                f"group at divergence {_points(best.divergence)} in {weeks} weeks, against "
+                f"{_points(other.divergence)} starting with "
+                f"{names.get(other.key, other.key)}, whom the usual rule (the best-connected "
+                "broker or the champion) would pick."
+            )
+            reasons = (*reasons[:-1], reason) if reasons else (reason,)
+        else:  # a tie within half a point: keep the rule's pick and its reason
+            order.remove(suggestion.send_first)
+            order.insert(0, suggestion.send_first)
+    return dataclasses.replace(
+        suggestion, recipients=tuple(order), send_first=order[0], reasons=reasons
+    )
+
+
+def _points(value: float) -> int:
+    return round(value * 100)
 
 
 @dataclass(frozen=True)
