@@ -143,12 +143,14 @@ def group_forecast(
     to: Sequence[str] | str | None = None,
     analysis: GroupAnalysis | None = None,
     plan: Plan | None = None,
+    model: forecast.Model | None = None,
 ) -> GroupForecast:
-    """The group's consensus forecast (see the module docstring)."""
+    """The group's consensus forecast (see the module docstring). Pages pass the
+    `analysis`, suggestion `plan` and forecast `model` they already have."""
     if weeks < 0:
         raise ForecastError("weeks must be 0 or more")
     analysis = analysis or analyze(group, as_of=as_of)
-    model = forecast_model(analysis)
+    model = model or forecast_model(analysis)
     people = analysis.map.by_email
     contactable = [s.email for s in analysis.map.stakeholders if s.consent]
     nothing = model.forecast(weeks=weeks)

@@ -185,26 +185,50 @@ def _points(value: float) -> int:
 @dataclass(frozen=True)
 class Forecast:
     divergence_before: float
-    divergence_after: float
+    divergence_after: float  # at once, as the scores count it
     readiness_before: int
     readiness_after: int
+    weeks: int = forecast.DEFAULT_WEEKS
+    forecast_unchanged: float | None = None  # divergence in `weeks` weeks if nothing is sent
+    forecast_after: float | None = None  # ... if the assets are sent (members talking)
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
 
 
-def what_if(analysis: GroupAnalysis, assets: Sequence[Asset]) -> Forecast:
-    """The scores if `assets` were sent to every member who consented."""
+def send_forecast(
+    model: forecast.Model, assets: Sequence[Asset], recipients: Sequence[str]
+) -> forecast.Forecast:
+    """The consensus forecast if `assets` went to `recipients` now (each asset one touch)."""
+    themes: dict[str, float] = {}
+    for asset in assets:
+        weights = {k: float(v) for k, v in (asset.themes or {}).items() if float(v) > 0}
+        total = sum(weights.values())
+        for theme, value in weights.items():
+            themes[theme] = themes.get(theme, 0.0) + value / total
+    send = forecast.Send(themes=themes, recipients=tuple(recipients), touches=len(assets) or 1)
+    return model.forecast(send=send if themes else None)
+
+
+def what_if(
+    analysis: GroupAnalysis, assets: Sequence[Asset], *, model: forecast.Model | None = None
+) -> Forecast:
+    """The scores if `assets` were sent to every member who consented: at once, and as
+    the consensus forecast has it in `forecast.DEFAULT_WEEKS` weeks."""
     people = audience(analysis)
     after = simulate(people, candidates(assets))
     members = [
         Member(key=p.key, influence=p.influence, exposure=after.get(p.key, {})) for p in people
     ]
+    model = model or forecast_model(analysis)
+    contactable = [p.key for p in people if p.consent]
     return Forecast(
         divergence_before=round(analysis.divergence.score, 4),
         divergence_after=round(divergence(members).score, 4),
         readiness_before=analysis.readiness.score,
         readiness_after=readiness_with(analysis, after),
+        forecast_unchanged=round(model.forecast().divergence, 4),
+        forecast_after=round(send_forecast(model, assets, contactable).divergence, 4),
     )
 
 

@@ -153,6 +153,7 @@ class Send:
 
     themes: Mapping[str, float] = field(hash=False)
     recipients: tuple[str, ...]
+    touches: float = 1.0  # how many fresh touches it counts as (several assets: several)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "themes", _frozen(self.themes))
@@ -268,9 +269,9 @@ class Model:
             return 0.0
         return _positive(self.group.mass.get(self.keys[i], 1.0)) or 1.0
 
-    def sent_rows(self, x0: np.ndarray, mix: np.ndarray) -> np.ndarray:
+    def sent_rows(self, x0: np.ndarray, mix: np.ndarray, touches: float = 1.0) -> np.ndarray:
         """Every member's x(0) row if the asset were sent to them (members x themes)."""
-        weight = self.parameters.new_touch_weight
+        weight = self.parameters.new_touch_weight * (_positive(touches) or 1.0)
         masses = np.array([self._mass(i) for i in range(len(self.keys))])
         rows = x0 * masses[:, None] + mix[None, :] * weight
         totals = rows.sum(axis=1)
@@ -307,7 +308,7 @@ class Model:
         x0 = self.x0
         if send is not None and send.recipients:
             x0, mix = self._widen(send.themes)
-            sent = self.sent_rows(x0, mix)
+            sent = self.sent_rows(x0, mix, send.touches)
             for key in send.recipients:
                 i = self.index.get(key)
                 if i is not None:
