@@ -639,9 +639,7 @@ def render_trend(
         )
     taken = [_clamp(ly, top + 4, bottom) for ly in label_y]
     for name, colour, value, y in forecast_ends:
-        ly = _clamp(y, top + 4, bottom)
-        while any(abs(ly - other) < 14 for other in taken):
-            ly += 14 if ly < bottom else -14 * len(taken)
+        ly = _free_spot(_clamp(y, top + 4, bottom), taken, low=top + 4, high=bottom)
         taken.append(ly)
         label = "forecast" if colour == DIVERGENCE else "with suggestion"
         parts.append(
@@ -652,6 +650,17 @@ def render_trend(
         )
     parts.append("</g></svg>")
     return "".join(parts)
+
+
+def _free_spot(y: float, taken: list[float], *, low: float, high: float) -> float:
+    """The nearest height to `y` within [low, high] at least 14 px from every `taken` one
+    (or `y` itself when there is none): where a forecast's end label goes."""
+    for step in range(2 * len(taken) + 1):
+        offset = 14 * ((step + 1) // 2) * (1 if step % 2 else -1)
+        spot = y + offset
+        if low <= spot <= high and all(abs(spot - other) >= 14 for other in taken):
+            return spot
+    return y
 
 
 def _pct(value: float) -> int:
