@@ -577,7 +577,7 @@ def stakeholder_timeline(request, pk: int, sid: int):
 def _scoring_guide() -> str:
     """docs/scoring.md as HTML: our own file, written for marketers."""
     source = (settings.BASE_DIR / "docs" / "scoring.md").read_text(encoding="utf-8")
-    return markdown.markdown(source, extensions=["tables"])
+    return markdown.markdown(source, extensions=["tables", "toc"])
 
 
 @require_GET
