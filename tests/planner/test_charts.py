@@ -4,6 +4,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -409,6 +410,6 @@ def test_forecasts_continue_the_trend_dashed_with_labels_that_never_overlap():
         for t in root.iter(f"{SVG}text")
         if t.get("font-size") in ("11", "12") and float(t.get("x")) > 500
     )
-    assert all(b - a >= 14 for a, b in zip(ys, ys[1:]))
+    assert all(b - a >= 14 for a, b in pairwise(ys))
     assert len(labels) == 2
     assert "Forecast, if nothing is sent: divergence 50" in svg
