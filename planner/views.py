@@ -512,7 +512,11 @@ def planner_settings(request):
         services.planner_settings_update(organization=organization, **form.cleaned_data)
         messages.success(request, "Buying-group settings saved.")
         return see_other(reverse("planner_settings"))
-    return render(request, "planner/planner_settings.html", {"form": form})
+    return render(
+        request,
+        "planner/planner_settings.html",
+        {"form": form, "forecast_parameters": forecasting.PARAMETERS},
+    )
 
 
 @require_http_methods(["GET", "POST"])

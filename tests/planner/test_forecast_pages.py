@@ -165,3 +165,20 @@ def test_a_planned_send_shows_its_forecast_and_recipients_in_forecast_order(
     assert scores[planned.send_first.email] <= ranking[0].divergence + 0.005
     html = client.get(f"/groups/{tailored_group.pk}/").content.decode()
     assert "forecast in 12 weeks" in html
+
+
+def test_admins_see_the_forecast_parameters_with_their_reasons(client, admin, marketer, org):
+    client.force_login(admin)
+    html = client.get("/organization/planning/").content.decode()
+    assert "Consensus forecast parameters" in html
+    assert "neutral 0.6, supporter 0.5, unknown 0.5, skeptic 0.3" in html
+    assert "Friedkin and Johnsen measured" in html
+    client.force_login(marketer)
+    assert client.get("/organization/planning/").status_code == 403
+
+
+def test_the_scoring_guide_explains_the_forecast_with_a_link_target(client, marketer):
+    client.force_login(marketer)
+    html = client.get("/help/scoring/").content.decode()
+    assert 'id="the-consensus-forecast"' in html
+    assert "a model, not a promise" in html
