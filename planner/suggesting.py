@@ -163,11 +163,10 @@ def _reordered(
         if other is not None and other.divergence > best.divergence + 0.005:
             weeks = forecast.DEFAULT_WEEKS
             reason = (
-                f"Send it to {names.get(best.key, best.key)} first: the forecast has the "
-                f"group at divergence {_points(best.divergence)} in {weeks} weeks, against "
-                f"{_points(other.divergence)} starting with "
-                f"{names.get(other.key, other.key)}, whom the usual rule (the best-connected "
-                "broker or the champion) would pick."
+                f"Send it to {names.get(best.key, best.key)} first: the forecast puts "
+                f"divergence at {_points(best.divergence)} in {weeks} weeks, against "
+                f"{_points(other.divergence)} starting with {names.get(other.key, other.key)} "
+                "(the usual pick: the best-connected broker or the champion)."
             )
             reasons = (*reasons[:-1], reason) if reasons else (reason,)
         else:  # a tie within half a point: keep the rule's pick and its reason

@@ -113,7 +113,7 @@ def test_a_forecast_that_disagrees_with_the_broker_rule_wins_and_says_why(
     assert chosen.recipients[-1] == loner.email  # telling the loner spreads nothing
     assert set(chosen.recipients) == set(everyone)
     assert chosen.reasons[0] == "Covers what the group needs."
-    assert "the forecast has the group at divergence" in chosen.reasons[-1]
+    assert "the forecast puts divergence at" in chosen.reasons[-1]
     assert "Lone Wolf" in chosen.reasons[-1]
     ranking = model.first_recipients(
         {"security": 1, "pricing": 1, "ease": 1, "compliance": 1}, candidates=everyone
