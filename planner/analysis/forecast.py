@@ -79,7 +79,7 @@ PARAMETERS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Openness by role",
-        "Blocker ×0.5, Decision Maker ×0.8, Executive Sponsor ×0.8, others ×1",
+        "Blocker x0.5, Decision Maker x0.8, Executive Sponsor x0.8, others x1",
         "A blocker defends a position; deciders weigh what they hear against their own mandate.",
     ),
     (
@@ -94,7 +94,7 @@ PARAMETERS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Whom a member listens to",
-        "strength × the speaker's influence",
+        "strength x the speaker's influence",
         "influences: the target hears the source; reports_to: the report hears the manager; "
         "collaborates: both ways; conflicts_with: no story. Each member's weights add up "
         "to 1.",
