@@ -105,3 +105,17 @@ def test_another_organizations_asset_is_not_found(split_group, globex_playbook):
 def test_an_unknown_group_is_refused():
     with pytest.raises(CommandError, match="no buying group"):
         call_command("forecast_group", "999999")
+
+
+def test_an_empty_group_and_a_group_nobody_reached_forecast_without_errors(org, capsys):
+    empty = BuyingGroupFactory(organization=org, name="Empty")
+    doc = _doc(empty, capsys)
+    assert doc["forecast"]["trajectory"] == [{"week": w, "divergence": 0.0} for w in range(13)]
+    assert doc["first_recipients"] == [] and doc["forecast"]["members"] == []
+    quiet = BuyingGroupFactory(organization=org, name="Quiet")
+    a = StakeholderFactory(group=quiet, email="a@q.example")
+    b = StakeholderFactory(group=quiet, email="b@q.example")
+    RelationshipFactory(group=quiet, source=a, target=b)
+    doc = _doc(quiet, capsys)
+    assert {p["divergence"] for p in doc["forecast"]["trajectory"]} == {1.0}  # nobody heard a thing
+    assert all(m["themes"] == {} for m in doc["forecast"]["members"])
