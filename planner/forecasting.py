@@ -94,31 +94,45 @@ class GroupForecast:
             ],
         }
 
-    def sentence(self) -> str:
-        """One plain sentence for the group page."""
+    def words(self) -> dict:
+        """The sentence's parts, for a template that sets the asset's title apart:
+        `lead`, and with a suggestion `title`, `first` (a name), `verb`, `after`."""
         now = _points(self.analysis.divergence.score)
         steady, weeks = _points(self.nothing.steady), self.nothing.settles_in
         if weeks == 0 or steady == now:
-            text = f"If nothing changes, divergence stays near {steady}"
+            lead = f"If nothing changes, divergence stays near {steady}"
         else:
-            text = (
-                f"If nothing changes, divergence settles near {steady} in about "
-                f"{weeks} week{'s' if weeks != 1 else ''}"
+            plural = "s" if weeks != 1 else ""
+            lead = (
+                f"If nothing changes, divergence settles near {steady} "
+                f"in about {weeks} week{plural}"
             )
+        words = {"lead": lead, "weeks": self.weeks}
         if self.suggested is not None and self.ranked_asset and self.first_recipients:
-            first = self.name(self.first_recipients[0].key)
             after = _points(self.suggested.divergence)
             unchanged = _points(self.nothing.divergence)
-            verb = (
-                "brings it to"
-                if after < unchanged
-                else "leaves it at"
-                if after == unchanged
-                else "would raise it to"
+            if after < unchanged:
+                verb = "brings it to"
+            elif after == unchanged:
+                verb = "leaves it at"
+            else:
+                verb = "would raise it to"
+            words.update(
+                title=self.ranked_asset.title,
+                first=self.name(self.first_recipients[0].key),
+                verb=verb,
+                after=after,
             )
+        return words
+
+    def sentence(self) -> str:
+        """One plain sentence for the group page (and the command's text output)."""
+        w = self.words()
+        text = w["lead"]
+        if "title" in w:
             text += (
-                f"; sending {self.ranked_asset.title} to {first} first {verb} {after} "
-                f"in {self.weeks} weeks"
+                f"; sending {w['title']} to {w['first']} first {w['verb']} {w['after']} "
+                f"in {w['weeks']} weeks"
             )
         return text + "."
 

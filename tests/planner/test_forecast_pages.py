@@ -67,7 +67,7 @@ def test_the_trend_continues_as_two_dashed_forecasts_with_a_sentence(
     ]
     assert all(p.get("stroke-dasharray") for p in dashed) and len(dashed) == 2
     assert "If nothing changes, divergence settles near" in html
-    assert "sending The shared story to Person" in html
+    assert "sending <em>The shared story</em> to Person" in html
     assert "first brings it to" in html
 
 
