@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from content.models import Asset
-from planner.analysis import forecast
+from planner.analysis import forecast, forecast_parameters
 from planner.analysis.suggestions import Plan
 from planner.charts import ForecastLine
 from planner.scoring import GroupAnalysis, analyze, forecast_model
@@ -24,7 +24,7 @@ from planner.suggesting import group_plan, readiness_with
 
 WEEKS = forecast.DEFAULT_WEEKS
 RISE = 0.02  # the digest's "forecast to drift apart": 2 points or more above today
-PARAMETERS = forecast.PARAMETERS  # (name, value, why) rows for the settings page and docs
+PARAMETERS = forecast_parameters.PARAMETERS  # (name, value, why): the settings page shows them
 
 
 class ForecastError(ValueError):
