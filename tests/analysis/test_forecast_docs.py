@@ -70,3 +70,12 @@ def test_the_worked_example_matches_the_model(example, model):
 def _steady_mix(model: Model, row: int) -> dict[str, float]:
     x = model.steady_state(model.x0)[row]
     return dict(zip(model.themes, (float(v) / float(x.sum()) for v in x), strict=True))
+
+
+def test_the_parameter_table_shows_the_values_the_code_uses():
+    from planner.analysis.forecast_parameters import PARAMETERS
+
+    text = DOC.read_text().replace("\u00d7", "x")  # the docs print a multiplication sign
+    section = text[text.index("## The consensus forecast") :]
+    for name, value, _why in PARAMETERS:
+        assert f"| {name} | {value} |" in section, (name, value)
