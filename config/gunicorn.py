@@ -31,6 +31,9 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "consensus-web"
+# No control socket in $HOME: it may be read-only, and two servers on one machine would
+# share the socket's path.
+control_socket_disable = True
 
 # Paths that carry a secret (share links, invitations, password resets, unsubscribes) are
 # logged with the secret replaced.

@@ -26,3 +26,31 @@ def require_production_environment(environ: Mapping[str, str] | None = None) -> 
             + ", ".join(missing)
             + " (see README, Deploy)."
         )
+
+
+S3_BACKEND = "storages.backends.s3.S3Storage"
+
+
+def s3_storage(environ: Mapping[str, str], *, url_seconds: int) -> dict | None:
+    """The default storage in a private S3-compatible bucket, or None without
+    AWS_STORAGE_BUCKET_NAME. Objects keep the bucket's own (private) policy, never a
+    public ACL; URLs are signed and expire after `url_seconds`."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        return None
+    return {
+        "BACKEND": S3_BACKEND,
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": url_seconds,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }

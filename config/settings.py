@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from config.production import require_production_environment
+from config.production import require_production_environment, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: SQLite file, collected static, uploads (git-ignored)
@@ -206,22 +206,7 @@ STORAGES = {
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 FILE_URL_SECONDS = env_int("FILE_URL_SECONDS", 60)
 if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("AWS_S3_REGION_NAME") or None,
-            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
-            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
-            "default_acl": None,  # the bucket's own (private) policy; never public-read
-            "querystring_auth": True,
-            "querystring_expire": FILE_URL_SECONDS,
-            "file_overwrite": False,
-            "signature_version": "s3v4",
-            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
-        },
-    }
+    STORAGES["default"] = s3_storage(os.environ, url_seconds=FILE_URL_SECONDS)
 # In development and tests WhiteNoise finds files as they change; in production it serves
 # what `make release` collected (and never needs STATIC_ROOT to exist before that).
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -7,6 +7,9 @@ import pytest
 from accounts.roles import Role
 from config.celery import app as celery_app
 from tests.factories import OrganizationFactory, member
+from tests.s3 import s3_bucket, s3_endpoint  # fixtures for every folder
+
+__all__ = ["s3_bucket", "s3_endpoint"]
 
 
 def pytest_configure(config):
