@@ -1,0 +1,88 @@
+"""With DEBUG=0 each production process refuses to start, naming what is missing."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.production import missing_variables
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+
+
+def production_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in REQUIRED and k != "DEBUG"}
+    return {**env, "DEBUG": "0", **values}
+
+
+def test_missing_variables_are_named_in_order():
+    assert missing_variables({}) == REQUIRED
+    assert missing_variables({"SECRET_KEY": "x", "ALLOWED_HOSTS": "  "}) == REQUIRED[1:]
+
+
+@pytest.mark.parametrize("target", ["release", "serve", "worker", "beat"])
+def test_each_process_refuses_to_start_naming_every_missing_variable(target):
+    result = subprocess.run(
+        ["make", "--no-print-directory", target],
+        cwd=ROOT,
+        env=production_env(REDIS_URL="redis://127.0.0.1:6379/0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert (
+        f"make {target}: cannot start: DEBUG is off, so these must be set in the environment: "
+        "SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (see README, Deploy)."
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_to_start_before_the_static_files_are_collected(tmp_path):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=production_env(
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="app.example.com",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            REDIS_URL="redis://127.0.0.1:6379/0",
+            STATIC_ROOT=str(tmp_path / "static"),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "make serve: cannot start: static files are not collected" in result.stderr
+    assert "run `make release` first" in result.stderr
+
+
+def test_importing_the_settings_creates_no_folder(tmp_path):
+    """A read-only filesystem: settings only read the environment."""
+    code = (
+        "import os, django; from django.conf import settings; django.setup();"
+        " print(settings.STATIC_ROOT, settings.MEDIA_ROOT, os.path.exists(settings.STATIC_ROOT))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split()[-1] == "False"
+    assert list(tmp_path.iterdir()) == []
