@@ -4,6 +4,9 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init, worker_init
+
+from config.production import require_production_environment
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -25,3 +28,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),
     },
 }
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_without_environment(**_kwargs) -> None:
+    """DEBUG off: a worker or beat never starts without the environment (see preflight)."""
+    require_production_environment()

@@ -1,6 +1,6 @@
 """`python -m config.preflight PROCESS`: may this production process start?
 
-Loads the settings (which refuse to load with DEBUG off and a missing variable) and, for
+With DEBUG off, names every missing variable (config.production); loads the settings; for
 `serve`, checks that `make release` collected the static files. Prints one line naming
 what is wrong and exits 1, so `make serve` never boots a server that answers 500.
 """
@@ -12,11 +12,14 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ImproperlyConfigured
 
+from config.production import require_production_environment
+
 STATIC_PROBE = "css/app.css"
 
 
 def problems(process: str) -> list[str]:
     try:
+        require_production_environment()
         django.setup()
     except (ImproperlyConfigured, ValueError) as error:
         return [str(error)]

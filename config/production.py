@@ -1,14 +1,19 @@
 """What a production process (DEBUG off) needs from the environment, checked at startup.
 
-`make release`, `make serve`, `make worker` and `make beat` refuse to start, naming every
-missing variable at once, rather than failing later (a worker on an in-memory broker, a
-throttle counted per process in a local-memory cache, a database that is not the shared one).
+`make release`, `make serve`, `make worker` and `make beat` (config.preflight), the WSGI
+application (config.wsgi) and Celery worker and beat (config.celery) refuse to start,
+naming every missing variable at once, rather than failing later: a worker on an in-memory
+broker, a throttle counted per process in a local-memory cache, a database that is not the
+shared one. The settings module does not check: tests and benchmarks load it with DEBUG off
+on SQLite and no Redis, in one process.
 """
 
 import os
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
+
+from config.env import FALSE
 
 REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
 
@@ -18,8 +23,15 @@ def missing_variables(environ: Mapping[str, str]) -> list[str]:
     return [name for name in REQUIRED if not environ.get(name, "").strip()]
 
 
-def require_production_environment(environ: Mapping[str, str] | None = None) -> None:
-    missing = missing_variables(os.environ if environ is None else environ)
+def debug_is_off(environ: Mapping[str, str]) -> bool:
+    """As the settings read DEBUG (config.env.env_bool): unset means on."""
+    raw = environ.get("DEBUG")
+    return raw is not None and raw.strip().lower() in FALSE
+
+
+def require_production_environment(environ: Mapping[str, str] = os.environ) -> None:
+    """With DEBUG off: ImproperlyConfigured naming every missing variable."""
+    missing = missing_variables(environ) if debug_is_off(environ) else []
     if missing:
         raise ImproperlyConfigured(
             "DEBUG is off, so these must be set in the environment: "

@@ -13,17 +13,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from config.production import require_production_environment, s3_storage
+from config.production import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: SQLite file, collected static, uploads (git-ignored)
 
 DEBUG = env_bool("DEBUG", default=True)
-
-# --- Production: refuse to start without the environment (make release/serve/worker/beat) -
-# Nothing is created on disk at import time: the filesystem may be read-only.
-if not DEBUG:
-    require_production_environment()
+# Nothing is created on disk at import time: the filesystem may be read-only. Production
+# processes check their environment at startup (config.production), not here.
 
 _DEV_SECRET = "insecure-local-development-key-never-used-with-debug-off"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")

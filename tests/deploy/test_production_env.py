@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
-from config.production import missing_variables
+from config.production import missing_variables, require_production_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
@@ -22,6 +23,28 @@ def production_env(**values: str) -> dict[str, str]:
 def test_missing_variables_are_named_in_order():
     assert missing_variables({}) == REQUIRED
     assert missing_variables({"SECRET_KEY": "x", "ALLOWED_HOSTS": "  "}) == REQUIRED[1:]
+
+
+def test_only_debug_off_requires_the_environment():
+    require_production_environment({})  # DEBUG unset: development
+    require_production_environment({"DEBUG": "1"})
+    for off in ("0", "false", "off"):
+        with pytest.raises(ImproperlyConfigured, match="SECRET_KEY, ALLOWED_HOSTS"):
+            require_production_environment({"DEBUG": off})
+
+
+def test_the_wsgi_application_refuses_to_load_without_the_environment():
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=production_env(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="a.example"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "these must be set in the environment: DATABASE_URL, REDIS_URL" in result.stderr
 
 
 @pytest.mark.parametrize("target", ["release", "serve", "worker", "beat"])
