@@ -37,6 +37,7 @@ lint: install
 # --- Production processes (Procfile, Dockerfile and compose.yaml run these) ---------------
 # Configured from the environment only; with DEBUG=0 each refuses to start, naming what is
 # missing (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL). See README, Deploy.
+release serve worker beat: export PYTHONUNBUFFERED = 1
 release: install
 	$(PY) -m config.preflight release
 	$(PY) manage.py migrate --noinput
