@@ -7,11 +7,13 @@
 # --- build: the virtualenv from uv.lock (no dev tools), then the static files ----------
 FROM python:3.11-slim AS build
 ENV PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    UV_PROJECT_ENVIRONMENT=/app/.venv UV_PYTHON=/app/.venv/bin/python UV_LINK_MODE=copy
+    UV_PROJECT_ENVIRONMENT=/app/.venv UV_PYTHON=/app/.venv/bin/python UV_LINK_MODE=copy \
+    UV_COMPILE_BYTECODE=1
 WORKDIR /app
 RUN python -m venv .venv && .venv/bin/pip install --no-cache-dir uv==0.13.9
 COPY pyproject.toml uv.lock ./
-RUN .venv/bin/uv sync --frozen --no-dev --no-install-project --no-cache
+# --inexact keeps uv itself in the virtualenv, where the Makefile expects it.
+RUN .venv/bin/uv sync --frozen --no-dev --inexact --no-install-project --no-cache
 COPY . .
 # collectstatic needs settings, not the services: placeholders for the build step only.
 RUN DEBUG=0 SECRET_KEY=build-only-placeholder-never-used-at-run-time-0123456789 \

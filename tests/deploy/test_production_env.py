@@ -1,5 +1,6 @@
 """With DEBUG=0 each production process refuses to start, naming what is missing."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -109,3 +110,39 @@ def test_importing_the_settings_creates_no_folder(tmp_path):
     )
     assert result.stdout.split()[-1] == "False"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_production_keeps_no_state_in_process_memory(tmp_path):
+    """Sessions in the database; the cache (throttles, rate limits) and the broker on Redis;
+    files in the bucket when one is named."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        " print(json.dumps([settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'],"
+        " settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER,"
+        " settings.STORAGES['default']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="app.example.com",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            REDIS_URL="redis://redis.internal:6379/0",
+            AWS_STORAGE_BUCKET_NAME="consensus-files",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    sessions, cache, broker, eager, storage = json.loads(result.stdout.splitlines()[-1])
+    assert sessions == "django.contrib.sessions.backends.db"
+    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert (broker, eager) == ("redis://redis.internal:6379/0", False)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "consensus-files"
+    assert storage["OPTIONS"]["default_acl"] is None  # the bucket's private policy
+    assert storage["OPTIONS"]["querystring_auth"] is True
+    assert storage["OPTIONS"]["querystring_expire"] == 60
