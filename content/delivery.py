@@ -10,14 +10,16 @@ from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
-from storages.backends.s3 import S3Storage
 
 # Stored files are never rendered as a page of this site, even if a browser sniffs HTML.
 FILE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 def signs_urls(file: FieldFile) -> bool:
-    return isinstance(file.storage, S3Storage)
+    """Whether the file lives in private object storage that signs its URLs (django-storages'
+    S3 backend with querystring_auth on). Asked of the storage, so processes without a
+    bucket never import boto3."""
+    return getattr(file.storage, "querystring_auth", False) is True
 
 
 def file_response(file: FieldFile, *, filename: str, content_type: str) -> HttpResponse:
