@@ -5,6 +5,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import beat_init, worker_init
+from django.core.exceptions import ImproperlyConfigured
 
 from config.production import require_production_environment
 
@@ -33,5 +34,9 @@ app.conf.beat_schedule = {
 @worker_init.connect
 @beat_init.connect
 def _refuse_without_environment(**_kwargs) -> None:
-    """DEBUG off: a worker or beat never starts without the environment (see preflight)."""
-    require_production_environment()
+    """DEBUG off: a worker or beat never starts without the environment (see preflight).
+    SystemExit, because Celery logs and ignores an exception raised by a signal handler."""
+    try:
+        require_production_environment()
+    except ImproperlyConfigured as error:
+        raise SystemExit(f"celery: cannot start: {error}") from None

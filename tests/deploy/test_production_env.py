@@ -146,3 +146,23 @@ def test_production_keeps_no_state_in_process_memory(tmp_path):
     assert storage["OPTIONS"]["default_acl"] is None  # the bucket's private policy
     assert storage["OPTIONS"]["querystring_auth"] is True
     assert storage["OPTIONS"]["querystring_expire"] == 60
+
+
+@pytest.mark.parametrize("process", ["worker", "beat"])
+def test_celery_started_directly_refuses_too(process, tmp_path):
+    argv = [sys.executable, "-m", "celery", "-A", "config", process, "-l", "WARNING"]
+    argv += ["--pool", "solo"] if process == "worker" else ["-s", str(tmp_path / "schedule")]
+    result = subprocess.run(
+        argv,
+        cwd=ROOT,
+        env=production_env(SECRET_KEY=secrets.token_urlsafe(50)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert (
+        "celery: cannot start: DEBUG is off, so these must be set in the environment: "
+        "ALLOWED_HOSTS, DATABASE_URL, REDIS_URL"
+    ) in result.stdout + result.stderr
