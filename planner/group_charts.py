@@ -17,12 +17,12 @@ from planner.scoring import GroupAnalysis
 MAX_HEATMAP_THEMES = 12
 
 
-def friction_map(analysis: GroupAnalysis) -> str:
+def friction_map(analysis: GroupAnalysis, *, can_edit: bool = True) -> str:
     friction = {}
     for (a, b), score in analysis.friction.items():
         friction[(a, b)] = score
         friction[(b, a)] = score
-    return map_svg(analysis.map, friction=friction)
+    return map_svg(analysis.map, can_edit=can_edit, friction=friction)
 
 
 def heatmap(analysis: GroupAnalysis) -> str:
@@ -57,13 +57,15 @@ def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...
         )
         for s in sorted(snapshots, key=lambda s: s.taken_at)
     ]
+    # The current point is always the current score: a snapshot taken earlier today (the
+    # rescore runs a few seconds after a change) must not stand in for it.
     today = timezone.localtime(analysis.as_of).date()
-    if not points or points[-1].at != today:
-        points.append(
-            TrendPoint(
-                at=today, divergence=analysis.divergence.score, readiness=analysis.readiness.score
-            )
+    points = [point for point in points if point.at != today]
+    points.append(
+        TrendPoint(
+            at=today, divergence=analysis.divergence.score, readiness=analysis.readiness.score
         )
+    )
     return render_trend(
         points, title=f"Readiness and divergence of {analysis.group.name}", forecasts=forecasts
     )

@@ -6,8 +6,13 @@ from planner.selectors import GroupMap
 from planner.stakeholder_map import MapEdge, MapNode, render_map
 
 
-def map_svg(data: GroupMap, *, link: bool = True, friction: dict | None = None) -> str:
+def map_svg(
+    data: GroupMap, *, link: bool = True, can_edit: bool = True, friction: dict | None = None
+) -> str:
+    """Each person links where the viewer may go: editors to the edit form, everyone else
+    to the read-only person page with the timeline."""
     group = data.group
+    target = "stakeholder_edit" if can_edit else "stakeholder_timeline"
     nodes = [
         MapNode(
             key=s.email,
@@ -16,7 +21,7 @@ def map_svg(data: GroupMap, *, link: bool = True, friction: dict | None = None) 
             influence=s.influence,
             stance=s.stance,
             consent=s.consent,
-            href=reverse("stakeholder_edit", args=[group.pk, s.pk]) if link else None,
+            href=reverse(target, args=[group.pk, s.pk]) if link else None,
         )
         for s in data.stakeholders
     ]

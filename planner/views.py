@@ -228,7 +228,7 @@ def _workspace_body(
     outlook = forecasting.group_forecast(group, analysis=analysis, plan=plan, model=model)
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
-        "map_svg": group_charts.friction_map(analysis),
+        "map_svg": group_charts.friction_map(analysis, can_edit=can_edit),
         "legend_svg": _legend(),
         "heatmap_svg": group_charts.heatmap(analysis),
         "trend_svg": group_charts.trend(snapshots, analysis, tuple(outlook.lines())),
