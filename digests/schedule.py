@@ -69,13 +69,34 @@ def due_state(now: datetime, tz: zoneinfo.ZoneInfo, *, weekday: int, hour: int) 
     return Due(week=week, scheduled_at=moment, due=now.astimezone(UTC) >= moment)
 
 
+# The dispatcher runs at this minute of every hour (config/celery.py, "send-digests-hourly").
+DISPATCH_MINUTE = 5
+
+
+def next_dispatch(now: datetime) -> datetime:
+    """The dispatcher's next run strictly after `now` (UTC)."""
+    now = now.astimezone(UTC)
+    run = now.replace(minute=DISPATCH_MINUTE, second=0, microsecond=0)
+    return run if run > now else run + timedelta(hours=1)
+
+
+def week_end(week: Week, tz: zoneinfo.ZoneInfo) -> datetime:
+    """The moment (UTC) `week` ends on the calendar of `tz`: the next Monday's midnight."""
+    return datetime.combine(week.monday + timedelta(days=7), time(0), tzinfo=tz).astimezone(UTC)
+
+
 def next_send(
     now: datetime, tz: zoneinfo.ZoneInfo, *, weekday: int, hour: int, done_this_week: bool
 ) -> datetime:
-    """When the next digest leaves (UTC): this week's moment, now if it is overdue, or
-    next week's moment when this week's is done."""
+    """When the next digest leaves (UTC): this week's moment; when that has passed and
+    this week's is not sent yet, the dispatcher's next run (if it comes before the week
+    ends); otherwise next week's moment."""
     state = due_state(now, tz, weekday=weekday, hour=hour)
     if not done_this_week:
-        return max(state.scheduled_at, now.astimezone(UTC))
-    next_monday = datetime.combine(state.week.monday + timedelta(days=7), time(12), tzinfo=tz)
-    return scheduled_at(local_week(next_monday, tz), tz, weekday=weekday, hour=hour)
+        if not state.due:
+            return state.scheduled_at
+        run = next_dispatch(now)
+        if run < week_end(state.week, tz):
+            return run
+    following = local_week(week_end(state.week, tz) + timedelta(hours=12), tz)
+    return scheduled_at(following, tz, weekday=weekday, hour=hour)

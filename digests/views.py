@@ -51,12 +51,14 @@ def _next_digest(request):
     upcoming = next_send(
         now, tz, weekday=user.digest_weekday, hour=user.digest_hour, done_this_week=bool(done)
     )
-    return organization, content, message, done, upcoming
+    # This week's moment has passed unsent: it leaves with the dispatcher's next run.
+    overdue = not done and state.due and upcoming != state.scheduled_at
+    return organization, content, message, done, (upcoming, overdue)
 
 
 @require_GET
 def digest_preview(request):
-    organization, content, message, done, upcoming = _next_digest(request)
+    organization, content, message, done, (upcoming, overdue) = _next_digest(request)
     return render(
         request,
         "digests/preview.html",
@@ -67,6 +69,8 @@ def digest_preview(request):
             "text_body": message.body,
             "done": done,
             "upcoming": upcoming,
+            "overdue": overdue,
+            "zone": zone(request.user.time_zone),
         },
     )
 

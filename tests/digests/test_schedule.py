@@ -102,8 +102,10 @@ def test_next_send_is_this_week_then_next_week_once_done():
     assert next_send(now, BERLIN, weekday=0, hour=8, done_this_week=True) == datetime(
         2026, 6, 15, 6, 0, tzinfo=UTC
     )
-    later = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)  # overdue: it leaves now
-    assert next_send(later, BERLIN, weekday=0, hour=8, done_this_week=False) == later
+    later = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)  # overdue: the dispatcher's next run
+    assert next_send(later, BERLIN, weekday=0, hour=8, done_this_week=False) == datetime(
+        2026, 6, 10, 12, 5, tzinfo=UTC
+    )
 
 
 def test_an_unknown_time_zone_name_falls_back_to_utc():
