@@ -3,6 +3,7 @@ from django import forms
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
 from content.forms import ThemeWeightsField as ContentThemeWeightsField
+from planner import selectors
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
 
@@ -133,7 +134,7 @@ class RelationshipForm(forms.Form):
             source
             and target
             and kind
-            and Relationship.objects.filter(source=source, target=target, kind=kind).exists()
+            and selectors.relationship_exists(source=source, target=target, kind=kind)
         ):
             self.add_error(
                 "target",

@@ -19,6 +19,7 @@ from content.models import Asset
 from content.services import themes_ensure
 from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
 from csvio.reader import read_table
+from planner.buying_roles import role_label
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
 from planner.snapshots import rescore_soon
@@ -147,10 +148,13 @@ def import_plan(
         label = f"{row.asset_slug or ', '.join(row.themes) or 'message'} to {row.email}"
         seen = (row.email, row.occurred_at, row.asset_slug) in existing_touches
         plan.touch_actions.append(RowAction(row.line, "unchanged" if seen else "create", label))
+    names = {email: person.name for email, person in existing.items() if person.name}
+    names.update({row.email: row.name for row in plan.stakeholder_rows if row.name})
     for row in plan.stakeholder_rows:
         person = existing.get(row.email)
+        label = _person_label(row, person)
         if person is None:
-            plan.stakeholder_actions.append(RowAction(row.line, "create", row.email))
+            plan.stakeholder_actions.append(RowAction(row.line, "create", label))
             continue
         changes = tuple(
             name
@@ -158,14 +162,16 @@ def import_plan(
             if name in plan.stakeholder_fields and getattr(person, name) != _value(row, name)
         )
         plan.stakeholder_actions.append(
-            RowAction(row.line, "update" if changes else "unchanged", row.email, changes)
+            RowAction(row.line, "update" if changes else "unchanged", label, changes)
         )
     existing_ties = {
         (r.source.email, r.target.email, r.kind): r
         for r in Relationship.objects.filter(group=group).select_related("source", "target")
     }
     for row in plan.relationship_rows:
-        label = f"{row.source_email} {RelationshipKind(row.kind).label} {row.target_email}"
+        source = names.get(row.source_email, row.source_email)
+        target = names.get(row.target_email, row.target_email)
+        label = f"{source} {RelationshipKind(row.kind).label} {target}"
         tie = existing_ties.get((row.source_email, row.target_email, row.kind))
         if tie is None:
             plan.relationship_actions.append(RowAction(row.line, "create", label))
@@ -174,6 +180,17 @@ def import_plan(
         else:
             plan.relationship_actions.append(RowAction(row.line, "unchanged", label))
     return plan
+
+
+def _person_label(row, person) -> str:
+    """What the preview shows of a person: name, buying role and email."""
+    name = row.name or (person.name if person else "")
+    role = row.buying_role or (person.buying_role if person else "")
+    parts = [name] if name else []
+    if role:
+        parts.append(role_label(role))
+    parts.append(row.email)
+    return " · ".join(parts)
 
 
 @transaction.atomic

@@ -20,7 +20,13 @@ from planner.analysis.graph import (
 )
 from planner.analysis.narrative import Sentence, describe
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_LABELS
-from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder
+from planner.models import (
+    BuyingGroup,
+    PlannerSettings,
+    Relationship,
+    RelationshipKind,
+    Stakeholder,
+)
 
 GROUP_SORTS = {
     "name": ("Name", ["name"]),
@@ -259,3 +265,18 @@ def group_kits(group: BuyingGroup, *, limit: int = 10):
         )
         .order_by("-version")[:limit]
     )
+
+
+# Kinds that read the same both ways: "A collaborates with B" is "B collaborates with A".
+SYMMETRIC_KINDS = frozenset({RelationshipKind.COLLABORATES, RelationshipKind.CONFLICTS_WITH})
+
+
+def relationship_exists(
+    *, source: Stakeholder, target: Stakeholder, kind: str, exclude_pk: int | None = None
+) -> bool:
+    """Whether the group already has this tie, or its mirror for a kind that reads the
+    same both ways."""
+    same = Q(source=source, target=target, kind=kind)
+    if kind in SYMMETRIC_KINDS:
+        same |= Q(source=target, target=source, kind=kind)
+    return Relationship.objects.filter(same).exclude(pk=exclude_pk).exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from content.services import themes_ensure
+from planner import selectors
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import (
     BuyingGroup,
@@ -149,7 +150,7 @@ def relationship_create(
         raise ValidationError("Both people must be members of this group.")
     if source.pk == target.pk:
         raise ValidationError("A relationship needs two different people.")
-    if Relationship.objects.filter(source=source, target=target, kind=kind).exists():
+    if selectors.relationship_exists(source=source, target=target, kind=kind):
         raise ValidationError(
             f"{source} already {Relationship(kind=kind).get_kind_display()} {target}."
         )
@@ -164,11 +165,11 @@ def relationship_create(
 
 @transaction.atomic
 def relationship_update(*, relationship: Relationship, kind: str, strength: int) -> Relationship:
-    if (
-        kind != relationship.kind
-        and Relationship.objects.filter(
-            source_id=relationship.source_id, target_id=relationship.target_id, kind=kind
-        ).exists()
+    if kind != relationship.kind and selectors.relationship_exists(
+        source=relationship.source,
+        target=relationship.target,
+        kind=kind,
+        exclude_pk=relationship.pk,
     ):
         raise ValidationError("That relationship already exists.")
     relationship.kind = kind

@@ -159,9 +159,13 @@ def _stance_key(value: str) -> str:
     return key if key in STANCES else "unknown"
 
 
-def _svg_open(prefix: str, width: float, height: float, title: str, desc: str) -> list[str]:
+def _svg_open(
+    prefix: str, width: float, height: float, title: str, desc: str, *, role: str = "img"
+) -> list[str]:
+    """`role` is "group" when the drawing holds links: an image's children are hidden
+    from assistive technology, so links inside one could not be reached."""
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="{role}" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" viewBox="0 0 {_n(width)} {_n(height)}" '
         f'width="100%" preserveAspectRatio="xMidYMid meet" class="stakeholder-map" '
         f'font-family="{escape(FONT)}">',
@@ -198,7 +202,7 @@ def _glyph(stance: str, x: float, y: float, radius: float) -> str:
     size = _n(max(9.0, radius * 1.05))
     return (
         f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" dominant-baseline="central" '
-        f'font-size="{size}" font-weight="700" fill="{style.ink}">?</text>'
+        f'font-size="{size}" font-weight="700" fill="{style.ink}" aria-hidden="true">?</text>'
     )
 
 
@@ -463,7 +467,14 @@ def _node_svg(
     parts = []
     href = _safe_href(node.href)
     if href:
-        parts.append(f'<a href="{escape(href)}" aria-label="{escape(hover)}">')
+        # The link's name starts with the words it shows (WCAG 2.5.3, label in name),
+        # then the full name when the drawing had to shorten it, then the facts.
+        shown_name, shown_role = _clip(name, labels.max_chars), _clip(role, labels.max_chars)
+        label = shown_name + (f", {shown_role}" if role else "")
+        if shown_name != name or shown_role != role:
+            label += f": {name}" + (f", {role}" if role else "")
+        label += f" ({', '.join(facts)}{', no consent' if not node.consent else ''})"
+        parts.append(f'<a href="{escape(href)}" aria-label="{escape(label)}">')
     parts.append(
         f'<g class="node node--{stance_class}{" node--broker" if broker else ""}'
         f'{" node--no-consent" if not node.consent else ""}" id="{node_id}">'
@@ -490,6 +501,8 @@ def _node_svg(
         f'font-size="{_n(labels.name_size)}" font-weight="600" fill="{INK}" {halo}>'
         f"{escape(_clip(name, labels.max_chars))}</text>"
     )
+    if role:
+        parts.append(" ")  # the shown words read "name role", not "namerole"
     if role:
         parts.append(
             f'<text x="{_n(x)}" y="{_n(top + labels.height - 3)}" text-anchor="middle" '
@@ -589,7 +602,8 @@ def render_map(
     conflict_pairs = {tuple(sorted((e.source, e.target))) for e in drawn if e.kind == CONFLICT}
     factions = sum(1 for f in insights.factions if len(set(f) & people.keys()) >= 2)
     desc = _summary(len(people), len(drawn), factions, len(conflict_pairs), len(isolated))
-    parts = _svg_open(prefix, width, height, title, desc)
+    linked = any(_safe_href(node.href) for node in people.values())
+    parts = _svg_open(prefix, width, height, title, desc, role="group" if linked else "img")
 
     if isolated and len(isolated) < len(people):
         top = min(positions[k][1] for k in isolated) - 26 - 14

@@ -318,6 +318,10 @@ def group_detail(request, pk: int):
     return _workspace(request, group)
 
 
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
 def _saved(request, group, text: str):
     messages.success(request, text)
     if request.htmx:  # whatever the form targeted, the whole workspace is now stale
@@ -626,7 +630,7 @@ def suggestion_accept(request, pk: int):
     else:
         messages.success(
             request,
-            f"Planned: {asset.title} to {len(recipients)} people. Mark it sent once it went out.",
+            f"Planned: {asset.title} to {_people(len(recipients))}. Mark it sent once it went out.",
         )
     return see_other(reverse("group_detail", args=[group.pk]) + "#sends-title")
 
@@ -642,7 +646,7 @@ def planned_send_sent(request, pk: int, send_pk: int):
     return _saved(
         request,
         planned.group,
-        f"Sent: {planned.asset.title} reached {len(touches)} people. The scores were updated.",
+        f"Sent: {planned.asset.title} reached {_people(len(touches))}. The scores were updated.",
     )
 
 

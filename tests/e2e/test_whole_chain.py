@@ -1,0 +1,196 @@
+"""Issue 15: the whole chain, as a marketer and as a sales rep, on a desktop and a phone,
+with axe-core finding no serious or critical problem on any page on the way.
+
+marketer: dashboard -> import (preview, names and roles) -> map -> a person -> touches ->
+suggestions -> plan -> mark sent -> kits -> digest preview.
+sales rep: dashboard -> map -> a person (read only) -> touches -> suggestions (no plan
+button) -> kit -> share -> open logged out -> revoke -> digest preview.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from planner.models import BuyingGroup
+from tests.e2e.axe import serious_violations
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "consensus-demo"
+GROUP = "Contoso data platform"
+NEWCOMER = (
+    "email,name,title,buying_role,influence,stance,priorities,outcome\n"
+    "nia.okafor@contoso.example,Nia Okafor,Head of Data,Influencer,3,neutral,uptime:2,Query latency\n"
+)
+WIDTHS = [1280, 390]
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=io.StringIO())
+    return BuyingGroup.objects.get(name=GROUP)
+
+
+class Walk:
+    """A signed-in page that checks every page it lands on with axe-core."""
+
+    def __init__(self, page: Page, width: int, role: str, screenshots) -> None:
+        self.page, self.width, self.role, self.screenshots = page, width, role, screenshots
+        self.problems: list[str] = []
+
+    def check(self, name: str) -> None:
+        self.page.wait_for_load_state("load")
+        self.problems += serious_violations(self.page)
+        self.page.screenshot(
+            path=str(self.screenshots / f"chain-{self.role}-{name}-{self.width}.png"),
+            full_page=True,
+        )
+        if self.width <= 400:  # no sideways scrolling on a phone
+            overflow = self.page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{name} scrolls sideways by {overflow}px at {self.width}px"
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("/")
+
+
+def open_group(walk: Walk) -> None:
+    page = walk.page
+    page.goto("/")
+    walk.check("dashboard")
+    page.get_by_role("link", name=GROUP).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(GROUP)
+
+
+def first_person_on_the_map(page: Page):
+    return page.locator("#map-title").locator("xpath=ancestor::section[1]").locator("a[href]").first
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_marketer_walks_the_whole_chain(demo, page_for, screenshots, tmp_path, width):
+    page = page_for(width)
+    walk = Walk(page, width, "marketer", screenshots)
+    sign_in(page, "marketer@demo.example")
+    open_group(walk)
+    walk.check("group")
+
+    # Import: the preview names the people and their roles, nothing saved yet.
+    page.get_by_role("link", name="Import CSV").click()
+    walk.check("import")
+    upload = tmp_path / "people.csv"
+    upload.write_text(NEWCOMER, encoding="utf-8")
+    page.get_by_label("Stakeholders CSV").set_input_files(str(upload))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Preview: nothing is saved yet")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Nia Okafor")
+    expect(page.locator("main")).to_contain_text("Influencer")
+    walk.check("import-preview")
+    page.get_by_role("button", name=f"Import into {GROUP}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(GROUP)
+
+    # The map: a person opens the edit form (a marketer may edit).
+    href = first_person_on_the_map(page).get_attribute("href")
+    assert re.search(r"/people/\d+/$", href), href
+    page.goto(href)
+    walk.check("person-edit")
+
+    # Touches: the person's timeline.
+    page.goto(href + "touches/")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("What reached")
+    walk.check("touches")
+
+    # Suggestions -> plan -> mark sent.
+    page.goto(f"/groups/{demo.pk}/suggestions/")
+    walk.check("suggestions")
+    page.locator("input[name=asset]").first.check()
+    page.get_by_role("button", name="What if we sent the ticked assets?").click()
+    walk.check("what-if")
+    page.get_by_role("button", name="Plan this send").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(GROUP)
+    page.get_by_role("button", name=re.compile("^Mark sent")).first.click()
+    expect(page.locator(".send--sent").first).to_be_visible()
+    walk.check("sent")
+    # A marketer is offered no kit button (only sales reps build kits).
+    expect(page.get_by_role("link", name="Build a kit")).to_have_count(0)
+
+    page.goto("/digest/preview/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your next weekly digest")
+    walk.check("digest")
+
+    assert not walk.problems, "\n".join(walk.problems)
+    assert page.problems.all() == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sales_rep_walks_the_whole_chain(demo, page_for, screenshots, width):
+    page = page_for(width)
+    walk = Walk(page, width, "sales", screenshots)
+    sign_in(page, "sales@demo.example")
+    open_group(walk)
+    walk.check("group")
+    # No action a sales rep cannot take is offered.
+    for name in ("Import CSV", "Add on its own page", "Edit group"):
+        expect(page.get_by_role("link", name=name)).to_have_count(0)
+    expect(
+        page.get_by_role("button", name=re.compile("^(Plan this send|Mark sent)"))
+    ).to_have_count(0)
+
+    # The map leads to the read-only person page with the timeline, never a 403.
+    first_person_on_the_map(page).click()
+    page.wait_for_url(re.compile(r"/people/\d+/touches/$"))
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("What reached")
+    expect(page.get_by_role("link", name=re.compile("^Edit"))).to_have_count(0)
+    walk.check("person")
+
+    page.goto(f"/groups/{demo.pk}/suggestions/")
+    walk.check("suggestions")
+    page.locator("input[name=asset]").first.check()
+    page.get_by_role("button", name="What if we sent the ticked assets?").click()
+    expect(page.get_by_role("button", name="Plan this send")).to_have_count(0)
+    walk.check("what-if")
+
+    # Kit -> share -> open logged out -> revoke.
+    page.goto(demo.get_absolute_url())
+    page.get_by_role("link", name="Build a kit").click()
+    walk.check("kit-new")
+    page.get_by_role("button", name="Build the kit").click()
+    page.wait_for_url(re.compile(r"/groups/\d+/kits/\d+/$"))
+    expect(page.locator("#kit-progress").get_by_role("heading")).to_have_text(
+        "Ready to download", timeout=30_000
+    )
+    page.get_by_role("button", name="Create a share link").click()
+    url = page.get_by_label("Share link").input_value()
+    walk.check("kit")
+
+    reader = page_for(width)
+    reader_walk = Walk(reader, width, "reader", walk.screenshots)
+    reader.goto(urlsplit(url).path)
+    expect(reader.get_by_role("heading", name="The problem we share")).to_be_visible()
+    reader_walk.check("shared")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke").click()
+    expect(page.locator(".share").first).to_contain_text("Revoked")
+    reader.reload()
+    expect(reader.get_by_role("heading", name="The problem we share")).to_have_count(0)
+    reader_walk.check("shared-revoked")
+
+    page.goto("/digest/preview/")
+    walk.check("digest")
+
+    problems = walk.problems + reader_walk.problems
+    assert not problems, "\n".join(problems)
+    assert page.problems.all() == []
