@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("groups/", views.group_list, name="group_list"),
     path("help/scoring/", views.scoring_help, name="scoring_help"),
+    path("help/formats/", views.formats_help, name="formats_help"),
     path("organization/planning/", views.planner_settings, name="planner_settings"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),

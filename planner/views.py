@@ -582,10 +582,10 @@ def stakeholder_timeline(request, pk: int, sid: int):
 
 
 @functools.cache
-def _scoring_guide() -> str:
-    """docs/scoring.md as HTML: our own file, written for marketers."""
-    source = (settings.BASE_DIR / "docs" / "scoring.md").read_text(encoding="utf-8")
-    return markdown.markdown(source, extensions=["tables", "toc"])
+def _guide(name: str) -> str:
+    """docs/<name>.md as HTML: our own file, written for marketers."""
+    source = (settings.BASE_DIR / "docs" / f"{name}.md").read_text(encoding="utf-8")
+    return markdown.markdown(source, extensions=["tables", "toc", "fenced_code"])
 
 
 @require_GET
@@ -593,7 +593,16 @@ def scoring_help(request):
     return render(
         request,
         "planner/scoring_help.html",
-        {"guide": mark_safe(_scoring_guide())},  # noqa: S308 - a file in this repository
+        {"guide": mark_safe(_guide("scoring")), "title": "How the scores work"},  # noqa: S308
+    )
+
+
+@require_GET
+def formats_help(request):
+    return render(
+        request,
+        "planner/scoring_help.html",
+        {"guide": mark_safe(_guide("formats")), "title": "Files, commands and JSON"},  # noqa: S308
     )
 
 
