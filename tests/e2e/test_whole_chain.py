@@ -26,7 +26,8 @@ PASSWORD = "consensus-demo"
 GROUP = "Contoso data platform"
 NEWCOMER = (
     "email,name,title,buying_role,influence,stance,priorities,outcome\n"
-    "nia.okafor@contoso.example,Nia Okafor,Head of Data,Influencer,3,neutral,uptime:2,Query latency\n"
+    "nia.okafor@contoso.example,Nia Okafor,Head of Data,Influencer,3,neutral,uptime:2,"
+    "Query latency\n"
 )
 WIDTHS = [1280, 390]
 
