@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from planner import group_charts, scoring
-from planner.models import Snapshot
+from scoring import analysis as scoring
+from scoring.models import Snapshot
+from workspace import group_charts
 
 pytestmark = pytest.mark.django_db
 
