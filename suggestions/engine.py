@@ -218,6 +218,8 @@ class Plan:
     readiness_before: int | None
     readiness_after: int | None
     warnings: tuple[str, ...]
+    # Assets every contactable member already received: out of the ranking, listed apart.
+    already_sent: tuple[Suggestion, ...] = ()
 
 
 # ----------------------------------------------------------------------------- public
@@ -332,7 +334,12 @@ def suggest(
             send_first=send_first,
         )
 
-    ranked = tuple(suggestion(i, final[i], engine.effect(i)) for i in order[: max(0, top)])
+    # A group send is proposed only for what some contactable member still lacks, and
+    # never for an asset written for one person.
+    proposable = [i for i in order if not engine.everyone_has[i] and not engine.one_to_one[i]]
+    ranked = tuple(suggestion(i, final[i], engine.effect(i)) for i in proposable[: max(0, top)])
+    everyone_has = [i for i in order if engine.everyone_has[i]]
+    already_sent = tuple(suggestion(i, final[i], None) for i in everyone_has[: max(0, top)])
     chosen = tuple(
         suggestion(
             pick.index,
@@ -370,6 +377,7 @@ def suggest(
         readiness_before=readiness_before,
         readiness_after=readiness_after,
         warnings=tuple(warnings),
+        already_sent=already_sent,
     )
 
 
@@ -456,7 +464,12 @@ class _Engine:
                     if k is not None:
                         seen_share[k] += self.contact_share[i]
         self.unseen = np.clip(1.0 - seen_share, 0.0, 1.0)
+        # Never proposed to the whole group: assets everyone has, and one-to-one assets.
+        self.everyone_has = self.unseen <= 1e-9
         self.individualized = np.array([c.level == INDIVIDUALIZED for c in assets])
+        self.one_to_one = self.individualized | np.array(
+            [c.framing == "individual" for c in assets]
+        )
         self.factor = np.where(self.individualized, INDIVIDUALIZED_FACTOR, 1.0)
         self.fixed = (
             W_REACH * np.clip(reach, 0.0, 1.0)
@@ -594,7 +607,13 @@ class _Engine:
                 _, contributions = self.divergence_of(state, np.zeros((1, len(self.themes))), True)
                 need = self.group_need(state, contributions[0])
                 score = self.scored(need * COVERED_RESIDUAL**covered, need)
-            eligible = self.has_themes & ~self.individualized & ~taken & (closest < NEAR_DUPLICATE)
+            eligible = (
+                self.has_themes
+                & ~self.one_to_one
+                & ~self.everyone_has
+                & ~taken
+                & (closest < NEAR_DUPLICATE)
+            )
             if step:
                 # Assets that add a needed theme the set lacks go first, when there are any.
                 lacking = ((covered == 0) & (need > 0)).astype(float)[self.cols]

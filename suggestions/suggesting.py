@@ -253,3 +253,22 @@ def top_suggestion(group: BuyingGroup) -> TopSuggestion | None:
         reasons=best.reasons,
         send_first_name=names.get(best.send_first) if best.send_first else None,
     )
+
+
+def said_once(plan: Plan, *, shown: str = "ranked") -> tuple[Plan, tuple[str, ...]]:
+    """The plan with every sentence that all the cards of the list a page shows
+    (`shown`: "ranked" or "suggestions") share taken off them, and those sentences (to be
+    said once above the list): each card then says only what is its own."""
+    cards = list(getattr(plan, shown))
+    if len(cards) < 2:
+        return plan, ()
+    shared = [r for r in cards[0].reasons if all(r in card.reasons for card in cards[1:])]
+    if not shared:
+        return plan, ()
+
+    def own(suggestion):
+        return dataclasses.replace(
+            suggestion, reasons=tuple(r for r in suggestion.reasons if r not in shared)
+        )
+
+    return dataclasses.replace(plan, **{shown: tuple(own(s) for s in cards)}), tuple(shared)

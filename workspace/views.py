@@ -220,6 +220,7 @@ def _workspace_body(
     model = scoring.forecast_model(analysis)
     plan = suggesting.group_plan(group, analysis=analysis, top=3, model=model)
     outlook = forecasting.group_forecast(group, analysis=analysis, plan=plan, model=model)
+    plan, shared_reasons = suggesting.said_once(plan, shown="suggestions")
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
         "map_svg": group_charts.friction_map(analysis, can_edit=can_edit),
@@ -235,6 +236,7 @@ def _workspace_body(
         **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
         "backfire": alert,
         "plan": plan,
+        "shared_reasons": shared_reasons,
         "outlook": outlook,
         "sends": _sends_with_forecast(selectors.planned_sends(group), model),
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
@@ -672,7 +674,9 @@ def group_suggestions(request, pk: int):
 
     group = get_group_for_user(request, pk)
     analysis = scoring.analyze(group)
-    plan = suggesting.group_plan(group, analysis=analysis, top=20)
+    plan, shared_reasons = suggesting.said_once(
+        suggesting.group_plan(group, analysis=analysis, top=20)
+    )
     picked_slugs = request.GET.getlist("asset")[:10]
     picked = list(
         Asset.objects.filter(organization_id=group.organization_id, slug__in=picked_slugs)
@@ -686,6 +690,8 @@ def group_suggestions(request, pk: int):
             "group": group,
             "plan": plan,
             "ranked": [(s, [names.get(k, k) for k in s.recipients]) for s in plan.ranked],
+            "shared_reasons": shared_reasons,
+            "proposable": {s.asset for s in plan.ranked},
             "picked": picked,
             "picked_slugs": {a.slug for a in picked},
             "forecast": forecast,
