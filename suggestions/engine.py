@@ -365,9 +365,9 @@ def suggest(
             warnings.append(engine.why_no_set())
     if after > before + 1e-9:
         warnings.append(
-            f"Sending this set would widen the divergence slightly ({before:.2f} to "
-            f"{after:.2f}): people who have heard a lot already, or cannot be contacted, "
-            "move less than the rest."
+            f"Sending this set would widen the divergence slightly ({_points(before)} to "
+            f"{_points(after)} points): people who have heard a lot already, or cannot be "
+            "contacted, move less than the rest."
         )
     return Plan(
         suggestions=chosen,
@@ -785,7 +785,7 @@ class _Engine:
         if asset.stage == CONSENSUS_STAGE and fit >= CONSENSUS_FIT * 0.5:
             return (
                 f"Built for consensus creation, which a group this split needs "
-                f"(divergence {self.before:.2f})."
+                f"(divergence {_points(self.before)} of 100)."
             )
         if fit > 0:
             return f"Close to the group's current buying job ({label})."
@@ -824,9 +824,15 @@ def _effect_sentence(effect: tuple[float, float], after_earlier: bool) -> str | 
     before, after = effect
     sent = "Sent to everyone after the picks above" if after_earlier else "Sent to everyone"
     if after >= before + 0.005:
-        return f"{sent}, it would widen the split (divergence {before:.2f} to {after:.2f})."
+        return (
+            f"{sent}, it would widen the split "
+            f"(divergence {_points(before)} to {_points(after)} points)."
+        )
     if after <= before - 0.005:
-        return f"{sent}, it would bring the group closer (divergence {before:.2f} to {after:.2f})."
+        return (
+            f"{sent}, it would bring the group closer "
+            f"(divergence {_points(before)} to {_points(after)} points)."
+        )
     return None
 
 
@@ -996,3 +1002,8 @@ def _join(items: Sequence[str]) -> str:
 
 def _percent(value: float) -> str:
     return f"{math.floor(max(0.0, min(1.0, value)) * 100 + 1e-9)}%"
+
+
+def _points(value: float) -> int:
+    """A 0..1 score as the 0-100 points every page and email shows."""
+    return round(value * 100)

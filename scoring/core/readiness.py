@@ -296,7 +296,7 @@ def _divergence_factor(state: GroupState, group: _Group) -> Factor:
         )
     effect = -round(DIVERGENCE_MAX_PENALTY * d)
     reached_most = 2 * len(group.exposure) > len(group.people)
-    shown = f"divergence {d:.2f} of 1"
+    shown = f"divergence {round(d * 100)} of 100"
     if d < DIVERGENCE_BONUS_BELOW and reached_most:
         effect += DIVERGENCE_BONUS
     contributions = state.divergence.member_contributions
@@ -306,7 +306,7 @@ def _divergence_factor(state: GroupState, group: _Group) -> Factor:
         verb = "is" if len(furthest) == 1 else "are"
         apart = f"; {_join([_name(state, k) for k in furthest])} {verb} furthest from the rest"
     if d == 0:
-        why = "Everyone has heard the same mix of themes (divergence 0)."
+        why = "Everyone has heard the same mix of themes (divergence 0 of 100)."
     elif d < DIVERGENCE_BONUS_BELOW:
         why = f"The group is hearing close to one story ({shown})."
     elif d < 0.4:
@@ -320,7 +320,14 @@ def _divergence_factor(state: GroupState, group: _Group) -> Factor:
     return Factor("Divergence", effect, why)
 
 
-def _common_ground_factor(state: GroupState) -> Factor:
+def _common_ground_factor(state: GroupState, group: _Group) -> Factor:
+    if not group.exposure:
+        # Priorities alone are not common ground: something must have reached someone.
+        return Factor(
+            "Common ground",
+            0,
+            "Nobody in the group has been reached yet, so nothing is shared so far.",
+        )
     ranked = sorted(
         ((slug, min(1.0, max(0.0, float(c)))) for slug, c in state.common_ground),
         key=lambda item: (-item[1], item[0]),
@@ -548,7 +555,7 @@ def readiness(state: GroupState) -> Readiness:
         )
     candidates = (
         _divergence_factor(state, group),
-        _common_ground_factor(state),
+        _common_ground_factor(state, group),
         _factions_factor(state, group),
         _bridge_factor(state, group),
         _roles_factor(state),
