@@ -36,6 +36,7 @@ from planner.access import (
     get_stakeholder_for_user,
     get_touch_for_user,
 )
+from planner.buying_roles import ROLE_LABELS
 from planner.forms import (
     GroupForm,
     ImportForm,
@@ -53,6 +54,7 @@ from suggestions import forecasting, suggesting
 from suggestions import services as suggestion_services
 from suggestions.access import get_planned_send_for_user
 from workspace import group_charts, page_cache
+from workspace.missing_info import missing_information
 from workspace.stakeholder_map import render_legend
 
 PAGE_SIZE = 20
@@ -237,6 +239,7 @@ def _workspace_body(
         "backfire": alert,
         "plan": plan,
         "shared_reasons": shared_reasons,
+        "missing": missing_information(data),
         "outlook": outlook,
         "sends": _sends_with_forecast(selectors.planned_sends(group), model),
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
@@ -331,7 +334,13 @@ def _saved(request, group, text: str):
 @require_http_methods(["GET", "POST"])
 def stakeholder_add(request, pk: int):
     group = get_group_for_user(request, pk, roles=EDITORS)
-    form = StakeholderForm(posted(request), group=group, prefix="person")
+    role = request.GET.get("role", "")  # "add a person with this role", from the gaps panel
+    form = StakeholderForm(
+        posted(request),
+        group=group,
+        prefix="person",
+        initial={"buying_role": role} if role in ROLE_LABELS else None,
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
