@@ -32,6 +32,24 @@
     toast._timer = window.setTimeout(function () { toast.replaceChildren(); }, 8000);
   });
 
+  // <form id=... data-refocus> sent by htmx: the swap replaces it, so focus goes back to
+  // the new form's first field needing attention (the first error, else the first field),
+  // ready for the next entry, instead of falling to the top of the page.
+  var refocus = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    refocus = elt && elt.id && elt.hasAttribute("data-refocus") ? elt.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!refocus) return;
+    var form = document.getElementById(refocus);
+    refocus = null;
+    if (!form) return;
+    var field = form.querySelector("[aria-invalid=true]") ||
+      form.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) field.focus({preventScroll: false});
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();

@@ -81,7 +81,7 @@ def test_the_plain_text_body(clock, busy_week, berlin_marketer, org, suggestions
         "DRIFTING APART\n"
         "The members of these groups heard more different stories than a week ago.\n"
         "\n"
-        "* Contoso renewal: divergence 0.42, up 0.12 since 1 Jun\n"
+        "* Contoso renewal: divergence 42 of 100, up 12 points since 1 Jun\n"
         "  Why: Two factions hear different stories.\n"
         f"  {group(org.pk, ids['contoso'])}\n"
         "\n"
@@ -166,7 +166,7 @@ def test_names_are_escaped_in_html_and_plain_in_text(clock, berlin_marketer, org
     call_command("send_digests")
 
     text, html = _bodies(_received(mail.outbox[0]))
-    assert "* R&D <pilot>: divergence 0.30, up 0.20" in text
+    assert "* R&D <pilot>: divergence 30 of 100, up 20 points" in text
     assert "missing Legal & Compliance" in text
     assert "R&amp;D &lt;pilot&gt;" in html and "<pilot>" not in html
     assert "Missing Legal &amp; Compliance" in html

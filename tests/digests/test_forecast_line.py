@@ -47,7 +47,7 @@ def test_the_line_is_in_both_bodies_with_the_name_escaped_in_html(clock, markete
 
     text, html = _bodies(_received(mail.outbox[0]))
     assert "FORECAST TO DRIFT APART" in text
-    assert "* R&D <pilot>: divergence 0.30 today, forecast 0.52 in 12 weeks" in text
+    assert "* R&D <pilot>: divergence 30 of 100 today, forecast 52 in 12 weeks" in text
     assert "Forecast to drift apart" in html and "R&amp;D &lt;pilot&gt;" in html
     assert "forecast to drift apart" in mail.outbox[0].subject
 

@@ -102,6 +102,23 @@ def test_marketer_walks_the_whole_chain(demo, page_for, screenshots, tmp_path, w
     page.get_by_role("button", name=f"Import into {GROUP}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(GROUP)
 
+    # The add-person form is a few keystrokes from the top; after an inline add, focus
+    # is back in the form, ready for the next person.
+    page.goto(demo.get_absolute_url())
+    for _ in range(2):
+        page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to \u201cAdd a person\u201d", focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('#add-person-form')")
+    form = page.locator("#add-person-form")
+    form.get_by_label("Email", exact=True).fill("ravi.shah@contoso.example")
+    form.get_by_label("Name", exact=True).fill("Ravi Shah")
+    form.get_by_role("button", name="Add to the map").click()
+    expect(page.get_by_role("status").first).to_contain_text("Ravi Shah was added to the map")
+    page.wait_for_function("!!document.activeElement.closest('#add-person-form')")
+
     # The map: a person opens the edit form (a marketer may edit).
     href = first_person_on_the_map(page).get_attribute("href")
     assert re.search(r"/people/\d+/$", href), href
