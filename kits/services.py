@@ -57,12 +57,18 @@ STALE_BUILD = timedelta(minutes=10)
 # --- drafting -------------------------------------------------------------------------
 
 
-def _glossary(group: BuyingGroup) -> tuple[list[KitTerm], dict[str, list[str]]]:
-    terms = list(
-        GlossaryTerm.objects.filter(organization_id=group.organization_id)
+def _glossary(
+    group: BuyingGroup, *, themes: set[str]
+) -> tuple[list[KitTerm], dict[str, list[str]]]:
+    """The glossary terms linked to one of `themes` (this group's): a term written for
+    another deal's themes stays out of this group's kit."""
+    terms = [
+        term
+        for term in GlossaryTerm.objects.filter(organization_id=group.organization_id)
         .prefetch_related("themes")
         .order_by("term")
-    )
+        if any(theme.slug in themes for theme in term.themes.all())
+    ]
     links: dict[str, list[str]] = {}
     for term in terms:
         for theme in term.themes.all():
@@ -75,26 +81,17 @@ def draft(group: BuyingGroup, *, analysis: GroupAnalysis | None = None) -> dict:
     from suggestions.suggesting import group_plan
 
     analysis = analysis or analyze(group)
-    terms, links = _glossary(group)
     plan = group_plan(group, analysis=analysis, top=5)
     assets = {a.slug: a for a in Asset.objects.filter(organization_id=group.organization_id)}
+    picked = [assets[s.asset] for s in plan.suggestions if s.asset in assets]
+    terms, links = _glossary(group, themes=_group_themes(analysis, picked))
     theme_names = {slug: analysis.theme_name(slug) for slug in analysis.theme_names}
     divergent = [slug for slug, value in analysis.divergence.theme_contributions if value > 0][:3]
-    chosen = [
-        {
-            "id": assets[s.asset].pk,
-            "why": asset_why(
-                kind=assets[s.asset].kind,
-                themes=assets[s.asset].themes,
-                common_ground=analysis.common_ground,
-                theme_names=theme_names,
-                divergent_themes=divergent,
-                term_links=links,
-            ),
-        }
-        for s in plan.suggestions
-        if s.asset in assets
-    ]
+    chosen, said = [], set()
+    for asset in picked:
+        why = _specific_why(asset, analysis, theme_names, divergent, links, said)
+        said.add(why)
+        chosen.append({"id": asset.pk, "why": why})
     statement = draft_problem_statement(
         account=group.account or group.name,
         common_ground=analysis.common_ground,
@@ -194,6 +191,38 @@ def _enqueue(kit_id: int) -> None:
         )
 
 
+def _group_themes(analysis: GroupAnalysis, assets) -> set[str]:
+    """The themes this group has heard or cares about, and those of the kit's assets."""
+    themes = {slug for slug, coverage in analysis.common_ground if coverage > 0}
+    for asset in assets:
+        themes.update(slug for slug, weight in (asset.themes or {}).items() if float(weight) > 0)
+    return themes
+
+
+def _specific_why(asset, analysis, theme_names, divergent, links, said: set[str]) -> str:
+    """The asset's "why", never word for word another asset's in the same kit: led by its
+    next theme when the first gives a line already said, else naming what it is."""
+    themes = {k: float(v) for k, v in (asset.themes or {}).items() if float(v) > 0}
+    for _ in range(len(themes) + 1):
+        why = asset_why(
+            kind=asset.kind,
+            themes=themes,
+            common_ground=analysis.common_ground,
+            theme_names=theme_names,
+            divergent_themes=divergent,
+            term_links=links,
+        )
+        if why not in said:
+            return why
+        if len(themes) <= 1:
+            break
+        coverage = dict(analysis.common_ground)
+        best = sorted(themes, key=lambda s: (-coverage.get(s, 0.0), -themes[s], s))[0]
+        themes.pop(best)
+    what = asset.summary.strip().rstrip(".") if asset.summary else asset.title
+    return f"{why[:-1]}: {what}."
+
+
 # --- building -------------------------------------------------------------------------
 
 
@@ -204,10 +233,10 @@ def _progress(kit: ConsensusKit, percent: int, step: str) -> None:
 def kit_document(kit: ConsensusKit, *, analysis: GroupAnalysis | None = None) -> KitDocument:
     group = kit.group
     analysis = analysis or analyze(group)
-    terms, links = _glossary(group)
     by_id = Asset.objects.filter(organization_id=group.organization_id).in_bulk(
         [a["id"] for a in kit.assets]
     )
+    terms, links = _glossary(group, themes=_group_themes(analysis, by_id.values()))
     assets = [
         KitAsset(
             title=by_id[a["id"]].title,
