@@ -108,12 +108,35 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at"])
 
 
-def _other_admins(membership: Membership) -> int:
-    return (
+def _locked(membership: Membership) -> tuple[Membership, int]:
+    """`membership` read again under a row lock, and how many other admins its organization
+    has, counted after locking every admin row of the organization.
+
+    Two admins demoting (or removing) each other at the same moment both lock the same
+    rows, in the same order, so the second waits for the first to commit and then sees
+    its change. `select_for_update().count()` would lock nothing: the rows must be read.
+    """
+    admins = list(
         Membership.objects.select_for_update()
         .filter(organization_id=membership.organization_id, role=Role.ADMIN)
-        .exclude(pk=membership.pk)
-        .count()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    current = (
+        Membership.objects.select_for_update()
+        .select_related("user", "organization")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if current is None:
+        raise ValidationError(f"{membership.user} is no longer a member of this organization.")
+    return current, sum(1 for pk in admins if pk != current.pk)
+
+
+def _refuse_last_admin(membership: Membership) -> None:
+    raise ValidationError(
+        f"{membership.user} is the last admin of {membership.organization}: "
+        "make someone else an admin first."
     )
 
 
@@ -121,25 +144,22 @@ def _other_admins(membership: Membership) -> int:
 def member_change_role(*, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError("Unknown role.")
-    if membership.role == Role.ADMIN and role != Role.ADMIN and _other_admins(membership) == 0:
-        raise ValidationError(
-            f"{membership.user} is the last admin of {membership.organization}: "
-            "make someone else an admin first."
-        )
+    current, other_admins = _locked(membership)
+    if current.role == Role.ADMIN and role != Role.ADMIN and other_admins == 0:
+        _refuse_last_admin(current)
+    current.role = role
+    current.save(update_fields=["role"])
     membership.role = role
-    membership.save(update_fields=["role"])
     return membership
 
 
 @transaction.atomic
 def member_remove(*, membership: Membership) -> None:
     """Remove a member (or let a member leave). The last admin can do neither."""
-    if membership.role == Role.ADMIN and _other_admins(membership) == 0:
-        raise ValidationError(
-            f"{membership.user} is the last admin of {membership.organization}: "
-            "make someone else an admin first."
-        )
-    membership.delete()
+    current, other_admins = _locked(membership)
+    if current.role == Role.ADMIN and other_admins == 0:
+        _refuse_last_admin(current)
+    current.delete()
 
 
 def preferences_update(
