@@ -26,7 +26,7 @@ def organization_create(*, slug: str, name: str, admin: User | None = None):
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("invitation_accept", args=[invitation_token(invitation.pk)])
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
     return f"{settings.SITE_URL}{path}"
 
 

@@ -21,7 +21,7 @@ from accounts.http import posted
 from accounts.middleware import SESSION_KEY
 from accounts.models import Invitation, Membership
 from accounts.roles import ADMINS, ANY_ROLE, ROLE_HELP
-from accounts.tokens import invitation_id_from_token
+from accounts.tokens import invitation_from_token
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -157,12 +157,7 @@ def invitation_revoke(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     max_age = settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
-    invitation_id = invitation_id_from_token(token, max_age_seconds=max_age)
-    invitation = (
-        Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
-        if invitation_id
-        else None
-    )
+    invitation = invitation_from_token(token, max_age_seconds=max_age)
     problem = services.invitation_problem(invitation)
     if problem:
         return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)

@@ -2,7 +2,8 @@
 
 With nothing set the app runs locally: DEBUG on, SQLite in var/, Celery tasks run inline
 (eager) unless REDIS_URL names a broker (`make run` starts an embedded Redis and sets it).
-With DEBUG off it refuses to start without a real SECRET_KEY.
+With DEBUG off it refuses to start without a real SECRET_KEY; with DEBUG on and none set,
+this checkout's own random key is made once into var/secret_key (git-ignored).
 """
 
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.dev_secret import dev_secret_key
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,9 +21,9 @@ VAR_DIR = BASE_DIR / "var"  # local state: SQLite file, collected static, upload
 
 DEBUG = env_bool("DEBUG", default=True)
 
-_DEV_SECRET = "insecure-local-development-key-never-used-with-debug-off"  # noqa: S105
-SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
+# Nothing committed can sign: without SECRET_KEY, DEBUG uses this checkout's random key.
+SECRET_KEY = env_str("SECRET_KEY") or (dev_secret_key(VAR_DIR / "secret_key") if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 40 characters when DEBUG is off."
     )
