@@ -68,8 +68,8 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin_every_round():
         a_view = Membership.objects.get(pk=a.pk)
         b_view = Membership.objects.get(pk=b.pk)
         outcomes = _at_once(
-            lambda: services.member_change_role(membership=b_view, role=Role.MARKETER),
-            lambda: services.member_change_role(membership=a_view, role=Role.MARKETER),
+            lambda b=b_view: services.member_change_role(membership=b, role=Role.MARKETER),
+            lambda a=a_view: services.member_change_role(membership=a, role=Role.MARKETER),
         )
         kept += _admins(organization) == 1
         assert sum(isinstance(o, ValidationError) for o in outcomes) == 1

@@ -5,7 +5,6 @@ import re
 from django.utils.safestring import SafeData
 
 from accounts.emails import email_build
-from tests.digests.conftest import busy_week, clock  # noqa: F401 - fixtures
 
 ATTACK = (
     '<b hx-post="/organization/members/2/role/" hx-vals=\'{"role":"admin"}\' '
