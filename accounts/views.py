@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access, services, throttling
+from accounts.form_fields import parse_id
 from accounts.forms import (
     AcceptInvitationForm,
     EmailAuthenticationForm,
@@ -67,10 +68,7 @@ def organization_switch(request):
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    return parse_id(value) or -1
 
 
 @require_http_methods(["GET", "POST"])
