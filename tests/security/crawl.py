@@ -1,0 +1,85 @@
+"""A bounded crawl with Django's test client: every same-site link reachable by GET."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urlsplit
+
+from django.conf import settings
+
+from tests.security.hostile import MARKER, UNESCAPED
+
+LINK = re.compile(r'(?:href|src|hx-get)="([^"]*)"')
+GET_FORM = re.compile(r'<form\b[^>]*\bmethod="get"[^>]*>', re.IGNORECASE)
+ACTION = re.compile(r'\baction="([^"]*)"')
+SKIP_PREFIXES = ("/static/", "/logout/")
+MARKUP_TYPES = ("text/html", "image/svg+xml", "application/xhtml+xml")
+
+
+@dataclass
+class Findings:
+    pages: int = 0
+    visited: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    unescaped: list[tuple[str, str]] = field(default_factory=list)  # (where, marker or attr)
+    seen_keys: set[str] = field(default_factory=set)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def check_markup(self, where: str, text: str) -> None:
+        for match in UNESCAPED.finditer(text):
+            self.unescaped.append((where, match.group(0)))
+        self.seen_keys.update(MARKER.findall(text))
+
+
+def same_site(url: str) -> str | None:
+    """The path (and query) of a link into this site, or None."""
+    url = html.unescape(url).strip()
+    url, _fragment = urldefrag(url)
+    if url.startswith(settings.SITE_URL + "/"):
+        url = url[len(settings.SITE_URL) :]
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    if url.startswith(SKIP_PREFIXES):
+        return None
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(client, seeds, *, limit: int, findings: Findings | None = None) -> Findings:
+    """GET every same-site page reachable from `seeds` (at most `limit`), following links
+    and redirects, and check each answer for server errors and unescaped markup."""
+    findings = findings or Findings()
+    queue = deque(seeds)
+    visited: set[str] = set()
+    while queue and len(visited) < limit:
+        url = queue.popleft()
+        if url in visited:
+            continue
+        visited.add(url)
+        findings.visited.append(url)
+        response = client.get(url)
+        findings.pages += 1
+        findings.statuses[response.status_code] = findings.statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            findings.server_errors.append(f"{url} -> {response.status_code}")
+            continue
+        if response.status_code in (301, 302, 303, 307, 308):
+            target = same_site(response["Location"])
+            if target and target not in visited:
+                queue.append(target)
+            continue
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(MARKUP_TYPES) or getattr(response, "streaming", False):
+            continue
+        text = response.content.decode()
+        findings.check_markup(url, text)
+        forms = [ACTION.search(tag) for tag in GET_FORM.findall(text)]
+        links = LINK.findall(text) + [m.group(1) for m in forms if m]
+        for link in links:
+            target = same_site(link)
+            if target and target not in visited:
+                queue.append(target)
+    return findings
