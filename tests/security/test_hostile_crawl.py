@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 from django.utils.safestring import SafeData
 
