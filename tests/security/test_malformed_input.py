@@ -72,3 +72,26 @@ def test_a_glossary_term_with_a_malformed_theme_id_is_refused_with_a_message(
 def test_switching_to_an_organization_id_beyond_64_bits_is_a_404(client, marketer):
     client.force_login(marketer)
     assert client.post("/organization/switch/", {"organization": HUGE}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/groups/?q=%00",
+        "/library/?theme=%00",
+        "/library/glossary/?q=a%00",
+        "/groups/{pk}/suggestions/?asset=%00",
+        "/groups/?page=%00",
+    ],
+)
+def test_a_nul_character_in_a_query_is_a_400_page(client, marketer, group, path):
+    client.force_login(marketer)
+    response = client.get(path.format(pk=group.pk))
+    assert response.status_code == 400
+    assert "could not be understood" in response.content.decode()
+
+
+def test_a_nul_character_in_a_posted_field_is_a_400_page(client, marketer):
+    client.force_login(marketer)
+    response = client.post("/organization/switch/", {"organization": "1", "next": "/\x00"})
+    assert response.status_code == 400
