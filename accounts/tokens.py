@@ -4,6 +4,7 @@ which only the database knows: the secret key alone cannot mint a working link."
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 
+from accounts.form_fields import parse_id
 from accounts.models import Invitation
 
 SALT = "accounts.invitation"
@@ -25,7 +26,9 @@ def invitation_from_token(token: str, *, max_age_seconds: int) -> Invitation | N
     if not isinstance(payload, dict):
         return None
     pk, nonce = payload.get("invitation"), payload.get("n")
-    if not isinstance(pk, int) or isinstance(pk, bool) or not isinstance(nonce, str):
+    if not isinstance(pk, int) or isinstance(pk, bool) or parse_id(pk) is None:
+        return None
+    if not isinstance(nonce, str) or not nonce:
         return None
     invitation = Invitation.objects.select_related("organization").filter(pk=pk).first()
     if invitation is None or not invitation.nonce:

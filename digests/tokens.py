@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 
+from accounts.form_fields import parse_id
 from accounts.models import User
 
 SALT = "digests.unsubscribe"
@@ -60,4 +61,4 @@ def unsubscribe_ids(token: str) -> tuple[int, int] | None:
 
 
 def _id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    return isinstance(value, int) and not isinstance(value, bool) and parse_id(value) is not None
