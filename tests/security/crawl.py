@@ -12,7 +12,8 @@ from django.conf import settings
 
 from tests.security.hostile import MARKER, UNESCAPED
 
-LINK = re.compile(r'(?:href|src|hx-get)="([^"]*)"')
+LINK = re.compile(r'(href|src|hx-get)="([^"]*)"')
+HTMX = {"HX-Request": "true"}
 GET_FORM = re.compile(r'<form\b[^>]*\bmethod="get"[^>]*>', re.IGNORECASE)
 ACTION = re.compile(r'\baction="([^"]*)"')
 SKIP_PREFIXES = ("/static/", "/logout/")
@@ -49,18 +50,19 @@ def same_site(url: str) -> str | None:
 
 
 def crawl(client, seeds, *, limit: int, findings: Findings | None = None) -> Findings:
-    """GET every same-site page reachable from `seeds` (at most `limit`), following links
-    and redirects, and check each answer for server errors and unescaped markup."""
+    """GET every same-site page reachable from `seeds` (at most `limit`), following links,
+    GET forms, hx-get fragments (as htmx asks for them) and redirects, and check each
+    answer for server errors and unescaped markup."""
     findings = findings or Findings()
-    queue = deque(seeds)
-    visited: set[str] = set()
+    queue = deque((seed, False) for seed in seeds)
+    visited: set[tuple[str, bool]] = set()
     while queue and len(visited) < limit:
-        url = queue.popleft()
-        if url in visited:
+        url, as_htmx = queue.popleft()
+        if (url, as_htmx) in visited:
             continue
-        visited.add(url)
-        findings.visited.append(url)
-        response = client.get(url)
+        visited.add((url, as_htmx))
+        findings.visited.append(f"{url} (htmx)" if as_htmx else url)
+        response = client.get(url, headers=HTMX if as_htmx else None)
         findings.pages += 1
         findings.statuses[response.status_code] = findings.statuses.get(response.status_code, 0) + 1
         if response.status_code >= 500:
@@ -68,8 +70,8 @@ def crawl(client, seeds, *, limit: int, findings: Findings | None = None) -> Fin
             continue
         if response.status_code in (301, 302, 303, 307, 308):
             target = same_site(response["Location"])
-            if target and target not in visited:
-                queue.append(target)
+            if target:
+                queue.append((target, False))
             continue
         content_type = response.get("Content-Type", "")
         if not content_type.startswith(MARKUP_TYPES) or getattr(response, "streaming", False):
@@ -77,9 +79,12 @@ def crawl(client, seeds, *, limit: int, findings: Findings | None = None) -> Fin
         text = response.content.decode()
         findings.check_markup(url, text)
         forms = [ACTION.search(tag) for tag in GET_FORM.findall(text)]
-        links = LINK.findall(text) + [m.group(1) for m in forms if m]
-        for link in links:
+        links = LINK.findall(text) + [("action", m.group(1)) for m in forms if m]
+        for attribute, link in links:
             target = same_site(link)
-            if target and target not in visited:
-                queue.append(target)
+            if target:
+                # An hx-get answers a fragment to htmx and the whole page without it.
+                queue.append((target, False))
+                if attribute == "hx-get":
+                    queue.append((target, True))
     return findings
