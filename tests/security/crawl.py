@@ -24,6 +24,7 @@ MARKUP_TYPES = ("text/html", "image/svg+xml", "application/xhtml+xml")
 class Findings:
     pages: int = 0
     visited: list[str] = field(default_factory=list)
+    html_pages: dict[str, str] = field(default_factory=dict)  # whole pages, by URL
     server_errors: list[str] = field(default_factory=list)
     unescaped: list[tuple[str, str]] = field(default_factory=list)  # (where, marker or attr)
     seen_keys: set[str] = field(default_factory=set)
@@ -78,6 +79,8 @@ def crawl(client, seeds, *, limit: int, findings: Findings | None = None) -> Fin
             continue
         text = response.content.decode()
         findings.check_markup(url, text)
+        if not as_htmx and content_type.startswith("text/html"):
+            findings.html_pages[url] = text
         forms = [ACTION.search(tag) for tag in GET_FORM.findall(text)]
         links = LINK.findall(text) + [("action", m.group(1)) for m in forms if m]
         for attribute, link in links:
@@ -88,3 +91,38 @@ def crawl(client, seeds, *, limit: int, findings: Findings | None = None) -> Fin
                 if attribute == "hx-get":
                     queue.append((target, True))
     return findings
+
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL | re.IGNORECASE)
+FIELD_NAME = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"')
+TEXT_FIELD = re.compile(r'<(?:textarea|input\b(?![^>]*type="(?:hidden|checkbox|radio|file)"))')
+DESTRUCTIVE = ("delete", "remove", "revoke", "leave", "archive", "logout", "cancel", "switch")
+
+
+def post_forms(client, pages: dict[str, str], *, value_for, findings: Findings) -> int:
+    """POST every data-entry form on `pages` (URL -> HTML) with `value_for(field name)` in
+    each field, as a plain form and as htmx; the answers (errors shown with the input) are
+    checked like pages. Forms that delete, remove, revoke or leave are not sent. Returns
+    how many forms were sent."""
+    sent = 0
+    for page, text in pages.items():
+        for attributes, body in FORM.findall(text):
+            if 'method="post"' not in attributes.lower() or not TEXT_FIELD.search(body):
+                continue
+            action = ACTION.search(attributes)
+            target = same_site(action.group(1)) if action and action.group(1) else page
+            if not target or any(word in target for word in DESTRUCTIVE):
+                continue
+            names = {n for n in FIELD_NAME.findall(body) if n != "csrfmiddlewaretoken"}
+            data = {name: value_for(name) for name in names}
+            sent += 1
+            for headers in (None, HTMX):
+                response = client.post(target, data, headers=headers)
+                findings.pages += 1
+                code = response.status_code
+                findings.statuses[code] = findings.statuses.get(code, 0) + 1
+                if code >= 500:
+                    findings.server_errors.append(f"POST {target} -> {code}")
+                elif response.get("Content-Type", "").startswith(MARKUP_TYPES):
+                    findings.check_markup(f"POST {target}", response.content.decode())
+    return sent

@@ -20,7 +20,7 @@ from digests.selectors import digest_content
 from digests.tokens import unsubscribe_token
 from planner import kits
 from tests.security import hostile
-from tests.security.crawl import Findings, crawl
+from tests.security.crawl import Findings, crawl, post_forms
 
 PAGE_LIMIT = 400  # per role: the crawl is bounded, and says so if it hits the bound
 ROLES = (Role.ADMIN, Role.MARKETER, Role.SALES)
@@ -120,3 +120,16 @@ def test_the_digest_preview_page_shows_the_text_body_as_text(client, hostile_org
     page = client.get("/digest/preview/").content.decode()
     assert "&lt;b id=&quot;xss-group-name&quot;" in page
     assert '<b id="xss-' not in page
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MARKETER])
+def test_every_form_shows_hostile_input_back_as_text(client, hostile_org, role):
+    client.force_login(hostile_org.users[role])
+    pages = crawl(client, ["/"], limit=PAGE_LIMIT).html_pages
+    findings = Findings()
+    forms = post_forms(
+        client, pages, value_for=lambda name: hostile.hostile(f"post-{name}"), findings=findings
+    )
+    print(f"\n[hostile crawl] {role}: {forms} forms posted, statuses {findings.statuses}")
+    _assert_clean(findings)
+    assert forms > 10
