@@ -122,7 +122,7 @@ def test_the_digest_preview_page_shows_the_text_body_as_text(client, hostile_org
     assert '<b id="xss-' not in page
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.MARKETER])
+@pytest.mark.parametrize("role", ROLES)
 def test_every_form_shows_hostile_input_back_as_text(client, hostile_org, role):
     client.force_login(hostile_org.users[role])
     pages = crawl(client, ["/"], limit=PAGE_LIMIT).html_pages
@@ -132,4 +132,4 @@ def test_every_form_shows_hostile_input_back_as_text(client, hostile_org, role):
     )
     print(f"\n[hostile crawl] {role}: {forms} forms posted, statuses {findings.statuses}")
     _assert_clean(findings)
-    assert forms > 10
+    assert forms >= (3 if role == Role.SALES else 20)
