@@ -133,3 +133,67 @@ def test_every_form_shows_hostile_input_back_as_text(client, hostile_org, role):
     print(f"\n[hostile crawl] {role}: {forms} forms posted, statuses {findings.statuses}")
     _assert_clean(findings)
     assert forms >= (3 if role == Role.SALES else 20)
+
+
+def _csv(header: str, *rows: list[str]) -> bytes:
+    quoted = [",".join('"' + cell.replace('"', '""') + '"' for cell in row) for row in rows]
+    return "\n".join([header, *quoted]).encode()
+
+
+def test_imported_csv_text_is_shown_as_text_in_the_preview_and_its_errors(client, hostile_org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(hostile_org.users[Role.MARKETER])
+    h = hostile.hostile
+    people = _csv(
+        "email,name,title,buying_role,influence,stance,priorities,outcome",
+        ["new1@buyer.test", h("csv-name"), h("csv-title"), "Champion", "3", "", "", h("csv-out")],
+        ["new2@buyer.test", "Bo", "CFO", h("csv-role"), "3", "", "", ""],
+    )
+    bad_people = _csv(
+        "email,name,title,buying_role,influence,stance,priorities,outcome",
+        ["new3@buyer.test", "Cy", "CTO", "", "3", h("csv-stance"), "", ""],
+    )
+    library = _csv(
+        "slug,title,kind,framing,level,stage,themes,url,summary",
+        [
+            "csv-asset",
+            h("csv-asset-title"),
+            "article",
+            "shared_problem",
+            "mass",
+            "problem_identification",
+            "security",
+            "",
+            h("csv-summary"),
+        ],
+    )
+    bad_library = _csv(
+        "slug,title,kind,framing,level,stage,themes,url,summary",
+        ["bad-asset", "Bad", h("csv-kind"), "", "", "", "", "", ""],
+    )
+    answers = [
+        client.post(
+            f"/groups/{hostile_org.group.pk}/import/",
+            {"stakeholders": SimpleUploadedFile("people.csv", people, "text/csv")},
+        ),
+        client.post(
+            f"/groups/{hostile_org.group.pk}/import/",
+            {"stakeholders": SimpleUploadedFile("bad.csv", bad_people, "text/csv")},
+        ),
+        client.post(
+            "/library/import/",
+            {"file": SimpleUploadedFile('<b id="xss-csv-file" hx-get=x>.csv', library, "text/csv")},
+        ),
+        client.post(
+            "/library/import/", {"file": SimpleUploadedFile("bad.csv", bad_library, "text/csv")}
+        ),
+    ]
+    findings = Findings()
+    for answer in answers:
+        assert answer.status_code < 500
+        findings.check_markup("import", answer.content.decode())
+    _assert_clean(findings)
+    # The preview lists what a file would write; errors quote the value they refuse.
+    # File names, warnings and errors quote what they were given.
+    assert {"csv-file", "csv-role", "csv-stance", "csv-kind"} <= findings.seen_keys
