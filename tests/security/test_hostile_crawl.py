@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.safestring import SafeData
 
@@ -141,8 +142,6 @@ def _csv(header: str, *rows: list[str]) -> bytes:
 
 
 def test_imported_csv_text_is_shown_as_text_in_the_preview_and_its_errors(client, hostile_org):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(hostile_org.users[Role.MARKETER])
     h = hostile.hostile
     people = _csv(
