@@ -3,6 +3,7 @@ gives: 400, 403, 404, 410, 429 and 500."""
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 
 BACK = 'href="/">Go to your dashboard</a>'
 
@@ -57,8 +58,6 @@ def test_a_server_error_is_a_500_page_with_a_way_back(client, marketer):
 
 
 def test_an_expired_form_is_a_403_page_with_a_way_back(db):
-    from django.test import Client
-
     response = Client(enforce_csrf_checks=True).post("/login/", {"username": "a@b.c"})
     assert response.status_code == 403
     html = response.content.decode()
