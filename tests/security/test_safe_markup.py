@@ -32,6 +32,7 @@ REVIEWED = {
     # digest preview escapes them (tests/digests/test_preview_escaping.py, the crawl).
     "templates/email/digest.txt": 1,
     "templates/email/digest_section_drifting.txt": 1,
+    "templates/email/digest_section_forecast_drift.txt": 1,
     "templates/email/digest_section_kits.txt": 1,
     "templates/email/digest_section_missing_roles.txt": 1,
     "templates/email/digest_section_readiness.txt": 1,
