@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "accounts",
     "content",
     "planner",
+    "scoring",
+    "suggestions",
+    "kits",
+    "workspace",
     "digests",
 ]
 
