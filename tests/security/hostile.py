@@ -17,10 +17,11 @@ from django.utils import timezone
 from accounts.models import Invitation, Organization, User
 from accounts.roles import Role
 from content.models import Asset, GlossaryTerm, Theme
-from planner import kits
-from planner.models import BuyingGroup, ConsensusKit, KitShare, Relationship, Stakeholder, Touch
-from planner.services import planned_send_create
-from planner.snapshots import snapshot_take
+from kits import services as kits
+from kits.models import ConsensusKit, KitShare
+from planner.models import BuyingGroup, Relationship, Stakeholder, Touch
+from scoring.snapshots import snapshot_take
+from suggestions.services import planned_send_create
 from tests.factories import MembershipFactory, UserFactory
 
 # Stored but shown on no page or email today (theme descriptions have no screen yet;

@@ -19,7 +19,7 @@ from digests.emails import digest_email
 from digests.schedule import due_state, zone
 from digests.selectors import digest_content
 from digests.tokens import unsubscribe_token
-from planner import kits
+from kits import services as kits
 from tests.security import hostile
 from tests.security.crawl import Findings, crawl, post_forms
 

@@ -5,7 +5,7 @@ import pytest
 from django.core import signing
 
 from content.models import GlossaryTerm, Theme
-from planner.kits import SHARE_SALT
+from kits.services import SHARE_SALT
 from planner.models import Stakeholder, Touch
 
 HUGE = str(2**70)
