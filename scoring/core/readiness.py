@@ -321,19 +321,13 @@ def _divergence_factor(state: GroupState, group: _Group) -> Factor:
 
 
 def _common_ground_factor(state: GroupState, group: _Group) -> Factor:
-    if not group.exposure:
-        # Priorities alone are not common ground: something must have reached someone.
-        return Factor(
-            "Common ground",
-            0,
-            "Nobody in the group has been reached yet, so nothing is shared so far.",
-        )
     ranked = sorted(
         ((slug, min(1.0, max(0.0, float(c)))) for slug, c in state.common_ground),
         key=lambda item: (-item[1], item[0]),
     )
     ranked = [(slug, c) for slug, c in ranked if math.isfinite(c) and c > 0]
-    if not ranked:
+    # Priorities alone are not common ground: something must have reached someone.
+    if not ranked or not group.exposure:
         return Factor(
             "Common ground",
             -10,

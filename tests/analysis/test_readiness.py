@@ -385,7 +385,7 @@ def test_small_aligned_complete_group_scores_high():
     assert result.score >= 85
     assert all(f.effect > 0 for f in result.factors)
     assert factor(result, "Divergence").why == (
-        "Everyone has heard the same mix of themes (divergence 0)."
+        "Everyone has heard the same mix of themes (divergence 0 of 100)."
     )
     assert "Ann" in factor(result, "Stance mix").why
 
