@@ -299,7 +299,10 @@ def render_heatmap(
     reach = max(
         left + (i + 0.5) * _CELL_W + length * math.cos(_ANGLE) for i, length in enumerate(text_len)
     )
-    width = max(480.0, left + grid_w + _PAD, reach + _PAD)
+    # The legend ends with "Not reached yet", after "Common ground" when there is some.
+    legend_end = _PAD + 256 + (128 if any(c.common for c in columns) else 0) + 30
+    legend_end += _text_width("Not reached yet", 11)
+    width = max(480.0, left + grid_w + _PAD, reach + _PAD, legend_end + _PAD)
     grid_h = len(people) * _CELL_H
     height = top + grid_h + 14 + _LEGEND_H
 

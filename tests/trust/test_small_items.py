@@ -1,9 +1,12 @@
 """Issue 15, item 10: "1 person", mirrored relationships, the import preview's names."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from charts.svg import HeatRow, ThemeCol, render_heatmap
 from planner import services
 from planner.models import Relationship, Stakeholder
 from tests.factories import group_of
@@ -66,3 +69,15 @@ def test_formats_live_in_the_projects_own_docs_linked_from_the_import_pages(
     guide = client.get("/help/formats/").content.decode()
     assert "source_email,target_email,kind,strength" in guide
     assert "analyze_group" in guide
+
+
+def test_the_heatmap_legend_fits_inside_the_drawing():
+    svg = render_heatmap(
+        [HeatRow(key="a@x", label="Ann", sublabel="Champion", values={"roi": 1.0})],
+        [ThemeCol(slug="roi", label="ROI", common=True)],
+        title="t",
+    )
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    last = re.findall(r'<text x="([\d.]+)"[^>]*>Not reached yet</text>', svg)[0]
+    # "Not reached yet" at 11px is about 80px wide: it must end inside the drawing.
+    assert float(last) + 80 <= width
