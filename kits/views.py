@@ -17,6 +17,7 @@ from accounts.roles import KIT_BUILDERS
 from accounts.throttling import client_ip
 from content.delivery import file_response
 from content.models import Asset
+from content.uploads import BY_KEY
 from kits import services as kits
 from kits.access import get_kit_for_user, get_share_for_user
 from kits.models import KitDownload
@@ -164,9 +165,40 @@ def shared_kit(request, token: str):
         render(
             request,
             "kits/kit_shared.html",
-            {"kit": share.kit, "doc": share.kit.document, "token": token},
+            {
+                "kit": share.kit,
+                "doc": share.kit.document,
+                "token": token,
+                "files": _shared_files(share.kit),
+            },
         )
     )
+
+
+def _shared_files(kit) -> list:
+    """The kit's assets that have a file: the share link grants them, and only them."""
+    ids = [a["id"] for a in kit.assets]
+    return [a for a in Asset.objects.filter(pk__in=ids).exclude(file="") if a.file]
+
+
+@login_not_required
+@require_GET
+def shared_kit_file(request, token: str, asset_pk: int):
+    """An asset file of a shared kit, through the share's own signed, expiring link: it
+    stops with the share (revoked or expired)."""
+    share, refusal = _shared(request, token)
+    if refusal is not None:
+        return _noindex(refusal)
+    asset = next((a for a in _shared_files(share.kit) if a.pk == asset_pk), None)
+    if asset is None:
+        raise Http404("This kit has no such file.")
+    file_type = BY_KEY.get(asset.file_type)
+    response = file_response(
+        asset.file,
+        filename=asset.file_name or "download",
+        content_type=file_type.content_type if file_type else "application/octet-stream",
+    )
+    return _noindex(response)
 
 
 @login_not_required

@@ -72,6 +72,11 @@ urlpatterns = [
     ),
     path("k/<str:token>/", kit_views.shared_kit, name="shared_kit"),
     path("k/<str:token>/kit.pdf", kit_views.shared_kit_pdf, name="shared_kit_pdf"),
+    path(
+        "k/<str:token>/files/<int:asset_pk>/",
+        kit_views.shared_kit_file,
+        name="shared_kit_file",
+    ),
     path("groups/<int:pk>/import/", views.group_import, name="group_import"),
     path(
         "groups/<int:pk>/import/<int:import_pk>/confirm/",
