@@ -23,7 +23,7 @@ REVIEWED = {
     # Group-page pictures: charts.svg escapes every text (the crawl renders them with
     # hostile names). BODY_SLOT / KITS_SLOT are constants that escaped text cannot forge
     # (test below). The scoring guide is docs/scoring.md from this repository (below).
-    "workspace/views.py": 5,
+    "workspace/views.py": 6,  # + docs/formats.md as HTML (our own file)
     # Not a use: its docstring explains why text bodies (autoescape off) become plain str.
     "accounts/emails.py": 1,
     # help_text is written by us in forms and models; the crawl renders every form page.
