@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "planner.tasks.rescore_all_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    "retry-webhooks-every-minute": {
+        "task": "api.tasks.webhook_retry_task",
+        "schedule": 60.0,
+    },
     "send-digests-hourly": {
         "task": "digests.tasks.digest_dispatch_task",
         "schedule": crontab(minute=5),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "content",
     "planner",
     "digests",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,13 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
+
+# --- HTTP API and webhooks -------------------------------------------------------------
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)  # requests per key per window
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_FILE_LINK_SECONDS = env_int("API_FILE_LINK_SECONDS", 300)  # kit download links
+# Webhook endpoints on private, loopback or link-local addresses (tests, local receivers).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("planner.urls")),
     path("", include("digests.urls")),
+    path("", include("api.urls")),
     path("library/", include("content.urls")),
 ]

@@ -18,9 +18,10 @@ from django.utils import timezone
 from content.models import Asset
 from content.services import themes_ensure
 from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
-from csvio.reader import read_table
+from csvio.reader import Table, read_table
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
+from planner.signals import touches_created
 from planner.snapshots import rescore_soon
 
 MAX_BYTES = 2_000_000
@@ -97,10 +98,34 @@ def import_plan(
     touches_name: str = "touches.csv",
 ) -> ImportPlan:
     plan = ImportPlan()
+    return plan_tables(
+        group=group,
+        plan=plan,
+        stakeholders=_table(stakeholders, stakeholders_name, plan),
+        relationships=_table(relationships, relationships_name, plan),
+        touches=_table(touches, touches_name, plan),
+        stakeholders_name=stakeholders_name,
+        relationships_name=relationships_name,
+        touches_name=touches_name,
+    )
+
+
+def plan_tables(
+    *,
+    group: BuyingGroup,
+    plan: ImportPlan | None = None,
+    stakeholders: Table | None = None,
+    relationships: Table | None = None,
+    touches: Table | None = None,
+    stakeholders_name: str = "stakeholders",
+    relationships_name: str = "relationships",
+    touches_name: str = "touches",
+) -> ImportPlan:
+    """`import_plan` for tables already read (the API's JSON lists become tables), so an
+    upload and an API call pass exactly the same checks and match rows the same way."""
+    plan = plan or ImportPlan()
     existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
-    people_table = _table(stakeholders, stakeholders_name, plan)
-    ties_table = _table(relationships, relationships_name, plan)
-    touches_table = _table(touches, touches_name, plan)
+    people_table, ties_table, touches_table = stakeholders, relationships, touches
     if people_table is not None:
         parsed = parse_stakeholders(people_table)
         plan.formats[stakeholders_name] = parsed.format
@@ -267,4 +292,6 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
                 message_key=_message_key(row),
             )
         )
-    Touch.objects.bulk_create(new)
+    if new:
+        Touch.objects.bulk_create(new)
+        touches_created.send(sender=Touch, group=group, touches=new)

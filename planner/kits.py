@@ -44,6 +44,7 @@ from planner.kit_content import (
 from planner.kit_render import render_pdf, render_text
 from planner.models import BuyingGroup, ConsensusKit, KitShare, KitView
 from planner.scoring import GroupAnalysis, analyze
+from planner.signals import kit_built, kit_viewed
 
 log = logging.getLogger(__name__)
 SHARE_SALT = "planner.kit-share"
@@ -324,6 +325,7 @@ def kit_build(*, kit_id: int) -> ConsensusKit | None:
             kit.step = "Ready"
             kit.built_at = timezone.now()
             kit.save()
+            kit_built.send(sender=ConsensusKit, kit=kit)
     except Exception as error:
         log.exception("kit build failed", extra={"kit_id": kit_id})
         ConsensusKit.objects.filter(pk=kit_id).update(
@@ -385,3 +387,4 @@ def share_viewed(*, share: KitShare) -> None:
     KitShare.objects.filter(pk=share.pk).update(views=F("views") + 1, last_viewed_at=now)
     KitShare.objects.filter(pk=share.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
     KitView.objects.create(share=share)
+    kit_viewed.send(sender=KitShare, share=share)

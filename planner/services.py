@@ -20,6 +20,7 @@ from planner.models import (
     Touch,
 )
 from planner.page_cache import bump_group, bump_organization
+from planner.signals import touches_created
 from planner.snapshots import rescore_soon
 
 GROUP_FIELDS = ("name", "account", "opportunity_stage", "expected_close", "owner", "notes")
@@ -244,6 +245,7 @@ def touches_record(
         for stakeholder in stakeholders
     )
     _touch_group(group)
+    touches_created.send(sender=Touch, group=group, touches=touches)
     return touches
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from planner.models import BuyingGroup, Snapshot
 from planner.page_cache import bump_group
 from planner.scoring import analyze
+from planner.signals import snapshot_stored
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def snapshot_take(*, group: BuyingGroup, now: datetime | None = None) -> Snapsho
             document=document,
             fingerprint=fingerprint,
         )
+        snapshot_stored.send(sender=Snapshot, snapshot=snapshot, previous=latest)
     bump_group(group.pk)  # committed (unless nested): the group page shows the new trend
     return snapshot
 
