@@ -16,7 +16,7 @@ from api.errors import ApiError
 from content.importing import asset_import_apply, asset_import_plan_table
 from csvio.reader import table_from_records
 from planner.importing import ImportPlan, import_apply, plan_tables
-from planner.models import BuyingGroup
+from planner.models import BuyingGroup, Stakeholder
 
 PEOPLE_FIELDS = (
     "email", "name", "title", "buying_role", "influence", "stance", "priorities", "outcome"
@@ -94,8 +94,29 @@ def _run(group: BuyingGroup, kind: str, fields, required, items) -> ImportPlan:
     return plan
 
 
+def _person_cells(person: Stakeholder) -> dict[str, object]:
+    return {
+        "name": person.name,
+        "title": person.title,
+        "buying_role": person.buying_role,
+        "influence": person.influence,
+        "stance": person.stance,
+        "priorities": person.priorities or {},
+        "outcome": person.outcome,
+    }
+
+
 def people_upsert(*, group: BuyingGroup, items: Sequence[Mapping[str, object]]) -> Outcome:
-    plan = _run(group, "stakeholders", PEOPLE_FIELDS, ("email",), items)
+    """A field an item leaves out keeps the person's current value (or the default, for
+    someone new), whatever the other items of the call send."""
+    emails = {str(item.get("email", "")).strip().lower() for item in items}
+    known = {p.email: p for p in Stakeholder.objects.filter(group=group, email__in=emails)}
+    merged = []
+    for item in items:
+        person = known.get(str(item.get("email", "")).strip().lower())
+        current = _person_cells(person) if person else {}
+        merged.append({**current, **{k: v for k, v in item.items() if v is not None}})
+    plan = _run(group, "stakeholders", PEOPLE_FIELDS, ("email",), merged)
     return _outcome(plan.stakeholder_actions)
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Status
 
 from api.errors import ApiError
 from api.models import IdempotentRequest
@@ -36,8 +37,12 @@ def _replay(record: IdempotentRequest, fingerprint: str) -> tuple[int, dict]:
     return record.status_code, record.response
 
 
-def idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+def idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict]]) -> Status:
     """Run the write (which returns status and body), or replay its first answer."""
+    return Status(*_idempotent(request, run))
+
+
+def _idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
     key = (request.headers.get(HEADER) or "").strip()
     if not key:
         return run()

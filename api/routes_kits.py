@@ -120,8 +120,7 @@ def kits_create(
         kit.refresh_from_db()
         return 202, kit_out(request, kit)
 
-    status, body = idempotent(request, run)
-    return status, body
+    return idempotent(request, run)
 
 
 @router.get(

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 T = TypeVar("T")
 MAX_BULK = 1000
@@ -248,10 +248,11 @@ class DigestIn(Schema):
 # --- documents the commands print (the same JSON) --------------------------------------
 
 
-class Document(Schema):
-    """Loosely typed: the full document is described in INTERFACES.md."""
+class Document(BaseModel):
+    """Loosely typed: the full document is described in INTERFACES.md (a plain pydantic
+    model: ninja's `Schema` would drop the fields not listed here)."""
 
-    model_config = {"extra": "allow"}
+    model_config = ConfigDict(extra="allow")
 
 
 class AnalysisOut(Document):
