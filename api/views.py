@@ -3,9 +3,10 @@ short-lived link (no login: the link is the credential)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -129,3 +130,19 @@ def api_file(request, token: str):
         filename=file.name.rsplit("/", 1)[-1],
         content_type="application/pdf" if link.format == "pdf" else "application/zip",
     )
+
+
+def not_found(request, exception):
+    """404s under /api/ speak the API's error shape (a path that matches no route, such
+    as a negative id); everything else gets Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "errors": []}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Something went wrong on our side.", "errors": []}, status=500
+        )
+    return defaults.server_error(request)

@@ -13,3 +13,6 @@ urlpatterns = [
     path("", include("api.urls")),
     path("library/", include("content.urls")),
 ]
+
+handler404 = "api.views.not_found"
+handler500 = "api.views.server_error"
