@@ -23,7 +23,7 @@ class WebhookForm(forms.Form):
         help_text="Where we POST each event (http or https, a public address).",
     )
     events = forms.MultipleChoiceField(
-        choices=list(EVENTS.items()),
+        choices=[(name, f"{name}: {text}") for name, text in EVENTS.items()],
         widget=forms.CheckboxSelectMultiple,
         help_text="Which events to send there.",
     )
