@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from api.access import caller, get_asset_for_key, get_group_for_key, get_planned_send_for_key
+from api.documents import analysis_document
 from api.errors import ERRORS, READ_ERRORS, ApiError
 from api.idempotency import idempotent
 from api.keys import read_key, write_key
@@ -17,7 +18,6 @@ from api.routes_groups import IdempotencyKey, Limit, Offset, page
 from api.schemas import AnalysisOut, Page, PlannedSendIn, PlannedSendOut, SuggestionsOut
 from planner import services
 from planner.models import PlannedSend, Stakeholder
-from planner.scoring import analyze, end_of_day
 from planner.suggesting import suggestions_document
 
 router = Router(tags=["insights"])
@@ -35,7 +35,7 @@ def _day(as_of: date | None) -> date:
 def analysis(request: HttpRequest, group_id: int, as_of: date | None = AsOf):
     """The `analyze_group --format json` document."""
     group = get_group_for_key(request, group_id)
-    return analyze(group, as_of=end_of_day(_day(as_of))).document()
+    return analysis_document(group, day=_day(as_of))
 
 
 @router.get(

@@ -163,11 +163,7 @@ def plan_tables(
         plan.touch_rows = list(parsed.rows)
     if not plan.ok:
         return plan
-    existing_touches = set(
-        Touch.objects.filter(group=group).values_list(
-            "stakeholder__email", "occurred_at", "asset__slug"
-        )
-    )
+    existing_touches = _recorded_touches(group, plan.touch_rows)
     for row in plan.touch_rows:
         label = f"{row.asset_slug or ', '.join(row.themes) or 'message'} to {row.email}"
         seen = (row.email, row.occurred_at, row.asset_slug) in existing_touches
@@ -252,6 +248,19 @@ def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
     return plan
 
 
+def _recorded_touches(group: BuyingGroup, rows) -> set[tuple]:
+    """(email, moment, asset slug) of the group's touches that rows could repeat: only those
+    within the rows' time span are read, not the group's whole history."""
+    if not rows:
+        return set()
+    moments = [row.occurred_at for row in rows]
+    return set(
+        Touch.objects.filter(
+            group=group, occurred_at__gte=min(moments), occurred_at__lte=max(moments)
+        ).values_list("stakeholder__email", "occurred_at", "asset__slug")
+    )
+
+
 def _message_key(row) -> str:
     """Touches of one file with the same moment, channel, asset and themes are one message
     sent to several people (the tailoring index counts them as shared)."""
@@ -270,11 +279,7 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
     assets = {
         a.slug.lower(): a for a in Asset.objects.filter(organization_id=group.organization_id)
     }
-    seen = set(
-        Touch.objects.filter(group=group).values_list(
-            "stakeholder__email", "occurred_at", "asset__slug"
-        )
-    )
+    seen = _recorded_touches(group, plan.touch_rows)
     new = []
     for row in plan.touch_rows:
         key = (row.email, row.occurred_at, row.asset_slug)

@@ -51,3 +51,12 @@ def test_a_bad_date_is_a_422_naming_the_parameter(reader, group):
     response = reader.get(f"/groups/{group.pk}/analysis", as_of="yesterday")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "as_of"
+
+
+def test_the_analysis_is_cached_until_the_group_changes(api, reader, touched_group):
+    g = touched_group.pk
+    first = reader.get(f"/groups/{g}/analysis").json()
+    assert reader.get(f"/groups/{g}/analysis").json() == first
+    api.post(f"/groups/{g}/people", [{"email": "new@customer.example", "name": "New"}])
+    after = reader.get(f"/groups/{g}/analysis").json()
+    assert after["group"]["members"] == first["group"]["members"] + 1

@@ -1,0 +1,55 @@
+"""The analysis document, cached like the group page: under the group's and the
+organization's version tokens (bumped by every write, `planner.page_cache`) and the
+content library's fingerprint, for the day it is computed for. A write, a change to the
+library or the planner settings, or the next day all make a new one."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date
+
+from django.core.cache import cache
+
+from planner.models import BuyingGroup
+from planner.page_cache import page_state, tokens
+from planner.scoring import analyze, end_of_day
+
+log = logging.getLogger(__name__)
+KEEP_SECONDS = 60 * 60
+
+
+def _key(group: BuyingGroup, day: date) -> str | None:
+    try:
+        group_token, organization_token = tokens(group.pk, group.organization_id)
+    except Exception:  # the cache is down: compute every time
+        log.warning("the analysis cache is unreachable", exc_info=True)
+        return None
+    parts = (
+        group.pk,
+        group_token,
+        organization_token,
+        page_state(group).library,
+        group.updated_at.isoformat() if group.updated_at else "",
+        day.isoformat(),
+    )
+    return "api:analysis:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+
+def analysis_document(group: BuyingGroup, *, day: date) -> dict:
+    """`analyze_group --format json --as-of DAY` for the group, from the cache if fresh."""
+    key = _key(group, day)
+    document = None
+    if key:
+        try:
+            document = cache.get(key)
+        except Exception:
+            document = None
+    if document is None:
+        document = analyze(group, as_of=end_of_day(day)).document()
+        if key:
+            try:
+                cache.set(key, document, timeout=KEEP_SECONDS)
+            except Exception:
+                log.warning("could not cache an analysis", exc_info=True)
+    return document
