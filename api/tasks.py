@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from api.delivery import deliveries_due, delivery_attempt
+from api.housekeeping import housekeeping
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -17,3 +18,9 @@ def webhook_retry_task() -> int:
     for delivery_id in due:
         webhook_deliver_task.delay(delivery_id)
     return len(due)
+
+
+@shared_task(ignore_result=True)
+def api_housekeeping_task() -> int:
+    """Hourly (beat): forget idempotent answers older than a day and expired file links."""
+    return housekeeping()

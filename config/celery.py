@@ -24,6 +24,10 @@ app.conf.beat_schedule = {
         "task": "api.tasks.webhook_retry_task",
         "schedule": 60.0,
     },
+    "api-housekeeping-hourly": {
+        "task": "api.tasks.api_housekeeping_task",
+        "schedule": crontab(minute=35),
+    },
     "send-digests-hourly": {
         "task": "digests.tasks.digest_dispatch_task",
         "schedule": crontab(minute=5),

@@ -1,8 +1,14 @@
 """People, relationships and touches by the list: the CSV import's rules, all or nothing,
 idempotent by content and by `Idempotency-Key`."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+import time_machine
+from django.utils import timezone
+
+from api.models import IdempotentRequest
+from api.tasks import api_housekeeping_task
 from planner.models import Relationship, Stakeholder, Touch
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +183,11 @@ def test_assets_are_upserted_by_slug_with_the_library_rules(api, org):
     assert response.json()["errors"][0]["item"] == 1
     assert response.json()["errors"][0]["field"] == "kind"
     assert [a["slug"] for a in api.get("/assets").json()["items"]] == ["roi-guide"]
+
+
+def test_idempotent_answers_are_forgotten_after_a_day(api, group, calculator):
+    api.post(f"/groups/{group.pk}/touches", touches(group), headers={"Idempotency-Key": "k"})
+    assert api_housekeeping_task() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert api_housekeeping_task() == 1
+    assert not IdempotentRequest.objects.exists()
