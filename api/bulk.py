@@ -106,6 +106,7 @@ def _person_cells(person: Stakeholder) -> dict[str, object]:
     }
 
 
+@transaction.atomic
 def people_upsert(*, group: BuyingGroup, items: Sequence[Mapping[str, object]]) -> Outcome:
     """A field an item leaves out keeps the person's current value (or the default, for
     someone new), whatever the other items of the call send."""
@@ -120,6 +121,7 @@ def people_upsert(*, group: BuyingGroup, items: Sequence[Mapping[str, object]]) 
     return _outcome(plan.stakeholder_actions)
 
 
+@transaction.atomic
 def relationships_upsert(*, group: BuyingGroup, items: Sequence[Mapping[str, object]]) -> Outcome:
     plan = _run(
         group, "relationships", RELATIONSHIP_FIELDS, ("source_email", "target_email", "kind"), items
@@ -127,6 +129,7 @@ def relationships_upsert(*, group: BuyingGroup, items: Sequence[Mapping[str, obj
     return _outcome(plan.relationship_actions)
 
 
+@transaction.atomic
 def touches_add(*, group: BuyingGroup, items: Sequence[Mapping[str, object]]) -> Outcome:
     plan = _run(group, "touches", TOUCH_FIELDS, ("email", "occurred_at"), items)
     return _outcome(plan.touch_actions)

@@ -56,8 +56,11 @@ Stage = Literal[
 ]
 
 
+GroupName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
 class GroupIn(Schema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: GroupName
     account: Annotated[str, StringConstraints(max_length=120)] = ""
     opportunity_stage: Stage = "discovery"
     expected_close: date | None = None
@@ -65,7 +68,7 @@ class GroupIn(Schema):
 
 
 class GroupPatch(Schema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
+    name: GroupName | None = None
     account: Annotated[str, StringConstraints(max_length=120)] | None = None
     opportunity_stage: Stage | None = None
     expected_close: date | None = None

@@ -58,3 +58,10 @@ def test_a_duplicate_name_is_a_422_naming_the_field(api, group):
 
 def test_a_group_id_that_does_not_exist_is_404(reader):
     assert reader.get("/groups/999999").status_code == 404
+
+
+def test_a_blank_name_is_refused(api):
+    response = api.post("/groups", {"name": "   "})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+    assert not BuyingGroup.objects.exists()

@@ -2,9 +2,12 @@
 admins' API keys and webhooks pages look right at desktop and phone widths."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from api.models import WebhookDelivery
+from api.webhooks import endpoint_create
 from tests.factories import TEST_PASSWORD, OrganizationFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -13,7 +16,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def api_admin(transactional_db):
     org = OrganizationFactory(slug="acme", name="Acme Corp")
-    return member(org, Role.ADMIN, email="admin@acme.test", name="Ada Admin")
+    admin = member(org, Role.ADMIN, email="admin@acme.test", name="Ada Admin")
+    endpoint = endpoint_create(
+        organization=org, url="https://93.184.215.14/hooks/consensus", events=["kit.viewed"]
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event="kit.viewed",
+        event_id="evt_" + "0" * 32,
+        payload={},
+        status="retrying",
+        attempts=2,
+        response_status=503,
+        error="The endpoint answered 503.",
+        next_attempt_at=timezone.now(),
+    )
+    return admin
 
 
 def test_the_docs_page_renders_swagger_ui_without_a_cdn(page_for, live_server, screenshots):
@@ -54,4 +72,7 @@ def test_keys_and_webhooks_pages(page_for, api_admin, screenshots):
         page.screenshot(path=screenshots / f"api-keys-{width}.png", full_page=True)
         page.goto("/organization/webhooks/")
         page.screenshot(path=screenshots / f"webhooks-{width}.png", full_page=True)
+        page.get_by_role("link", name="https://93.184.215.14/hooks/consensus").click()
+        expect(page.get_by_role("button", name="Redeliver")).to_be_visible()
+        page.screenshot(path=screenshots / f"webhook-log-{width}.png", full_page=True)
         assert page.problems.all() == []
