@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Body, Query, Router
@@ -106,7 +106,7 @@ def groups_list(
     if stage:
         groups = groups.filter(opportunity_stage=stage)
     if q:
-        groups = groups.filter(name__icontains=q) | groups.filter(account__icontains=q)
+        groups = groups.filter(Q(name__icontains=q) | Q(account__icontains=q))
     return page(groups, limit, offset, group_out)
 
 
