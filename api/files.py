@@ -4,7 +4,8 @@ A link is `/api/v1/files/<token>`: the token is signed (so it cannot be guessed 
 altered) and names a random nonce stored in a `KitFileLink` row, which expires after
 `API_FILE_LINK_SECONDS`. Both must hold: the SECRET_KEY alone cannot mint a link, and a
 link stops working when its row expires or is deleted. Files are read through Django's
-storage API (`FieldFile.open`), wherever the storage keeps them.
+storage API (`content.delivery.file_response`): streamed from the disk, or redirected
+to a URL the object storage signs.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ short-lived link (no login: the link is the credential)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import defaults
@@ -18,6 +18,7 @@ from api.files import link_from_token
 from api.forms import ApiKeyForm, WebhookForm
 from api.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from api.webhooks import EVENTS, delivery_redeliver, endpoint_create, endpoint_delete
+from content.delivery import file_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,9 +125,8 @@ def api_file(request, token: str):
     file = kit.pdf if link.format == "pdf" else kit.zip
     if kit.status != kit.Status.READY or not file:
         raise Http404("This kit is not ready.")
-    return FileResponse(
-        file.open("rb"),
-        as_attachment=True,
+    return file_response(  # streamed, or redirected to a signed object-storage URL
+        file,
         filename=file.name.rsplit("/", 1)[-1],
         content_type="application/pdf" if link.format == "pdf" else "application/zip",
     )

@@ -82,5 +82,5 @@ for _ in $(seq 1 60); do
 done
 [ "$STATE" = ready ] || { echo "   the kit was not ready in time" >&2; exit 1; }
 ZIP_URL=$(echo "$KIT" | grep -o '"zip": *"[^"]*"' | sed 's/^[^:]*: *//; s/"//g')
-curl --fail-with-body -sS -o "$OUT/kit.zip" "$ZIP_URL"  # a short-lived link: no key needed
+curl --fail-with-body -sS -L -o "$OUT/kit.zip" "$ZIP_URL"  # short-lived link: no key needed
 echo "   downloaded $(wc -c <"$OUT/kit.zip") bytes to $OUT/kit.zip"
