@@ -87,3 +87,17 @@ def test_an_unknown_asset_in_a_kit_is_a_422(api, group):
 
 def test_another_organizations_kit_is_404(outsider, group, built_kit):
     assert outsider.get(f"/groups/{group.pk}/kits/{built_kit['id']}").status_code == 404
+
+
+def test_on_object_storage_a_link_redirects_to_a_signed_url(
+    api, group, calculator, s3_bucket, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        kit = api.post(f"/groups/{group.pk}/kits", {"assets": ["downtime-calculator"]}).json()
+    url = api.get(f"/groups/{group.pk}/kits/{kit['id']}").json()["files"]["zip"]
+    response = Client().get(url.removeprefix("http://testserver"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(s3_bucket.endpoint)
+    assert "Signature" in response["Location"] or "X-Amz-Signature" in response["Location"]
+    stored = s3_bucket.keys()
+    assert any(key.endswith(".zip") for key in stored)
