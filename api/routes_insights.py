@@ -1,5 +1,5 @@
-"""What the app makes of a group: the analysis, suggestions, planned sends (and the
-forecast, once it exists). The documents are exactly those the commands print."""
+"""What the app makes of a group: the analysis, suggestions, the forecast, planned sends.
+The documents are exactly those the commands print."""
 
 from __future__ import annotations
 
@@ -15,9 +15,19 @@ from api.errors import ERRORS, READ_ERRORS, ApiError
 from api.idempotency import idempotent
 from api.keys import read_key, write_key
 from api.routes_groups import IdempotencyKey, Limit, Offset, page
-from api.schemas import AnalysisOut, Page, PlannedSendIn, PlannedSendOut, SuggestionsOut
+from api.schemas import (
+    AnalysisOut,
+    ForecastOut,
+    Page,
+    PlannedSendIn,
+    PlannedSendOut,
+    SuggestionsOut,
+)
+from content.models import Asset
 from planner import services
+from planner.forecasting import MAX_WEEKS, WEEKS, ForecastError, group_forecast
 from planner.models import PlannedSend, Stakeholder
+from planner.scoring import end_of_day
 from planner.suggesting import suggestions_document
 
 router = Router(tags=["insights"])
@@ -50,6 +60,51 @@ def suggestions(
     """The `suggest_assets --format json` document."""
     group = get_group_for_key(request, group_id)
     return suggestions_document(group, day=_day(as_of), limit=limit)
+
+
+@router.get(
+    "/groups/{group_id}/forecast", response={200: ForecastOut, **READ_ERRORS}, auth=read_key
+)
+def forecast(
+    request: HttpRequest,
+    group_id: int,
+    as_of: date | None = AsOf,
+    weeks: int = Query(WEEKS, ge=0, le=MAX_WEEKS),
+    send: str | None = Query(None, max_length=100, description="An asset slug sent at week 0."),
+    to: str | None = Query(
+        None,
+        max_length=20_000,
+        description="Who gets `send`: EMAIL[,EMAIL...] or all (the default).",
+    ),
+):
+    """The `forecast_group --format json` document: the members' theme mixes after they
+    talk for `weeks` weeks, with the plan (`send` to `to`) applied at week 0."""
+    group = get_group_for_key(request, group_id)
+    if to is not None and not send:
+        raise ApiError(422, "`to` needs `send` (an asset slug).", [_field("to", "needs send")])
+    asset = None
+    if send:
+        asset = Asset.objects.filter(
+            organization_id=group.organization_id, slug=send.strip().lower()
+        ).first()
+        if asset is None:
+            message = f"no asset '{send}' in the content library"
+            raise ApiError(422, message[:1].upper() + message[1:] + ".", [_field("send", message)])
+    recipients = None if to in (None, "all") else [e.strip() for e in to.split(",") if e.strip()]
+    try:
+        result = group_forecast(
+            group, as_of=end_of_day(_day(as_of)), weeks=weeks, send=asset, to=recipients
+        )
+    except ForecastError as error:
+        message = str(error)
+        raise ApiError(
+            422, message[:1].upper() + message[1:] + ".", [_field("to", message)]
+        ) from error
+    return result.document()
+
+
+def _field(name: str, message: str) -> dict:
+    return {"field": name, "item": None, "message": message}
 
 
 # --- planned sends ------------------------------------------------------------------------

@@ -279,3 +279,13 @@ class SuggestionsOut(Document):
     group: dict
     as_of: str
     suggestions: list[dict]
+
+
+class ForecastOut(Document):
+    group: dict
+    as_of: str
+    weeks: int
+    plan: dict | None
+    now: dict
+    forecast: dict
+    first_recipients: list[dict]

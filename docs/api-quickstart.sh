@@ -60,12 +60,9 @@ call GET "/groups/$GROUP/analysis" | tee "$OUT/analysis.json" | head -c 300
 echo
 
 echo "6. The forecast (with a plan: send the calculator to everyone)"
-if call GET "/groups/$GROUP/forecast?send=downtime-calculator&to=all" >"$OUT/forecast.json"; then
-  head -c 300 "$OUT/forecast.json"
-  echo
-else
-  echo "   (this server has no forecast endpoint)"
-fi
+call GET "/groups/$GROUP/forecast?send=downtime-calculator&to=all" | tee "$OUT/forecast.json" |
+  head -c 300
+echo
 
 echo "7. Suggestions (the suggest_assets document)"
 call GET "/groups/$GROUP/suggestions" | tee "$OUT/suggestions.json" | head -c 300

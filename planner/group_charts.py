@@ -3,7 +3,14 @@ with friction-coloured edges, the members-by-themes heatmap and the trend line."
 
 from django.utils import timezone
 
-from planner.charts import HeatRow, ThemeCol, TrendPoint, render_heatmap, render_trend
+from planner.charts import (
+    ForecastLine,
+    HeatRow,
+    ThemeCol,
+    TrendPoint,
+    render_heatmap,
+    render_trend,
+)
 from planner.map_view import map_svg
 from planner.scoring import GroupAnalysis
 
@@ -43,7 +50,7 @@ def heatmap(analysis: GroupAnalysis) -> str:
     )
 
 
-def trend(snapshots, analysis: GroupAnalysis) -> str:
+def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...] = ()) -> str:
     points = [
         TrendPoint(
             at=timezone.localtime(s.taken_at).date(), divergence=s.divergence, readiness=s.readiness
@@ -57,4 +64,6 @@ def trend(snapshots, analysis: GroupAnalysis) -> str:
                 at=today, divergence=analysis.divergence.score, readiness=analysis.readiness.score
             )
         )
-    return render_trend(points, title=f"Readiness and divergence of {analysis.group.name}")
+    return render_trend(
+        points, title=f"Readiness and divergence of {analysis.group.name}", forecasts=forecasts
+    )

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from content.models import Theme
+from planner.analysis import forecast
 from planner.analysis.divergence import (
     Divergence,
     Member,
@@ -30,6 +31,7 @@ from planner.analysis.divergence import (
 from planner.analysis.exposure import (
     TouchEvent,
     exposure,
+    exposure_mass,
     read_only_weights,
     recent_activity,
 )
@@ -283,4 +285,20 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
         history=history,
         settings=settings,
         state=state,
+    )
+
+
+def forecast_model(analysis: GroupAnalysis) -> forecast.Model:
+    """The group of `analysis`, prepared for the consensus forecast (no query)."""
+    data = analysis.map
+    people, ties = people_and_ties(list(data.stakeholders), list(data.relationships))
+    mass = exposure_mass(
+        analysis.history.events,
+        as_of=analysis.as_of,
+        half_life_days=float(analysis.settings.half_life_days),
+    )
+    return forecast.Model(
+        forecast.Group(
+            people=tuple(people), ties=tuple(ties), exposures=analysis.exposures, mass=mass
+        )
     )

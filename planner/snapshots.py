@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from planner.forecasting import snapshot_summary
 from planner.models import BuyingGroup, Snapshot
 from planner.page_cache import bump_group
 from planner.scoring import analyze
@@ -37,7 +38,9 @@ def snapshot_take(*, group: BuyingGroup, now: datetime | None = None) -> Snapsho
     for the same group: the second finds the first's snapshot and stores nothing."""
     now = now or timezone.now()
     with _consistent_reads():
-        document = analyze(group, as_of=now).document()
+        analysis = analyze(group, as_of=now)
+        document = analysis.document()
+    document["forecast"] = snapshot_summary(analysis)  # for the digest's forecast line
     fingerprint = _fingerprint(document)
     with transaction.atomic():
         BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()

@@ -28,6 +28,7 @@ from accounts.models import Membership
 from accounts.roles import ADMINS, KIT_BUILDERS
 from planner import (
     exporting,
+    forecasting,
     group_charts,
     importing,
     page_cache,
@@ -222,12 +223,15 @@ def _workspace_body(
         divergence_now=analysis.divergence.score,
         divergence_before=two_weeks_ago.divergence if two_weeks_ago else None,
     )
+    model = scoring.forecast_model(analysis)
+    plan = suggesting.group_plan(group, analysis=analysis, top=3, model=model)
+    outlook = forecasting.group_forecast(group, analysis=analysis, plan=plan, model=model)
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
         "map_svg": group_charts.friction_map(analysis),
         "legend_svg": _legend(),
         "heatmap_svg": group_charts.heatmap(analysis),
-        "trend_svg": group_charts.trend(snapshots, analysis),
+        "trend_svg": group_charts.trend(snapshots, analysis, tuple(outlook.lines())),
     }
     relationships = data.relationships if all_ties else data.relationships[:RELATIONSHIPS_SHOWN]
     context = {
@@ -236,8 +240,9 @@ def _workspace_body(
         "analysis": analysis,
         **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
         "backfire": alert,
-        "plan": suggesting.group_plan(group, analysis=analysis, top=3),
-        "sends": selectors.planned_sends(group),
+        "plan": plan,
+        "outlook": outlook,
+        "sends": _sends_with_forecast(selectors.planned_sends(group), model),
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
         "touches": selectors.recent_touches(group),
         "relationships": relationships,
@@ -259,6 +264,19 @@ def _workspace_body(
         "kits_slot": mark_safe(page_cache.KITS_SLOT),  # noqa: S308 - our own constant
     }
     return render_to_string("planner/group_detail.html#workspace-body", context)
+
+
+def _sends_with_forecast(sends, model) -> list:
+    """(planned send, its consensus forecast or None) pairs: the forecast for the sends
+    still planned, each to its own recipients."""
+    pairs = []
+    for send in sends:
+        outlook = None
+        if send.status == "planned":
+            recipients = [person.email for person in send.recipients.all()]
+            outlook = suggesting.send_forecast(model, [send.asset], recipients)
+        pairs.append((send, outlook))
+    return pairs
 
 
 @functools.cache
@@ -494,7 +512,11 @@ def planner_settings(request):
         services.planner_settings_update(organization=organization, **form.cleaned_data)
         messages.success(request, "Buying-group settings saved.")
         return see_other(reverse("planner_settings"))
-    return render(request, "planner/planner_settings.html", {"form": form})
+    return render(
+        request,
+        "planner/planner_settings.html",
+        {"form": form, "forecast_parameters": forecasting.PARAMETERS},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -559,7 +581,7 @@ def stakeholder_timeline(request, pk: int, sid: int):
 def _scoring_guide() -> str:
     """docs/scoring.md as HTML: our own file, written for marketers."""
     source = (settings.BASE_DIR / "docs" / "scoring.md").read_text(encoding="utf-8")
-    return markdown.markdown(source, extensions=["tables"])
+    return markdown.markdown(source, extensions=["tables", "toc"])
 
 
 @require_GET

@@ -149,6 +149,70 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
     )
 
 
+def divergence_batch(
+    weights: np.ndarray,
+    influence: Sequence[float] | np.ndarray,
+    *,
+    shares: np.ndarray | None = None,
+    contributions: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`divergence` of K groups at once, as numbers: ``weights`` is K x members x
+    themes (each row a member's theme weights, normalised here; an all-zero row is an
+    unaligned member), ``influence`` one value per member (as :attr:`Member.influence`).
+    Returns the K scores and, with ``contributions``, each theme's contribution (K x
+    themes). The same formula as :func:`divergence`, vectorised for simulations that
+    score many possible futures of one group (the suggestion engine, the forecast).
+    ``shares`` are the members' influence shares when the caller has them already.
+    """
+    weights = np.asarray(weights, dtype=float)
+    n_batch, n_members, n_themes = weights.shape
+    if n_members == 0:
+        zeros = np.zeros(n_batch)
+        return zeros, (np.zeros((n_batch, n_themes)) if contributions else None)
+    influence = np.asarray(influence, dtype=float)
+    with np.errstate(invalid="ignore"):
+        influence = np.where(np.isfinite(influence) & (influence > 0), influence, 0.0)
+    if shares is None:
+        shares = np.array(_shares(influence.tolist()))
+    sums = weights.sum(axis=2)
+    aligned = sums > 0
+    unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
+    unaligned_share = np.where(aligned.any(axis=1), np.clip(unaligned_share, 0.0, 1.0), 1.0)
+    unaligned_share = np.where(aligned.all(axis=1), 0.0, unaligned_share)
+
+    raw = influence[None, :] * aligned
+    total = raw.sum(axis=1)
+    equal = total <= 0
+    raw = np.where(equal[:, None], aligned.astype(float), raw)
+    total = raw.sum(axis=1)
+    w = raw / np.where(total > 0, total, 1.0)[:, None]
+
+    p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
+    mix = np.einsum("km,kmt->kt", w, p)
+    with np.errstate(all="ignore"):
+        ratio = np.divide(
+            p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
+        )
+        terms = w[:, :, None] * p * np.log2(ratio)
+        entropy_terms = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0)
+    terms = np.where(np.isfinite(terms), terms, 0.0)
+    theme_raw = np.maximum(terms.sum(axis=1), 0.0)
+    js = theme_raw.sum(axis=1)
+    weight_entropy = entropy_terms.sum(axis=1)
+    ok = (weight_entropy > 0) & (js > 0)
+    normalised = np.where(ok, js / np.where(ok, weight_entropy, 1.0), 0.0)
+    normalised = np.clip(normalised, 0.0, 1.0)
+    normalised = np.where(normalised < _SNAP, 0.0, normalised)
+    normalised = np.where(normalised > 1.0 - _SNAP, 1.0, normalised)
+    aligned_part = (1.0 - unaligned_share) * normalised
+    score = np.clip(aligned_part + unaligned_share, 0.0, 1.0)
+    if not contributions:
+        return score, None
+    scale = np.where(js > 0, aligned_part / np.where(js > 0, js, 1.0), 0.0)
+    values = theme_raw * scale[:, None] + unaligned_share[:, None] * mix
+    return score, values
+
+
 def pairwise_divergence(p: Mapping[str, float], q: Mapping[str, float]) -> float:
     """Jensen-Shannon divergence of two distributions in [0, 1]; 1.0 if either is empty.
 

@@ -101,7 +101,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from planner.analysis.divergence import Member, divergence
+from planner.analysis.divergence import Member, divergence, divergence_batch
 from planner.analysis.exposure import positive_weights, to_distribution
 
 STAGES = (
@@ -823,48 +823,8 @@ def _divergence_batch(
     each row of ``adds`` (K x themes) to the weights ``base`` (members x themes) of every
     consented member; with ``contributions`` also each theme's share of it (K x themes).
     """
-    n_batch = adds.shape[0]
-    if base.shape[0] == 0:
-        zeros = np.zeros(n_batch)
-        return zeros, (np.zeros((n_batch, base.shape[1])) if contributions else None)
     weights = base[None, :, :] + consent[None, :, None] * adds[:, None, :]
-    sums = weights.sum(axis=2)
-    aligned = sums > 0
-    unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
-    unaligned_share = np.where(aligned.any(axis=1), np.clip(unaligned_share, 0.0, 1.0), 1.0)
-    unaligned_share = np.where(aligned.all(axis=1), 0.0, unaligned_share)
-
-    raw = influence[None, :] * aligned
-    total = raw.sum(axis=1)
-    equal = total <= 0
-    raw = np.where(equal[:, None], aligned.astype(float), raw)
-    total = raw.sum(axis=1)
-    w = raw / np.where(total > 0, total, 1.0)[:, None]
-
-    p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
-    mix = np.einsum("km,kmt->kt", w, p)
-    with np.errstate(all="ignore"):
-        ratio = np.divide(
-            p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
-        )
-        terms = w[:, :, None] * p * np.log2(ratio)
-        entropy_terms = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0)
-    terms = np.where(np.isfinite(terms), terms, 0.0)
-    theme_raw = np.maximum(terms.sum(axis=1), 0.0)
-    js = theme_raw.sum(axis=1)
-    weight_entropy = entropy_terms.sum(axis=1)
-    ok = (weight_entropy > 0) & (js > 0)
-    normalised = np.where(ok, js / np.where(ok, weight_entropy, 1.0), 0.0)
-    normalised = np.clip(normalised, 0.0, 1.0)
-    normalised = np.where(normalised < _SNAP, 0.0, normalised)
-    normalised = np.where(normalised > 1.0 - _SNAP, 1.0, normalised)
-    aligned_part = (1.0 - unaligned_share) * normalised
-    score = np.clip(aligned_part + unaligned_share, 0.0, 1.0)
-    if not contributions:
-        return score, None
-    scale = np.where(js > 0, aligned_part / np.where(js > 0, js, 1.0), 0.0)
-    values = theme_raw * scale[:, None] + unaligned_share[:, None] * mix
-    return score, values
+    return divergence_batch(weights, influence, shares=shares, contributions=contributions)
 
 
 def _official_divergence(

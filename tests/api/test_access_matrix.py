@@ -16,6 +16,7 @@ READS = [
     "/groups/{g}/touches",
     "/groups/{g}/analysis",
     "/groups/{g}/suggestions",
+    "/groups/{g}/forecast",
     "/groups/{g}/planned-sends",
     "/groups/{g}/kits",
     "/assets",

@@ -30,6 +30,9 @@ def test_the_curl_quickstart_runs_against_a_live_server(live_server, org, admin,
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     analysis = json.loads((tmp_path / "analysis.json").read_text())
     assert analysis["group"]["members"] == 3
+    forecast = json.loads((tmp_path / "forecast.json").read_text())
+    assert forecast["plan"]["asset"] == "downtime-calculator"
+    assert len(forecast["plan"]["to"]) == 3
     suggestions = json.loads((tmp_path / "suggestions.json").read_text())
     assert suggestions["suggestions"][0]["asset"] == "downtime-calculator"
     names = zipfile.ZipFile(tmp_path / "kit.zip").namelist()
