@@ -6,6 +6,7 @@ library or the planner settings, or the next day all make a new one."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import date
 
@@ -36,20 +37,22 @@ def _key(group: BuyingGroup, day: date) -> str | None:
     return "api:analysis:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 
 
-def analysis_document(group: BuyingGroup, *, day: date) -> dict:
-    """`analyze_group --format json --as-of DAY` for the group, from the cache if fresh."""
+def analysis_json(group: BuyingGroup, *, day: date) -> str:
+    """`analyze_group --format json --as-of DAY` for the group, as JSON text (kept so, the
+    cached answer costs no serialising), from the cache if fresh."""
     key = _key(group, day)
-    document = None
+    text = None
     if key:
         try:
-            document = cache.get(key)
+            text = cache.get(key)
         except Exception:
-            document = None
-    if document is None:
+            text = None
+    if text is None:
         document = analyze(group, as_of=end_of_day(day)).document()
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
         if key:
             try:
-                cache.set(key, document, timeout=KEEP_SECONDS)
+                cache.set(key, text, timeout=KEEP_SECONDS)
             except Exception:
                 log.warning("could not cache an analysis", exc_info=True)
-    return document
+    return text
