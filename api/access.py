@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404
 
 from api.models import ApiKey
 from content.models import Asset
-from planner.models import BuyingGroup, ConsensusKit, PlannedSend
+from kits.models import ConsensusKit
+from planner.models import BuyingGroup
+from suggestions.models import PlannedSend
 
 
 def caller(request: HttpRequest) -> ApiKey:

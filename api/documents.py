@@ -1,5 +1,5 @@
 """The analysis document, cached like the group page: under the group's and the
-organization's version tokens (bumped by every write, `planner.page_cache`) and the
+organization's version tokens (bumped by every write, `workspace.page_cache`) and the
 content library's fingerprint, for the day it is computed for. A write, a change to the
 library or the planner settings, or the next day all make a new one."""
 
@@ -13,8 +13,8 @@ from datetime import date
 from django.core.cache import cache
 
 from planner.models import BuyingGroup
-from planner.page_cache import page_state, tokens
-from planner.scoring import analyze, end_of_day
+from scoring.analysis import analyze, end_of_day
+from workspace.page_cache import page_state, tokens
 
 log = logging.getLogger(__name__)
 KEEP_SECONDS = 60 * 60

@@ -10,8 +10,12 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from api.webhooks import emit
-from planner.models import BuyingGroup, ConsensusKit, KitShare, Snapshot
-from planner.signals import kit_built, kit_viewed, snapshot_stored, touches_created
+from kits.models import ConsensusKit, KitShare
+from kits.signals import kit_built, kit_viewed
+from planner.models import BuyingGroup
+from planner.signals import touches_created
+from scoring.models import Snapshot
+from scoring.signals import snapshot_stored
 
 DRIFT = 0.02
 
@@ -73,8 +77,10 @@ def on_kit_viewed(sender, share: KitShare, **kwargs) -> None:
 
 
 @receiver(snapshot_stored, dispatch_uid="api.snapshot_stored")
-def on_snapshot(sender, snapshot: Snapshot, previous: Snapshot | None, **kwargs) -> None:
-    if previous is None:
+def on_snapshot(
+    sender, snapshot: Snapshot | None = None, previous: Snapshot | None = None, **kwargs
+) -> None:
+    if snapshot is None or previous is None:
         return
     group = snapshot.group
     scores = {

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiKey, KitFileLink
-from planner.models import ConsensusKit
+from kits.models import ConsensusKit
 
 SALT = "api.kit-file"
 FORMATS = ("pdf", "zip")

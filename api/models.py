@@ -66,7 +66,7 @@ class KitFileLink(models.Model):
     naming this row's random nonce, so it only works while this row exists and has not
     expired: the SECRET_KEY alone cannot mint one."""
 
-    kit = models.ForeignKey("planner.ConsensusKit", on_delete=models.CASCADE, related_name="+")
+    kit = models.ForeignKey("kits.ConsensusKit", on_delete=models.CASCADE, related_name="+")
     format = models.CharField(max_length=3)  # pdf | zip
     nonce = models.CharField(max_length=43, unique=True)
     expires_at = models.DateTimeField()

@@ -24,11 +24,12 @@ from api.schemas import (
     SuggestionsOut,
 )
 from content.models import Asset
-from planner import services
-from planner.forecasting import MAX_WEEKS, WEEKS, ForecastError, group_forecast
-from planner.models import PlannedSend, Stakeholder
-from planner.scoring import end_of_day
-from planner.suggesting import suggestions_document
+from planner.models import Stakeholder
+from scoring.analysis import end_of_day
+from suggestions import services
+from suggestions.forecasting import MAX_WEEKS, WEEKS, ForecastError, group_forecast
+from suggestions.models import PlannedSend
+from suggestions.suggesting import suggestions_document
 
 router = Router(tags=["insights"])
 

@@ -34,8 +34,8 @@ from api.schemas import (
     Page,
 )
 from content.models import Asset
-from planner import kits
-from planner.models import ConsensusKit
+from kits import services as kits
+from kits.models import ConsensusKit
 
 router = Router(tags=["kits, content, me"])
 

@@ -21,8 +21,7 @@ from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
 from csvio.reader import Table, read_table
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
-from planner.signals import touches_created
-from planner.snapshots import rescore_soon
+from planner.signals import group_changed, touches_created
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
@@ -244,7 +243,7 @@ def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
     _apply_touches(group, plan, existing)
     if plan.changes_anything:
         group.save(update_fields=["updated_at"])
-        rescore_soon(group.pk)
+        group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=True)
     return plan
 
 

@@ -1,16 +1,19 @@
-"""What happened in the planner, for apps higher up (the API's webhooks) to listen to.
+"""What the planner tells the rooms above it, without importing them.
 
-Sent inside the writing transaction; a receiver that acts outside the database defers
-that with `transaction.on_commit`, so nothing is announced that was rolled back.
+The group page cache (`workspace`), rescoring (`scoring`) and the API's webhooks (`api`)
+listen; planner only sends. Sent inside the writing transaction: a receiver that acts
+outside the database defers that with `transaction.on_commit`, so nothing is announced
+that was rolled back.
 """
 
 from django.dispatch import Signal
 
-# group: BuyingGroup, touches: list[Touch] (saved, with primary keys)
+# A buying group's people, ties, touches or fields changed: group_id=int, rescore=bool
+# (rescore: the scores may have moved, so a snapshot should be taken soon).
+group_changed = Signal()
+
+# Something every group page of an organization shows changed: organization_id=int.
+organization_changed = Signal()
+
+# Touches were recorded: group=BuyingGroup, touches=list[Touch] (saved, with primary keys).
 touches_created = Signal()
-# kit: ConsensusKit, just built (status ready)
-kit_built = Signal()
-# share: KitShare, just opened by someone outside the company
-kit_viewed = Signal()
-# snapshot: Snapshot just stored, previous: the group's snapshot before it (or None)
-snapshot_stored = Signal()

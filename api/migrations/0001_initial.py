@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_user_digest_schedule'),
-        ('planner', '0003_consensuskit_kitdownload_kitshare_kitview_and_more'),
+        ('kits', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('expires_at', models.DateTimeField()),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('api_key', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='api.apikey')),
-                ('kit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='planner.consensuskit')),
+                ('kit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='kits.consensuskit')),
             ],
         ),
         migrations.CreateModel(

@@ -4,7 +4,8 @@ written), another organization's group 404, and the organization's own key serve
 import pytest
 
 from api.keys import api_key_revoke
-from planner.models import BuyingGroup, PlannedSend, Stakeholder, Touch
+from planner.models import BuyingGroup, Stakeholder, Touch
+from suggestions.models import PlannedSend
 
 pytestmark = pytest.mark.django_db
 

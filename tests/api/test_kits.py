@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from api.files import SALT
 from api.models import KitFileLink
-from planner.models import ConsensusKit
+from kits.models import ConsensusKit
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from api.delivery import UnsafeUrl, check_url
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.tasks import webhook_retry_task
 from api.webhooks import endpoint_create
-from planner import kits
-from planner.snapshots import snapshot_take
+from kits import services as kits
+from scoring.snapshots import snapshot_take
 from tests.api.receiver import start_receiver
 
 pytestmark = pytest.mark.django_db

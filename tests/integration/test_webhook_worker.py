@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from api.webhooks import endpoint_create
-from planner import kits
+from kits import services as kits
 from tests.api.receiver import start_receiver
 from tests.factories import OrganizationFactory, group_of, member
 

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from planner.management.arguments import as_of_day, group_by_id
-from planner.suggesting import suggestions_document
+from suggestions.suggesting import suggestions_document
 
 
 class Command(BaseCommand):
