@@ -190,7 +190,7 @@ def test_the_heatmap_grows_with_the_number_of_themes():
     few = parse(render_heatmap(rows(), themes()[:2], title="t"))
     many_themes = [ThemeCol(f"t{i}", f"Theme {i}") for i in range(20)]
     many = parse(render_heatmap(rows(), many_themes, title="t"))
-    assert float(few.get("width")) == 480
+    assert 480 <= float(few.get("width")) <= 560  # the minimum, or what its legend needs
     assert float(many.get("width")) >= 20 * 48
 
 
