@@ -20,6 +20,14 @@ app.conf.beat_schedule = {
         "task": "planner.tasks.rescore_all_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    "rescore-marked-groups": {
+        "task": "planner.tasks.rescore_marked_sweep_task",
+        "schedule": 60.0,
+    },
+    "sweep-stuck-kit-builds": {
+        "task": "planner.tasks.kits_sweep_task",
+        "schedule": 60.0,
+    },
     "send-digests-hourly": {
         "task": "digests.tasks.digest_dispatch_task",
         "schedule": crontab(minute=5),

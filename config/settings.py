@@ -129,6 +129,17 @@ CELERY_TIMEZONE = "UTC"
 CELERY_IMPORTS = ("config.health",)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Reliability: deadlines the periodic sweeps enforce (config/celery.py) ---------------
+# A kit queued or building with no sign of life for this long is re-queued by the sweep,
+# at most KIT_BUILD_MAX_REQUEUES times, then marked failed with the reason.
+KIT_BUILD_DEADLINE_SECONDS = env_int("KIT_BUILD_DEADLINE_SECONDS", 300)
+KIT_BUILD_MAX_REQUEUES = env_int("KIT_BUILD_MAX_REQUEUES", 2)
+# A digest claim older than this belongs to a worker that died; it may be claimed again.
+DIGEST_CLAIM_TIMEOUT_SECONDS = env_int("DIGEST_CLAIM_TIMEOUT_SECONDS", 15 * 60)
+# A "needs rescoring" marker older than this is drained by the sweep (the debounced task
+# normally drains it after planner.snapshots.DEBOUNCE_SECONDS).
+RESCORE_SWEEP_AFTER_SECONDS = env_int("RESCORE_SWEEP_AFTER_SECONDS", 60)
+
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

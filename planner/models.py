@@ -58,6 +58,9 @@ class BuyingGroup(models.Model):
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set in the same transaction as a change that moves the scores; cleared once a
+    # snapshot has scored it. Durable, so a change is rescored even if Redis blinks.
+    rescore_requested_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -199,6 +202,9 @@ class PendingImport(models.Model):
     relationships_csv = models.TextField(blank=True)
     touches_name = models.CharField(max_length=255, blank=True)
     touches_csv = models.TextField(blank=True)
+    # The people and relationships the preview was computed against (importing.group_state):
+    # a confirm after they changed asks for a new preview instead of guessing.
+    group_state = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -332,7 +338,11 @@ class ConsensusKit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)  # last (re)queued
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last sign of its worker
+    worker = models.CharField(max_length=120, blank=True)  # "host:pid" building it
+    requeues = models.PositiveSmallIntegerField(default=0)  # by the sweep, bounded
     built_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -347,6 +357,35 @@ class ConsensusKit(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in {self.Status.READY, self.Status.FAILED}
+
+    @property
+    def waiting_since(self):
+        """When the build was (re)queued: what the page counts the elapsed time from."""
+        return self.queued_at or self.created_at
+
+    @property
+    def last_sign_of_life(self):
+        """The last moment anything happened to an unfinished build."""
+        if self.status == self.Status.BUILDING and self.heartbeat_at:
+            return self.heartbeat_at
+        return self.waiting_since
+
+    @property
+    def elapsed_seconds(self) -> int:
+        from django.utils import timezone
+
+        return max(0, int((timezone.now() - self.waiting_since).total_seconds()))
+
+    @property
+    def overdue(self) -> bool:
+        """Unfinished with no sign of life for KIT_BUILD_DEADLINE_SECONDS: the page offers
+        "Try again" and the sweep (planner.kit_builds.kits_sweep) takes it over."""
+        from django.utils import timezone
+
+        if self.is_done or self.last_sign_of_life is None:
+            return False
+        idle = (timezone.now() - self.last_sign_of_life).total_seconds()
+        return idle > settings.KIT_BUILD_DEADLINE_SECONDS
 
 
 class KitDownload(models.Model):

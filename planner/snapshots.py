@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -92,25 +93,61 @@ def _consistent_reads():
 
 
 def rescore_soon(group_id: int) -> None:
-    """After the current transaction commits, rescore the group once: changes arriving in a
-    burst (an import, several edits) share one Celery task, `DEBOUNCE_SECONDS` later.
-    Every write that calls this changed the group, so the group page's cache is renewed."""
+    """Call inside the transaction of a change that moves the group's scores.
+
+    Records "needs rescoring" on the group in that same transaction (durable: it commits
+    or rolls back with the change), then, after the commit, asks for one rescoring task
+    `DEBOUNCE_SECONDS` later: changes arriving in a burst (an import, several edits) share
+    it. If Redis is down the marker stays and `rescore_marked_sweep` drains it; the change
+    itself always succeeds. Every write that calls this changed the group, so the group
+    page's cache is renewed."""
+    # Always the latest moment: a change committed while a rescoring runs moves it, so
+    # that run does not clear it (rescore_marked compares before clearing).
+    BuyingGroup.objects.filter(pk=group_id).update(rescore_requested_at=timezone.now())
     bump_group(group_id)
 
     def enqueue() -> None:
         from planner.tasks import group_rescore_task
 
         key = f"rescore-pending:{group_id}"
-        if not cache.add(key, 1, timeout=DEBOUNCE_SECONDS * 6):
-            return
         try:
+            if not cache.add(key, 1, timeout=DEBOUNCE_SECONDS * 6):
+                return
             group_rescore_task.apply_async(args=[group_id], countdown=DEBOUNCE_SECONDS)
-        except Exception:  # the change is saved; the nightly run rescores it if the broker is down
-            cache.delete(key)
+        except Exception:  # the change and its marker are saved: the sweep rescores it
+            with contextlib.suppress(Exception):
+                cache.delete(key)
             log.warning("could not enqueue rescoring", extra={"group_id": group_id}, exc_info=True)
 
     transaction.on_commit(enqueue)
 
 
 def rescore_claimed(group_id: int) -> None:
-    cache.delete(f"rescore-pending:{group_id}")
+    with contextlib.suppress(Exception):  # only the debounce: the marker is in the database
+        cache.delete(f"rescore-pending:{group_id}")
+
+
+def rescore_marked(*, group_id: int) -> Snapshot | None:
+    """Score a group that needs rescoring and clear its marker, unless a change arrived
+    while it was being scored (then the marker stays for the next run)."""
+    marked = BuyingGroup.objects.filter(pk=group_id).values_list("rescore_requested_at", flat=True)
+    requested = marked.first()
+    group = BuyingGroup.objects.filter(pk=group_id).select_related("organization").first()
+    if group is None:  # deleted since: nothing to do
+        return None
+    snapshot = snapshot_take(group=group)
+    if requested is not None:
+        BuyingGroup.objects.filter(pk=group_id, rescore_requested_at=requested).update(
+            rescore_requested_at=None
+        )
+    return snapshot
+
+
+def groups_needing_rescore(*, older_than: timedelta, limit: int) -> list[int]:
+    """Groups whose marker is older than `older_than` (the debounced task missed them)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        BuyingGroup.objects.filter(rescore_requested_at__lt=cutoff)
+        .order_by("rescore_requested_at")
+        .values_list("pk", flat=True)[:limit]
+    )
