@@ -16,7 +16,7 @@ from accounts.http import posted, see_other
 from accounts.roles import KIT_BUILDERS
 from accounts.throttling import client_ip
 from content.models import Asset
-from planner import kits
+from planner import kit_builds, kits
 from planner.access import get_group_for_user, get_kit_for_user, get_share_for_user
 from planner.forms import KitForm
 from planner.models import KitDownload
@@ -73,6 +73,18 @@ def kit_detail(request, pk: int, kid: int):
         return response
     template = "planner/kit_detail.html#progress" if request.htmx else "planner/kit_detail.html"
     return render(request, template, context)
+
+
+@require_POST
+def kit_retry(request, pk: int, kid: int):
+    """"Try again" for a build that failed or is past its deadline: the same kit, queued
+    once more (nothing happens to one that finished or is making progress)."""
+    kit = get_kit_for_user(request, pk, kid, roles=KIT_BUILDERS)
+    if kit_builds.kit_retry(kit=kit):
+        messages.success(request, "The kit is queued again.")
+    else:
+        messages.info(request, "This kit is not stuck: nothing to try again.")
+    return see_other(reverse("kit_detail", args=[kit.group.pk, kit.pk]))
 
 
 @require_GET

@@ -377,6 +377,16 @@ class ConsensusKit(models.Model):
         return max(0, int((timezone.now() - self.waiting_since).total_seconds()))
 
     @property
+    def elapsed_label(self) -> str:
+        """"42 s", "3 min 05 s", "1 h 02 min": how long the build has been waiting."""
+        seconds = self.elapsed_seconds
+        if seconds < 60:
+            return f"{seconds} s"
+        if seconds < 3600:
+            return f"{seconds // 60} min {seconds % 60:02d} s"
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+    @property
     def overdue(self) -> bool:
         """Unfinished with no sign of life for KIT_BUILD_DEADLINE_SECONDS: the page offers
         "Try again" and the sweep (planner.kit_builds.kits_sweep) takes it over."""
