@@ -77,8 +77,8 @@ def kit_detail(request, pk: int, kid: int):
 
 @require_POST
 def kit_retry(request, pk: int, kid: int):
-    """"Try again" for a build that failed or is past its deadline: the same kit, queued
-    once more (nothing happens to one that finished or is making progress)."""
+    """The "Try again" button of a build that failed or is past its deadline: the same
+    kit, queued once more (nothing happens to one that finished or is making progress)."""
     kit = get_kit_for_user(request, pk, kid, roles=KIT_BUILDERS)
     if kit_builds.kit_retry(kit=kit):
         messages.success(request, "The kit is queued again.")

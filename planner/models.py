@@ -378,7 +378,7 @@ class ConsensusKit(models.Model):
 
     @property
     def elapsed_label(self) -> str:
-        """"42 s", "3 min 05 s", "1 h 02 min": how long the build has been waiting."""
+        """How long the build has been waiting: "42 s", "3 min 05 s", "1 h 02 min"."""
         seconds = self.elapsed_seconds
         if seconds < 60:
             return f"{seconds} s"

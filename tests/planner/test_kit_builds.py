@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from planner import kit_builds, kits
 from planner.models import ConsensusKit
-from tests.planner.test_kits import build, kit_group  # noqa: F401  (fixture)
+from tests.planner.test_kits import build
 
 DEADLINE = 300
 
@@ -26,7 +26,7 @@ def _deadline(settings):
 
 
 @pytest.fixture
-def queued_kit(client, sales_rep, kit_group):  # noqa: F811
+def queued_kit(client, sales_rep, kit_group):
     client.force_login(sales_rep)
     build(client, kit_group)  # on_commit not run: the kit stays queued
     return ConsensusKit.objects.get()
@@ -108,7 +108,7 @@ def test_the_sweep_sends_a_requeued_build_to_the_worker(queued_kit):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_is_recorded_even_when_the_database_connection_died(
-    kit_group,  # noqa: F811
+    kit_group,
     monkeypatch,
 ):
     queued_kit = kits.kit_request(group=kit_group, by=None, enqueue=False, **kits.draft(kit_group))
@@ -128,7 +128,7 @@ def test_a_failure_is_recorded_even_when_the_database_connection_died(
 def test_the_page_shows_elapsed_time_and_try_again_past_the_deadline(
     client,
     queued_kit,
-    kit_group,  # noqa: F811
+    kit_group,
     django_capture_on_commit_callbacks,
 ):
     url = f"/groups/{kit_group.pk}/kits/{queued_kit.pk}/"
@@ -148,7 +148,7 @@ def test_the_page_shows_elapsed_time_and_try_again_past_the_deadline(
 def test_try_again_on_a_kit_still_making_progress_changes_nothing(
     client,
     queued_kit,
-    kit_group,  # noqa: F811
+    kit_group,
 ):
     response = client.post(f"/groups/{kit_group.pk}/kits/{queued_kit.pk}/retry/", follow=True)
     assert "not stuck" in response.content.decode()
@@ -158,7 +158,7 @@ def test_try_again_on_a_kit_still_making_progress_changes_nothing(
 def test_try_again_on_a_failed_build_queues_the_same_kit(
     client,
     queued_kit,
-    kit_group,  # noqa: F811
+    kit_group,
     django_capture_on_commit_callbacks,
 ):
     ConsensusKit.objects.filter(pk=queued_kit.pk).update(status="failed", error="Typst crashed")
@@ -170,7 +170,7 @@ def test_try_again_on_a_failed_build_queues_the_same_kit(
     assert kit.status == "ready" and kit.version == 1
 
 
-def test_try_again_permissions(client, queued_kit, kit_group, marketer, other_org_admin):  # noqa: F811
+def test_try_again_permissions(client, queued_kit, kit_group, marketer, other_org_admin):
     ConsensusKit.objects.filter(pk=queued_kit.pk).update(status="failed")
     url = f"/groups/{kit_group.pk}/kits/{queued_kit.pk}/retry/"
     client.logout()
@@ -187,7 +187,7 @@ def test_a_kit_requested_while_the_broker_is_down_stays_queued_for_the_sweep(
     sales_rep,
     kit_group,
     monkeypatch,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     from planner import tasks
 
