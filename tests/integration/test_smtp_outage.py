@@ -1,0 +1,67 @@
+"""An SMTP outage drops no digest: a real worker sends to a real SMTP server that refuses
+connections, greets with 421, answers 421 to RCPT and drops the connection at DATA, for
+more dispatches than anyone's attempt budget. Nobody is marked failed, and once the server
+is back every digest goes out, once."""
+
+from collections import Counter
+
+import pytest
+
+from digests import tasks as digest_tasks
+from digests.models import MAX_ATTEMPTS, DigestOutbox
+from tests.digests import conftest as digest_fixtures
+from tests.digests.conftest import MONDAY
+from tests.integration.faults import drop_broker_connections, wait_until
+from tests.integration.test_broker_restarts import make_due_users
+
+pytestmark = pytest.mark.integration
+busy_week = digest_fixtures.busy_week
+
+USERS = 30
+Status = DigestOutbox.Status
+
+
+def dispatch() -> int:
+    try:
+        return digest_tasks.digest_dispatch_task.apply(args=[MONDAY.isoformat()]).get()
+    except Exception:
+        drop_broker_connections()
+        return 0
+
+
+def test_an_smtp_outage_in_every_fault_mode_drops_no_digest(
+    fault_stack, org, busy_week, monkeypatch
+):
+    users = make_due_users(org, USERS)
+    monkeypatch.setattr(digest_tasks, "CHUNK_SIZE", 10)
+    worker = fault_stack.worker(pool="prefork", concurrency=2)
+    smtp = fault_stack.smtp
+    rows = DigestOutbox.objects.all()
+
+    # MAX_ATTEMPTS + 2 dispatches, each meeting a failing server.
+    modes = ["refuse", "greet421", "rcpt421", "disconnect"]
+    for n in range(MAX_ATTEMPTS + 2):
+        smtp.set_mode(modes[n % len(modes)])
+        before = {m: smtp.faults[m] for m in ("rcpt421", "disconnect")}
+        assert dispatch() > 0  # the same digests are still due every time
+        if smtp.mode in before:
+            wait_until(lambda b=before: smtp.faults[smtp.mode] > b[smtp.mode], 20, smtp.mode)
+        wait_until(  # every chunk gave up and released its claim
+            lambda: rows.exists() and not rows.filter(status=Status.SENDING).exists(),
+            20,
+            "the chunks to back off",
+        )
+    assert smtp.envelopes == []
+    assert not rows.filter(status__in=[Status.FAILED, Status.SENT]).exists()
+    assert set(rows.values_list("attempts", flat=True)) == {0}  # nobody's budget spent
+    assert set(rows.values_list("status", flat=True)) == {Status.PENDING}
+
+    smtp.set_mode("ok")  # the server is back, the same week: the next dispatch sends all
+    dispatch()
+    wait_until(lambda: rows.filter(status=Status.SENT).count() == USERS, 60, "all sent")
+    messages = smtp.messages()
+    assert Counter(m["To"] for m in messages) == Counter(u.email for u in users)
+    assert len({m["Message-ID"] for m in messages}) == USERS
+    assert set(rows.values_list("attempts", flat=True)) == {1}
+    assert worker.alive
+    print(f"\nSMTP faults met: {dict(smtp.faults)}; {USERS} digests sent once each after")
