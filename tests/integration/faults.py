@@ -200,15 +200,7 @@ class WorkerProcess:
         self.proc = subprocess.Popen(
             argv, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
-        wait_until(
-            lambda: (
-                self.alive and bool(_children(self.proc.pid))
-                if self.pool == "prefork"
-                else self.alive
-            ),
-            wait,
-            "the worker to start",
-        )
+        wait_until(lambda: self.alive and self.runs_tasks(timeout=2), wait, "the worker to start")
 
     @property
     def alive(self) -> bool:
