@@ -5,7 +5,10 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from config import kombu_redis
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+kombu_redis.patch()  # the worker survives its broker connection dropping
 
 app = Celery("consensus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
