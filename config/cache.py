@@ -5,6 +5,9 @@ recomputed, the rescoring debounce has a durable marker in the database, login t
 and share-link rate limits fail open. So when Redis cannot be reached, reads miss, writes
 are dropped, `add` says "added" (the caller goes ahead), and a warning is logged (at most
 once every LOG_EVERY seconds per process), instead of a 500 on every page.
+
+Keys under STRICT_PREFIXES still raise: the health check (config/health.py reads the
+worker heartbeat under "health:") must see Redis down and answer 503.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 LOG_EVERY = 10.0
+STRICT_PREFIXES = ("health:",)
 _last_logged = 0.0
 
 
@@ -39,6 +43,8 @@ def _fallback(value_when_down):
             try:
                 return method(self, *args, **kwargs)
             except (RedisError, OSError) as error:
+                if args and isinstance(args[0], str) and args[0].startswith(STRICT_PREFIXES):
+                    raise
                 _report(method.__name__, error)
                 return value_when_down(*args, **kwargs)
 

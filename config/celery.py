@@ -4,8 +4,11 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init, worker_init
+from django.core.exceptions import ImproperlyConfigured
 
 from config import kombu_redis
+from config.production import require_production_environment
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 kombu_redis.patch()  # the worker survives its broker connection dropping
@@ -36,3 +39,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),
     },
 }
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_without_environment(**_kwargs) -> None:
+    """DEBUG off: a worker or beat never starts without the environment (see preflight).
+    SystemExit, because Celery logs and ignores an exception raised by a signal handler."""
+    try:
+        require_production_environment()
+    except ImproperlyConfigured as error:
+        raise SystemExit(f"celery: cannot start: {error}") from None

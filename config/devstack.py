@@ -176,7 +176,7 @@ def main() -> int:
             f"  Consensus Planner is running at {url}\n"
             "  Demo login: marketer@demo.example / consensus-demo\n"
             "  (also admin@demo.example and sales@demo.example, same password)\n"
-            f"  Health: {url}healthz   Stop: Ctrl-C\n",
+            f"  Health: {url}healthz/ready   Stop: Ctrl-C\n",
             flush=True,
         )
         while stack.supervise():

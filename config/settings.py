@@ -6,18 +6,21 @@ With DEBUG off it refuses to start without a real SECRET_KEY.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.production import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: SQLite file, collected static, uploads (git-ignored)
-(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=True)
+# Nothing is created on disk at import time: the filesystem may be read-only. Production
+# processes check their environment at startup (config.production), not here.
 
 _DEV_SECRET = "insecure-local-development-key-never-used-with-debug-off"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheckMiddleware",  # first: probes by IP skip the host check
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -131,6 +135,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_IMPORTS = ("config.health",)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# --- Celery in production (make worker / make beat) -------------------------------------
+CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 0) or None  # None: one per CPU
+# Beat's small state file goes where the filesystem is writable; losing it is harmless.
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME") or str(
+    Path(tempfile.gettempdir()) / "consensus-celerybeat-schedule"
+)
 
 # --- Reliability: deadlines the periodic sweeps enforce (config/celery.py) ---------------
 # A kit queued or building with no sign of life for this long is re-queued by the sweep,
@@ -186,7 +196,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 ASSET_FILE_MAX_BYTES = env_int("ASSET_FILE_MAX_BYTES", 20 * 1024 * 1024)  # library uploads
@@ -200,6 +210,17 @@ STORAGES = {
         )
     },
 }
+# --- Files through Django's storage API: private S3-compatible object storage -----------
+# With AWS_STORAGE_BUCKET_NAME set, uploads and kits live in the bucket, never public:
+# members get them through the authorising views, which redirect to a URL signed for
+# FILE_URL_SECONDS (content.delivery). Otherwise they live under MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+FILE_URL_SECONDS = env_int("FILE_URL_SECONDS", 60)
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = s3_storage(os.environ, url_seconds=FILE_URL_SECONDS)
+# In development and tests WhiteNoise finds files as they change; in production it serves
+# what `make release` collected (and never needs STATIC_ROOT to exist before that).
+WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -218,7 +239,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     if env_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = (

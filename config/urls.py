@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from config.health import healthz
+from config import health
 
 urlpatterns = [
-    path("healthz", login_not_required(healthz), name="healthz"),
+    # Answered by config.health.HealthCheckMiddleware before the host check; named here.
+    path("healthz", login_not_required(health.ready), name="healthz"),
+    path("healthz/live", login_not_required(health.live), name="healthz_live"),
+    path("healthz/ready", login_not_required(health.ready), name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("planner.urls")),

@@ -5,7 +5,7 @@ service or selector, render. htmx requests to the library list get its `results`
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,12 +20,12 @@ from content.access import (
     get_term_for_user,
 )
 from content.csv_schemas import FRAMING_CHOICES, LEVEL_CHOICES, STAGE_CHOICES
+from content.delivery import file_response
 from content.forms import AssetForm, AssetImportForm, GlossaryTermForm
 from content.uploads import BY_KEY
 
 PAGE_SIZE = 20
 GLOSSARY_PAGE_SIZE = 50
-FILE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 def _choice(params, name: str, choices) -> str:
@@ -129,21 +129,12 @@ def asset_file(request, pk: int):
     asset = get_asset_for_user(request, pk)
     if not asset.file:
         raise Http404("This asset has no file.")
-    try:
-        handle = asset.file.storage.open(asset.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
     file_type = BY_KEY.get(asset.file_type)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return file_response(
+        asset.file,
         filename=asset.file_name or "download",
         content_type=file_type.content_type if file_type else "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import posted, see_other
 from accounts.roles import KIT_BUILDERS
 from accounts.throttling import client_ip
+from content.delivery import file_response
 from content.models import Asset
 from planner import kit_builds, kits
 from planner.access import get_group_for_user, get_kit_for_user, get_share_for_user
@@ -94,9 +95,8 @@ def kit_download(request, pk: int, kid: int, fmt: str):
     if kit.status != kit.Status.READY or not file:
         raise Http404("This kit is not ready yet.")
     KitDownload.objects.create(kit=kit, user=request.user, format=fmt)
-    return FileResponse(
-        file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        file,
         filename=file.name.rsplit("/", 1)[-1],
         content_type="application/pdf" if fmt == "pdf" else "application/zip",
     )
@@ -187,10 +187,7 @@ def shared_kit_pdf(request, token: str):
     if refusal is not None:
         return _noindex(refusal)
     kit = share.kit
-    response = FileResponse(
-        kit.pdf.open("rb"),
-        as_attachment=True,
-        filename=kit.pdf.name.rsplit("/", 1)[-1],
-        content_type="application/pdf",
+    response = file_response(
+        kit.pdf, filename=kit.pdf.name.rsplit("/", 1)[-1], content_type="application/pdf"
     )
     return _noindex(response)

@@ -1,10 +1,20 @@
 """Fixtures named after who they are: `admin`, `marketer`, `sales_rep`, `other_org_marketer`."""
 
+from pathlib import Path
+
 import pytest
 
 from accounts.roles import Role
 from config.celery import app as celery_app
 from tests.factories import OrganizationFactory, member
+from tests.s3 import s3_bucket, s3_endpoint  # fixtures for every folder
+
+__all__ = ["s3_bucket", "s3_endpoint"]
+
+
+def pytest_configure(config):
+    # The SQLite test database is a file in var/ (settings never create folders).
+    (Path(__file__).resolve().parent.parent / "var").mkdir(exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

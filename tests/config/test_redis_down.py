@@ -49,6 +49,16 @@ def test_the_cache_misses_and_logs_instead_of_raising(redis_down, caplog, monkey
     assert any("cache unavailable" in r.getMessage() for r in caplog.records)
 
 
+def test_the_health_check_still_sees_redis_down(client, db, redis_down):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    with pytest.raises(RedisConnectionError):
+        cache.get("health:worker-heartbeat")
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["cache"] == "error" and "cache" in response.json()["failing"]
+
+
 def test_sign_in_works_while_redis_is_down(client, marketer, redis_down):
     response = client.post("/login/", {"username": "marketer@acme.test", "password": TEST_PASSWORD})
     assert response.status_code == 302 and response.url == "/"

@@ -1,9 +1,11 @@
-"""A task sent by the web process is executed by a real Celery worker, seen on /healthz."""
+"""The heartbeat beat schedules is executed by a real Celery worker and shown on /healthz/ready;
+asking for readiness enqueues nothing."""
 
 import time
 from datetime import datetime
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -13,30 +15,40 @@ from config.health import HEARTBEAT_KEY, heartbeat
 pytestmark = pytest.mark.integration
 
 
-def test_healthz_heartbeat_is_executed_by_a_real_worker(client, celery_worker_process):
-    started = timezone.now()
-    assert cache.get(HEARTBEAT_KEY) is None  # a fresh key prefix: nothing ran yet
+def _ready(client) -> dict:
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200, response.content
+    return response.json()
 
-    first = client.get("/healthz")
-    assert first.status_code == 200
-    body = first.json()
+
+def test_ready_shows_the_heartbeat_a_real_worker_ran(client, celery_worker_process, redis_url):
+    started = timezone.now()
+    queue = redis.Redis.from_url(redis_url)
+    before = queue.llen("celery")
+
+    body = _ready(client)
     assert body["database"] == "ok"
-    assert body["broker"] == "ok"  # not "eager": the task went to Redis
+    assert body["cache"] == "ok"
+    assert body["broker"] == "ok"  # not "eager": tasks go to Redis
+    assert body["worker"]["status"] == "waiting"  # a fresh key prefix: no beat yet
+    _ready(client)
+    assert queue.llen("celery") == before  # asking is free: nothing was enqueued
+
+    heartbeat.delay(sent_at=timezone.now().isoformat())  # what beat sends every minute
 
     deadline = time.monotonic() + 20
-    while True:
-        body = client.get("/healthz").json()
-        if body["worker"]["status"] == "ok" or time.monotonic() > deadline:
-            break
-        time.sleep(0.25)
-    assert body["status"] == "ok"
-    assert body["worker"]["status"] == "ok", body
-    ran_at = datetime.fromisoformat(body["worker"]["last_task_ran_at"])
+    while (body := _ready(client))["worker"]["status"] != "ok":
+        assert time.monotonic() < deadline, body
+        time.sleep(0.2)
+    ran_at = datetime.fromisoformat(body["worker"]["last_heartbeat_at"])
     assert started <= ran_at <= timezone.now()
-    # The worker ran what /healthz sent: each beat records when it was sent, then ran.
-    beat = cache.get(HEARTBEAT_KEY)  # maybe a later beat than the one reported above
-    sent_at = datetime.fromisoformat(beat["sent_at"])
-    assert started <= sent_at <= datetime.fromisoformat(beat["ran_at"])
+    assert 0 <= body["worker"]["age_seconds"] < 20
+
+
+def test_beat_schedules_the_heartbeat_every_minute():
+    entry = celery_app.conf.beat_schedule["worker-heartbeat"]
+    assert entry["task"] == heartbeat.name
+    assert entry["schedule"] == 60.0
 
 
 def test_heartbeat_runs_once_eagerly_and_writes_the_cache(db, client, redis_cache, settings):
@@ -49,8 +61,7 @@ def test_heartbeat_runs_once_eagerly_and_writes_the_cache(db, client, redis_cach
     assert result.successful()
     beat = cache.get(HEARTBEAT_KEY)
     assert beat == {"ran_at": result.get(), "sent_at": "2026-01-01T00:00:00+00:00"}
-    # /healthz reads the same entry back (and, eager, enqueues nothing).
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["broker"] == "eager"
-    assert response.json()["worker"] == {"status": "ok", "last_task_ran_at": beat["ran_at"]}
+    body = client.get("/healthz").json()  # the old name answers as /healthz/ready
+    assert body["broker"] == "eager"
+    assert body["worker"]["status"] == "ok"
+    assert body["worker"]["last_heartbeat_at"] == beat["ran_at"]
