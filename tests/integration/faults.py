@@ -89,6 +89,7 @@ class _FaultySMTP(SMTP):
     async def push(self, status):
         text = status if isinstance(status, str) else status.decode()
         if text.startswith("220 ") and self.sink.mode == "greet421":
+            self.sink.faults["greet421"] += 1
             await super().push("421 4.3.2 Too busy, try again later")
             self.transport.close()
             return
