@@ -57,8 +57,12 @@ def test_an_smtp_outage_in_every_fault_mode_drops_no_digest(
         wait_until(met, 30, f"the chunks to meet {mode} and back off")
     assert smtp.envelopes == []
     assert not rows.filter(status__in=[Status.FAILED, Status.SENT]).exists()
-    assert set(rows.values_list("attempts", flat=True)) == {0}  # nobody's budget spent
-    assert set(rows.values_list("status", flat=True)) == {Status.PENDING}
+    # Nobody's budget spent. (The worker's own retries keep meeting the outage: a row it is
+    # trying right now is "sending", its attempt counted until the server fails it.)
+    settled = rows.exclude(status=Status.SENDING)
+    assert set(settled.values_list("attempts", flat=True)) == {0}
+    assert set(settled.values_list("status", flat=True)) == {Status.PENDING}
+    assert max(rows.values_list("attempts", flat=True)) <= 1
 
     smtp.set_mode("ok")  # the server is back, the same week: the next dispatch sends all
 
