@@ -23,15 +23,15 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     "rescore-every-group-nightly": {
-        "task": "planner.tasks.rescore_all_task",
+        "task": "scoring.tasks.rescore_all_task",
         "schedule": crontab(hour=2, minute=15),
     },
     "rescore-marked-groups": {
-        "task": "planner.tasks.rescore_marked_sweep_task",
+        "task": "scoring.tasks.rescore_marked_sweep_task",
         "schedule": 60.0,
     },
     "sweep-stuck-kit-builds": {
-        "task": "planner.tasks.kits_sweep_task",
+        "task": "kits.tasks.kits_sweep_task",
         "schedule": 60.0,
     },
     "send-digests-hourly": {

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "accounts",
     "content",
     "planner",
+    "scoring",
+    "suggestions",
+    "kits",
+    "workspace",
     "digests",
 ]
 
@@ -150,7 +154,7 @@ KIT_BUILD_MAX_REQUEUES = env_int("KIT_BUILD_MAX_REQUEUES", 2)
 # A digest claim older than this belongs to a worker that died; it may be claimed again.
 DIGEST_CLAIM_TIMEOUT_SECONDS = env_int("DIGEST_CLAIM_TIMEOUT_SECONDS", 15 * 60)
 # A "needs rescoring" marker older than this is drained by the sweep (the debounced task
-# normally drains it after planner.snapshots.DEBOUNCE_SECONDS).
+# normally drains it after scoring.tasks.DEBOUNCE_SECONDS).
 RESCORE_SWEEP_AFTER_SECONDS = env_int("RESCORE_SWEEP_AFTER_SECONDS", 60)
 
 # --- Accounts ---------------------------------------------------------------------------

@@ -25,8 +25,10 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from digests.models import DigestOutbox
 from digests.schedule import Week, due_state, zone
-from planner.models import BuyingGroup, Snapshot
+from planner.models import BuyingGroup
 from planner.selectors import risk_score, top_warning
+from scoring.models import Snapshot
+from suggestions.forecasting import RISE as FORECAST_RISE
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,15 @@ class Drift:
     change: float
     since: date
     why: str
+
+
+@dataclass(frozen=True)
+class ForecastDrift:
+    group_name: str
+    url: str
+    divergence: float  # today
+    forecast: float  # in `weeks` weeks if nothing is sent
+    weeks: int
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,8 @@ class DigestContent:
             parts.append(f"readiness fell in {_groups(fell)}")
         if rose:
             parts.append(f"{'rose' if fell else 'readiness rose'} in {_groups(rose)}")
+        if not parts and counts.get("forecast_drift"):
+            parts.append(f"{_groups(counts['forecast_drift'])} forecast to drift apart")
         if not parts and counts.get("missing_roles"):
             parts.append(f"{_groups(counts['missing_roles'])} missing roles")
         if not parts and counts.get("suggestions"):
@@ -264,6 +277,38 @@ def drifting_section(scores: list[GroupScores]) -> Section:
     )
 
 
+def forecast_drift_section(scores: list[GroupScores]) -> Section:
+    """Groups whose consensus forecast (kept in the latest snapshot) rises: left alone,
+    their members' stories move further apart."""
+    rising = []
+    for s in scores:
+        outlook = s.document.get("forecast") or {}
+        ahead = outlook.get("divergence")
+        if isinstance(ahead, int | float) and ahead >= s.divergence + FORECAST_RISE:
+            rising.append((s, float(ahead), int(outlook.get("weeks") or 0)))
+    rising.sort(key=lambda item: (-(item[1] - item[0].divergence), item[0].group.name.lower()))
+    items, more = _limited(
+        [
+            ForecastDrift(
+                group_name=s.group.name,
+                url=s.url,
+                divergence=s.divergence,
+                forecast=ahead,
+                weeks=weeks,
+            )
+            for s, ahead, weeks in rising
+        ]
+    )
+    return Section(
+        key="forecast_drift",
+        title="Forecast to drift apart",
+        intro="Left alone, the members of these groups will hear more different stories, "
+        "as the consensus forecast has it (a model, not a promise).",
+        items=items,
+        more=more,
+    )
+
+
 def _readiness_section(scores: list[GroupScores], *, fell: bool) -> Section:
     moved = [
         s
@@ -315,9 +360,9 @@ def readiness_rose_section(scores: list[GroupScores]) -> Section:
 
 
 def _top_suggestion() -> Callable | None:
-    """planner.suggesting.top_suggestion, or None while that module does not exist."""
+    """suggestions.suggesting.top_suggestion, or None while that module does not exist."""
     try:
-        from planner.suggesting import top_suggestion
+        from suggestions.suggesting import top_suggestion
     except ImportError:
         return None
     return top_suggestion
@@ -383,7 +428,7 @@ def kits_section(scores: list[GroupScores], *, now: datetime) -> Section:
     """Kits built and shared-kit views in the last seven days (two queries)."""
     from django.db.models import Count
 
-    from planner.models import ConsensusKit, KitView
+    from kits.models import ConsensusKit, KitView
 
     since = now - timedelta(days=7)
     by_id = {s.group.pk: s for s in scores}
@@ -420,6 +465,7 @@ def kits_section(scores: list[GroupScores], *, now: datetime) -> Section:
 
 SECTION_BUILDERS: tuple[Callable[[list[GroupScores]], Section], ...] = (
     drifting_section,
+    forecast_drift_section,
     readiness_fell_section,
     readiness_rose_section,
     suggestions_section,

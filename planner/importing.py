@@ -21,7 +21,7 @@ from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
 from csvio.reader import read_table
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
-from planner.snapshots import rescore_soon
+from planner.signals import group_changed
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
@@ -259,7 +259,9 @@ def import_apply(
     _apply_touches(group, plan, existing)
     if plan.changes_anything:
         group.save(update_fields=["updated_at"])
-        rescore_soon(group.pk)
+        # "Needs rescoring", durably and in this transaction (scoring drains it).
+        BuyingGroup.objects.filter(pk=group.pk).update(rescore_requested_at=timezone.now())
+        group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=True)
     return plan
 
 

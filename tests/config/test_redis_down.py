@@ -12,8 +12,10 @@ from kombu.exceptions import OperationalError
 
 from config import cache as config_cache
 from config.embedded_redis import free_port
-from planner import tasks
-from planner.models import BuyingGroup, Snapshot, Stakeholder
+from planner import services
+from planner.models import BuyingGroup, Stakeholder
+from scoring import tasks
+from scoring.models import Snapshot
 from tests.factories import TEST_PASSWORD
 
 
@@ -93,13 +95,13 @@ def test_adding_a_person_while_redis_is_down_is_saved_said_and_marked(
 def test_the_marker_rolls_back_with_a_change_that_fails(group):
     from django.db import transaction
 
-    from planner.snapshots import rescore_soon
-
     with pytest.raises(RuntimeError), transaction.atomic():
-        rescore_soon(group.pk)
+        services.stakeholder_create(group=group, email="zoe@x.example", name="Zoe")
+        assert BuyingGroup.objects.get(pk=group.pk).rescore_requested_at is not None
         raise RuntimeError("the change failed")
     group.refresh_from_db()
     assert group.rescore_requested_at is None
+    assert not Stakeholder.objects.filter(email="zoe@x.example").exists()
 
 
 def test_the_sweep_rescores_marked_groups_and_clears_them(group, other_org, settings):
@@ -117,7 +119,7 @@ def test_the_sweep_rescores_marked_groups_and_clears_them(group, other_org, sett
 
 
 def test_a_change_during_rescoring_keeps_the_marker(group, monkeypatch):
-    from planner import snapshots
+    from scoring import snapshots
 
     BuyingGroup.objects.filter(pk=group.pk).update(rescore_requested_at=timezone.now())
     real = snapshots.snapshot_take
@@ -138,8 +140,8 @@ def test_the_sweeps_are_scheduled_every_minute():
     from config.celery import app
 
     schedule = app.conf.beat_schedule
-    assert schedule["rescore-marked-groups"]["task"] == "planner.tasks.rescore_marked_sweep_task"
-    assert schedule["sweep-stuck-kit-builds"]["task"] == "planner.tasks.kits_sweep_task"
+    assert schedule["rescore-marked-groups"]["task"] == "scoring.tasks.rescore_marked_sweep_task"
+    assert schedule["sweep-stuck-kit-builds"]["task"] == "kits.tasks.kits_sweep_task"
     assert schedule["rescore-marked-groups"]["schedule"] == 60.0
     for name in ("rescore-marked-groups", "sweep-stuck-kit-builds"):
         assert schedule[name]["task"] in app.tasks

@@ -22,7 +22,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 
 from config.celery import app as celery_app
-from planner.models import Snapshot
+from scoring.models import Snapshot
 from tests.factories import BuyingGroupFactory
 from tests.integration import conftest as integration
 
@@ -112,7 +112,7 @@ class FakeSuggestion:
 
 @pytest.fixture
 def suggestions(monkeypatch):
-    """A stand-in for planner.suggesting.top_suggestion (another engineer's module): a
+    """A stand-in for suggestions.suggesting.top_suggestion (another engineer's module): a
     suggestion for Northwind and Contoso, none for the rest; records who was asked."""
     asked = []
 
@@ -129,9 +129,9 @@ def suggestions(monkeypatch):
             return FakeSuggestion("Security checklist", "security-checklist", (), None)
         return None
 
-    module = types.ModuleType("planner.suggesting")
+    module = types.ModuleType("suggestions.suggesting")
     module.top_suggestion = top_suggestion
-    monkeypatch.setitem(sys.modules, "planner.suggesting", module)
+    monkeypatch.setitem(sys.modules, "suggestions.suggesting", module)
     return asked
 
 

@@ -13,7 +13,7 @@ from tests.factories import BuyingGroupFactory
 
 @pytest.fixture
 def no_suggestions_module(monkeypatch):
-    monkeypatch.setitem(sys.modules, "planner.suggesting", None)  # import raises ImportError
+    monkeypatch.setitem(sys.modules, "suggestions.suggesting", None)  # import raises ImportError
 
 
 def test_drifting_groups_come_with_the_change_and_the_top_warning(busy_week, org):
@@ -124,9 +124,9 @@ def test_a_failing_suggestion_is_left_out_not_the_digest(busy_week, org, monkeyp
             raise RuntimeError("half-written")
         return FakeSuggestion("Security checklist", "security-checklist", (), None)
 
-    module = types.ModuleType("planner.suggesting")
+    module = types.ModuleType("suggestions.suggesting")
     module.top_suggestion = top_suggestion
-    monkeypatch.setitem(sys.modules, "planner.suggesting", module)
+    monkeypatch.setitem(sys.modules, "suggestions.suggesting", module)
 
     items = digest_content(org, now=MONDAY).section("suggestions").items
 
@@ -188,7 +188,7 @@ def test_the_headline_sums_up_the_week(busy_week, org):
 
 
 def test_kits_built_and_viewed_this_week_are_reported(busy_week, org, settings, tmp_path):
-    from planner.models import ConsensusKit, KitShare, KitView
+    from kits.models import ConsensusKit, KitShare, KitView
 
     group = next(s.group for s in group_scores(org, now=MONDAY))
     kit = ConsensusKit.objects.create(

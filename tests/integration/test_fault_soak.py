@@ -20,9 +20,13 @@ from django.utils import timezone
 
 from digests import tasks as digest_tasks
 from digests.models import DigestOutbox
-from planner import kit_builds, kits, services
-from planner import tasks as planner_tasks
-from planner.models import BuyingGroup, ConsensusKit, Snapshot, Stakeholder
+from kits import builds as kit_builds
+from kits import services as kits
+from kits.models import ConsensusKit
+from planner import services
+from planner.models import BuyingGroup, Stakeholder
+from scoring import tasks as planner_tasks
+from scoring.models import Snapshot
 from tests.digests import conftest as digest_fixtures
 from tests.digests.conftest import MONDAY
 from tests.factories import group_of

@@ -16,8 +16,9 @@ import pytest
 from django.db import connection, connections
 
 from content.models import Asset
-from planner import kit_builds, kits
-from planner.models import ConsensusKit
+from kits import builds as kit_builds
+from kits import services as kits
+from kits.models import ConsensusKit
 from tests.factories import group_of
 from tests.integration.faults import drop_broker_connections, wait_until
 

@@ -4,8 +4,9 @@ a real worker rescore the group."""
 
 import pytest
 
-from planner import tasks as planner_tasks
-from planner.models import BuyingGroup, Snapshot
+from planner.models import BuyingGroup
+from scoring import tasks as planner_tasks
+from scoring.models import Snapshot
 from tests.factories import TEST_PASSWORD
 from tests.integration.faults import drop_broker_connections, wait_until
 

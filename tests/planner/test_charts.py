@@ -4,10 +4,11 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
-from planner.charts import (
+from charts.svg import (
     HeatRow,
     ThemeCol,
     TrendPoint,
@@ -386,3 +387,29 @@ def test_the_sparkline_escapes_its_label():
     root = parse(svg)
     assert root.get("aria-label").startswith(EVIL)
     assert root.find(f"{SVG}title").text.startswith(EVIL)
+
+
+def test_forecasts_continue_the_trend_dashed_with_labels_that_never_overlap():
+    from charts.svg import ForecastLine
+
+    history = weeks(4)
+    start = history[-1].at
+    days = [start + timedelta(weeks=w) for w in range(13)]
+    same = tuple((d, 0.5) for d in days)  # both end exactly where the series end
+    lines = [ForecastLine("If nothing is sent", same), ForecastLine("With it", same, True)]
+    svg = render_trend(history, title="t", forecasts=lines)
+    root = parse(svg)
+    groups = [
+        g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("trend-forecast")
+    ]
+    assert [g.get("class").split("--")[1] for g in groups] == ["nothing", "suggestion"]
+    labels = [t for t in root.iter(f"{SVG}text") if "forecast" in "".join(t.itertext())]
+    labels += [t for t in root.iter(f"{SVG}text") if "with suggestion" in "".join(t.itertext())]
+    ys = sorted(
+        float(t.get("y"))
+        for t in root.iter(f"{SVG}text")
+        if t.get("font-size") in ("11", "12") and float(t.get("x")) > 500
+    )
+    assert all(b - a >= 14 for a, b in pairwise(ys))
+    assert len(labels) == 2
+    assert "Forecast, if nothing is sent: divergence 50" in svg

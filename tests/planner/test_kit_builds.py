@@ -12,8 +12,9 @@ import time_machine
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from planner import kit_builds, kits
-from planner.models import ConsensusKit
+from kits import builds as kit_builds
+from kits import services as kits
+from kits.models import ConsensusKit
 from tests.planner.test_kits import build
 
 DEADLINE = 300
@@ -189,7 +190,7 @@ def test_a_kit_requested_while_the_broker_is_down_stays_queued_for_the_sweep(
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):
-    from planner import tasks
+    from kits import tasks
 
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")

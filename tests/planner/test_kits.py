@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from planner import kits
-from planner.models import ConsensusKit, KitDownload, KitShare
+from kits import services as kits
+from kits.models import ConsensusKit, KitDownload, KitShare
 
 INTERNAL = ["skeptic", "supporter", "stance", "influence", "friction", "SECRET-NOTE"]
 
@@ -178,7 +178,7 @@ def test_share_links_are_rate_limited(client, sales_rep, kit_group, settings):
 
 
 def kit_views_limit():
-    from planner.kit_views import SHARE_RATE_LIMIT
+    from kits.views import SHARE_RATE_LIMIT
 
     return SHARE_RATE_LIMIT
 
