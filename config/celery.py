@@ -34,6 +34,14 @@ app.conf.beat_schedule = {
         "task": "kits.tasks.kits_sweep_task",
         "schedule": 60.0,
     },
+    "retry-webhooks-every-minute": {
+        "task": "api.tasks.webhook_retry_task",
+        "schedule": 60.0,
+    },
+    "api-housekeeping-hourly": {
+        "task": "api.tasks.api_housekeeping_task",
+        "schedule": crontab(minute=35),
+    },
     "send-digests-hourly": {
         "task": "digests.tasks.digest_dispatch_task",
         "schedule": crontab(minute=5),

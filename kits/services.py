@@ -45,6 +45,7 @@ from kits.content import (
 )
 from kits.models import ConsensusKit, KitShare, KitView
 from kits.render import render_pdf, render_text
+from kits.signals import kit_built, kit_viewed
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
 
@@ -308,6 +309,7 @@ def kit_build(*, kit_id: int) -> ConsensusKit | None:
             kit.worker = ""
             kit.built_at = timezone.now()
             kit.save()
+            kit_built.send(sender=ConsensusKit, kit=kit)
     except Exception as error:
         log.exception("kit build failed", extra={"kit_id": kit_id})
         build_failed(kit_id=kit_id, reason=f"The build failed: {error}")
@@ -369,3 +371,4 @@ def share_viewed(*, share: KitShare) -> None:
     KitShare.objects.filter(pk=share.pk).update(views=F("views") + 1, last_viewed_at=now)
     KitShare.objects.filter(pk=share.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
     KitView.objects.create(share=share)
+    kit_viewed.send(sender=KitShare, share=share)
