@@ -1,12 +1,12 @@
 """The full analysis of a 50-member group with 2,000 touches; goal <= 10 ms.
 
 1. Pure pipeline (no Django, no database), in this process: everything
-   `planner.scoring.analyze` computes once the rows are loaded: TouchEvents from row
+   `scoring.analysis.analyze` computes once the rows are loaded: TouchEvents from row
    tuples, analyze_graph, role coverage, the narrative, exposure, exposure and priority
    divergence, friction on every tie, common ground, tailoring index and readiness (with
-   a GroupState built as planner/scoring.py builds it). Baseline, same run: `json.dumps`
+   a GroupState built as scoring/analysis.py builds it). Baseline, same run: `json.dumps`
    of the 2,000 touch rows (ISO timestamps), i.e. serialising the input once.
-2. The DB-backed adapter `planner.scoring.analyze` on the same group in a scratch SQLite
+2. The DB-backed adapter `scoring.analysis.analyze` on the same group in a scratch SQLite
    database, in a child process (Django is set up once per process, and other bench
    modules use other scratch databases). Informational (goal "report"); baseline: the
    pure pipeline measured in that child.
@@ -33,14 +33,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.results import Result, median_ms
-from planner.analysis.baseline import baseline_note, baseline_purchase_likelihood
-from planner.analysis.divergence import Member, common_ground, divergence, pairwise_divergences
-from planner.analysis.exposure import TouchEvent, exposure, recent_activity
-from planner.analysis.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
-from planner.analysis.graph import missing_roles as role_coverage
-from planner.analysis.narrative import describe
-from planner.analysis.readiness import GroupState, readiness
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_CHOICES, ROLE_LABELS
+from scoring.core.baseline import baseline_note, baseline_purchase_likelihood
+from scoring.core.divergence import Member, common_ground, divergence, pairwise_divergences
+from scoring.core.exposure import TouchEvent, exposure, recent_activity
+from scoring.core.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
+from scoring.core.graph import missing_roles as role_coverage
+from scoring.core.narrative import describe
+from scoring.core.readiness import GroupState, readiness
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 10.0
@@ -49,7 +49,7 @@ TIES = 150
 TOUCHES = 2_000
 THEMES = 20
 DAYS = 120
-RECENT_DAYS = 30  # planner.scoring.RECENT_DAYS (not imported: that module needs Django)
+RECENT_DAYS = 30  # scoring.analysis.RECENT_DAYS (not imported: that module needs Django)
 HALF_LIFE_DAYS = 30.0
 AS_OF = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 STANCES = ("supporter", "neutral", "skeptic", "unknown")
@@ -167,7 +167,7 @@ def group_spec(
 
 
 def touch_rows(spec: GroupSpec) -> list[tuple]:
-    """What `planner.scoring.touch_events` reads: (email, occurred_at, themes, message id)."""
+    """What `scoring.analysis.touch_events` reads: (email, occurred_at, themes, message id)."""
     return [
         (
             spec.people[t.person].email,
@@ -180,7 +180,7 @@ def touch_rows(spec: GroupSpec) -> list[tuple]:
 
 
 def pure_pipeline(spec: GroupSpec, rows: list[tuple], *, as_of: datetime):
-    """What `planner.scoring.analyze` (with `group_map`) computes after its five queries,
+    """What `scoring.analysis.analyze` (with `group_map`) computes after its five queries,
     with the same calls: friction through `pairwise_divergences` (each member's exposure
     normalised once) and the tailoring index with the recently touched people through
     `recent_activity` (one pass), which give exactly what one `pairwise_divergence` per
@@ -409,7 +409,7 @@ def seed_organization(slug: str = "bench"):
 
 def _child() -> list[dict]:
     setup_django()
-    from planner.scoring import analyze
+    from scoring.analysis import analyze
 
     spec = group_spec()
     group = seed_group(seed_organization(), spec, name="Fifty")
@@ -418,7 +418,7 @@ def _child() -> list[dict]:
     pure, _ = measure_pure(spec, as_of=AS_OF, runs=40)
     return [
         {
-            "name": "analysis: planner.scoring.analyze, DB-backed (50 members, 2,000 touches, "
+            "name": "analysis: scoring.analysis.analyze, DB-backed (50 members, 2,000 touches, "
             "SQLite); baseline = pure pipeline",
             "value": value,
             "unit": "ms",

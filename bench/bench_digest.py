@@ -75,7 +75,7 @@ def _seed(now) -> list[tuple[int, int]]:
     """Organizations, groups, snapshots and users; returns the (user, organization) pairs."""
     from accounts.models import Membership, User
     from content.models import Asset
-    from planner.snapshots import snapshot_take
+    from scoring.snapshots import snapshot_take
 
     slugs = theme_slugs()
     pairs = []

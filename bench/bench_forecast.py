@@ -32,11 +32,11 @@ import numpy as np
 
 from bench.bench_analysis import AS_OF, child_main, group_spec, run_child, setup_django
 from bench.results import Result, median_ms
-from planner.analysis import forecast
-from planner.analysis.divergence import Member, divergence
-from planner.analysis.exposure import TouchEvent, exposure
-from planner.analysis.graph import Person, Tie
 from planner.buying_roles import ROLE_LABELS
+from scoring.core import forecast
+from scoring.core.divergence import Member, divergence
+from scoring.core.exposure import TouchEvent, exposure
+from scoring.core.graph import Person, Tie
 
 HORIZON = 4  # weeks between the forecast and the measurement
 SIMULATED_GROUPS = 40
@@ -195,7 +195,7 @@ def _child() -> list[dict]:
     from django.utils import timezone
 
     from planner.models import BuyingGroup, Touch
-    from planner.scoring import analyze, forecast_model
+    from scoring.analysis import analyze, forecast_model
 
     call_command("seed_demo", verbosity=0)
     now = timezone.now()

@@ -9,7 +9,7 @@ import random
 import networkx as nx
 
 from bench.results import Result, median_ms
-from planner.analysis.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
+from scoring.core.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
 
 GOAL_MS = 10.0
 MEMBERS = 50

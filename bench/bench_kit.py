@@ -6,10 +6,10 @@ sales rep, a 12-member group (every member with an outcome and priorities, 20 ti
 touches), 8 assets of which 2 carry an uploaded file of about 1 MB (random bytes, so
 deflating them costs what a real PDF would), and a glossary of 10 terms linked to themes.
 
-Measured: `planner.kits.kit_build` of a kit freshly requested with `kit_request(...,
+Measured: `kits.services.kit_build` of a kit freshly requested with `kit_request(...,
 enqueue=False)` (all 8 assets, the default plan), i.e. what the Celery task does: read
 and analyse the group, typeset the PDF, pack the ZIP, store both files. Median of 5
-builds, each a new version. Baseline, same run: `planner.kit_render.render_pdf` alone of
+builds, each a new version. Baseline, same run: `kits.render.render_pdf` alone of
 the same document (typesetting only; each time a new version number, so that typst
 cannot reuse an earlier compilation). When the build misses its goal, a cProfile of one
 build goes to stderr.
@@ -120,9 +120,9 @@ def _child() -> list[dict]:
     setup_django()
     from django.conf import settings
 
-    from planner import kits
-    from planner.kit_render import render_pdf
-    from planner.models import ConsensusKit
+    from kits import services as kits
+    from kits.models import ConsensusKit
+    from kits.render import render_pdf
 
     assert Path(settings.MEDIA_ROOT) == media, settings.MEDIA_ROOT
     user, group, assets = _seed()

@@ -8,7 +8,7 @@ defined here (`Organization.objects.count()` in an HttpResponse), served by the 
 stack via this module as ROOT_URLCONF (config.urls plus /bench/bare/). Query counts come
 from CaptureQueriesContext. When the page misses its goal, a cProfile of it goes to stderr.
 
-The group page is cached (planner.page_cache): a version of the page is stored the second
+The group page is cached (workspace.page_cache): a version of the page is stored the second
 time it is rendered and served from the cache after that, until a write bumps it. So the
 headline numbers are the page as most views get it (cached, after two GETs); the query
 count at 5 vs 50 members is taken on the second GET (rendered, then stored) and again once
@@ -69,7 +69,7 @@ def _seed():
 
     from accounts.models import Membership, User
     from accounts.roles import Role
-    from planner.snapshots import snapshot_take
+    from scoring.snapshots import snapshot_take
 
     organization = seed_organization()
     user = User.objects.create_user("marketer@bench.example", "not-used-password-1", name="M")
@@ -107,7 +107,7 @@ def _child() -> list[dict]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from planner.page_cache import bump_group
+    from workspace.page_cache import bump_group
 
     user, groups = _seed()
     log("page: seeded a 50-member and a 5-member group")

@@ -148,8 +148,9 @@ def _seed(organization, now: datetime) -> None:
 
 def _inline_baseline() -> float:
     """Seconds for snapshot_take on SAMPLE groups in this process, one after another."""
-    from planner.models import BuyingGroup, Snapshot
-    from planner.snapshots import snapshot_take
+    from planner.models import BuyingGroup
+    from scoring.models import Snapshot
+    from scoring.snapshots import snapshot_take
 
     sample = list(
         BuyingGroup.objects.filter(archived=False)
@@ -191,8 +192,8 @@ def _child() -> list[dict]:
         from django.utils import timezone
 
         from config.celery import app
-        from planner.models import Snapshot
-        from planner.tasks import CHUNK_SIZE, rescore_all_task
+        from scoring.models import Snapshot
+        from scoring.tasks import CHUNK_SIZE, rescore_all_task
 
         started = time.perf_counter()
         _seed(seed_organization(), timezone.now())

@@ -9,7 +9,7 @@ no reasons.
 import random
 
 from bench.results import Result, median_ms
-from planner.analysis.suggestions import STAGES, Audience, Candidate, suggest
+from suggestions.engine import STAGES, Audience, Candidate, suggest
 
 GOAL_MS = 50.0
 MEMBERS = 50

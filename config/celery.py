@@ -21,7 +21,7 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     "rescore-every-group-nightly": {
-        "task": "planner.tasks.rescore_all_task",
+        "task": "scoring.tasks.rescore_all_task",
         "schedule": crontab(hour=2, minute=15),
     },
     "send-digests-hourly": {

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "accounts",
     "content",
     "planner",
+    "scoring",
+    "suggestions",
+    "kits",
+    "workspace",
     "digests",
 ]
 

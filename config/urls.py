@@ -11,7 +11,7 @@ urlpatterns = [
     path("healthz/ready", login_not_required(health.ready), name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("", include("planner.urls")),
+    path("", include("workspace.urls")),
     path("", include("digests.urls")),
     path("library/", include("content.urls")),
 ]

@@ -25,9 +25,10 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from digests.models import DigestOutbox
 from digests.schedule import Week, due_state, zone
-from planner.forecasting import RISE as FORECAST_RISE
-from planner.models import BuyingGroup, Snapshot
+from planner.models import BuyingGroup
 from planner.selectors import risk_score, top_warning
+from scoring.models import Snapshot
+from suggestions.forecasting import RISE as FORECAST_RISE
 
 log = logging.getLogger(__name__)
 
@@ -359,9 +360,9 @@ def readiness_rose_section(scores: list[GroupScores]) -> Section:
 
 
 def _top_suggestion() -> Callable | None:
-    """planner.suggesting.top_suggestion, or None while that module does not exist."""
+    """suggestions.suggesting.top_suggestion, or None while that module does not exist."""
     try:
-        from planner.suggesting import top_suggestion
+        from suggestions.suggesting import top_suggestion
     except ImportError:
         return None
     return top_suggestion
@@ -427,7 +428,7 @@ def kits_section(scores: list[GroupScores], *, now: datetime) -> Section:
     """Kits built and shared-kit views in the last seven days (two queries)."""
     from django.db.models import Count
 
-    from planner.models import ConsensusKit, KitView
+    from kits.models import ConsensusKit, KitView
 
     since = now - timedelta(days=7)
     by_id = {s.group.pk: s for s in scores}

@@ -9,17 +9,14 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import require_role
 from accounts.roles import ANY_ROLE, EDITORS
-from planner.models import BuyingGroup, Relationship, Stakeholder
+from planner.models import BuyingGroup, PendingImport, Relationship, Stakeholder, Touch
 
 __all__ = [
     "ANY_ROLE",
     "EDITORS",
     "get_group_for_user",
-    "get_kit_for_user",
     "get_pending_import_for_user",
-    "get_planned_send_for_user",
     "get_relationship_for_user",
-    "get_share_for_user",
     "get_stakeholder_for_user",
     "get_touch_for_user",
 ]
@@ -55,47 +52,14 @@ def get_relationship_for_user(
 
 
 def get_touch_for_user(request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE):
-    from planner.models import Touch
-
     group = get_group_for_user(request, group_pk, roles=roles)
     touch = get_object_or_404(Touch.objects.select_related("stakeholder"), pk=pk, group=group)
     touch.group = group
     return touch
 
 
-def get_planned_send_for_user(request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE):
-    from planner.models import PlannedSend
-
-    group = get_group_for_user(request, group_pk, roles=roles)
-    planned = get_object_or_404(PlannedSend.objects.select_related("asset"), pk=pk, group=group)
-    planned.group = group
-    return planned
-
-
-def get_kit_for_user(request: HttpRequest, group_pk: int, pk: int, *, roles=ANY_ROLE):
-    from planner.models import ConsensusKit
-
-    group = get_group_for_user(request, group_pk, roles=roles)
-    kit = get_object_or_404(ConsensusKit.objects.select_related("created_by"), pk=pk, group=group)
-    kit.group = group
-    return kit
-
-
-def get_share_for_user(
-    request: HttpRequest, group_pk: int, kit_pk: int, pk: int, *, roles=ANY_ROLE
-):
-    from planner.models import KitShare
-
-    kit = get_kit_for_user(request, group_pk, kit_pk, roles=roles)
-    share = get_object_or_404(KitShare, pk=pk, kit=kit)
-    share.kit = kit
-    return share
-
-
 def get_pending_import_for_user(request: HttpRequest, group_pk: int, pk: int):
     """A pending upload of the user's own, for a group they may edit."""
-    from planner.models import PendingImport
-
     group = get_group_for_user(request, group_pk, roles=EDITORS)
     pending = get_object_or_404(PendingImport, pk=pk, group=group, created_by=request.user)
     pending.group = group

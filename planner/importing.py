@@ -21,7 +21,7 @@ from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
 from csvio.reader import read_table
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
-from planner.snapshots import rescore_soon
+from planner.signals import group_changed
 
 # A touches export of 50,000 rows (about 80 bytes each) fits with room to spare.
 MAX_BYTES = 20_000_000
@@ -230,7 +230,7 @@ def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
     _apply_touches(group, plan, existing)
     if plan.changes_anything:
         group.save(update_fields=["updated_at"])
-        rescore_soon(group.pk)
+        group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=True)
     return plan
 
 

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organization
-from planner.analysis.baseline import baseline_note, baseline_purchase_likelihood
-from planner.analysis.graph import (
+from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_LABELS
+from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder
+from scoring.core.baseline import baseline_note, baseline_purchase_likelihood
+from scoring.core.graph import (
     GraphInsights,
     Person,
     RoleCoverage,
@@ -18,9 +20,7 @@ from planner.analysis.graph import (
     analyze_graph,
     missing_roles,
 )
-from planner.analysis.narrative import Sentence, describe
-from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_LABELS
-from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder
+from scoring.core.narrative import Sentence, describe
 
 GROUP_SORTS = {
     "name": ("Name", ["name"]),
@@ -134,7 +134,7 @@ def recent_snapshots(group: BuyingGroup, *, weeks: int = 12):
     (reading `.document` of one of them loads just that one)."""
     from django.utils import timezone
 
-    from planner.models import Snapshot
+    from scoring.models import Snapshot
 
     since = timezone.now() - timezone.timedelta(weeks=weeks)
     return list(
@@ -154,7 +154,7 @@ def snapshot_before(snapshots, moment):
 
 
 def planned_sends(group: BuyingGroup, *, limit: int = 10):
-    from planner.models import PlannedSend
+    from suggestions.models import PlannedSend
 
     return list(
         PlannedSend.objects.filter(group=group)
@@ -203,7 +203,7 @@ def groups_by_risk(organization: Organization, *, weeks: int = 8) -> list[RiskRo
     each group is read whole)."""
     from django.utils import timezone
 
-    from planner.models import Snapshot
+    from scoring.models import Snapshot
 
     groups = list(group_list(organization, sort="name").filter(archived=False))
     now = timezone.now()
@@ -247,7 +247,7 @@ def group_kits(group: BuyingGroup, *, limit: int = 10):
     """The group's kit versions with their share-link activity, in one query."""
     from django.db.models import Count, Min, Sum
 
-    from planner.models import ConsensusKit
+    from kits.models import ConsensusKit
 
     return list(
         ConsensusKit.objects.filter(group=group)

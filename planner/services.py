@@ -11,16 +11,8 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from content.services import themes_ensure
 from planner.buying_roles import ROLE_CHOICES
-from planner.models import (
-    BuyingGroup,
-    PlannedSend,
-    PlannerSettings,
-    Relationship,
-    Stakeholder,
-    Touch,
-)
-from planner.page_cache import bump_group, bump_organization
-from planner.snapshots import rescore_soon
+from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder, Touch
+from planner.signals import group_changed, organization_changed
 
 GROUP_FIELDS = ("name", "account", "opportunity_stage", "expected_close", "owner", "notes")
 STAKEHOLDER_FIELDS = (
@@ -78,7 +70,7 @@ def group_update(*, group: BuyingGroup, **fields) -> BuyingGroup:
             raise TypeError(f"unknown group field {field}")
         setattr(group, field, value)
     group.save()
-    bump_group(group.pk)
+    group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=False)
     return group
 
 
@@ -86,15 +78,14 @@ def group_update(*, group: BuyingGroup, **fields) -> BuyingGroup:
 def group_set_archived(*, group: BuyingGroup, archived: bool) -> BuyingGroup:
     group.archived = archived
     group.save(update_fields=["archived", "updated_at"])
-    bump_group(group.pk)
+    group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=False)
     return group
 
 
 def _touch_group(group: BuyingGroup) -> None:
     """Mark the group changed, and rescore it (debounced) once the change commits."""
     BuyingGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
-    bump_group(group.pk)
-    rescore_soon(group.pk)
+    group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=True)
 
 
 def _check_email_free(group: BuyingGroup, email: str, *, exclude_pk: int | None = None) -> None:
@@ -202,7 +193,7 @@ def planner_settings_update(
         organization=organization,
         defaults={"required_roles": ordered, "half_life_days": half_life_days},
     )
-    bump_organization(organization.pk)
+    organization_changed.send(sender=PlannerSettings, organization_id=organization.pk)
     return planner_settings
 
 
@@ -252,79 +243,3 @@ def touch_delete(*, touch: Touch) -> None:
     group = touch.group
     touch.delete()
     _touch_group(group)
-
-
-@transaction.atomic
-def planned_send_create(
-    *,
-    group: BuyingGroup,
-    asset,
-    recipients: list[Stakeholder],
-    send_first: Stakeholder | None = None,
-    reasons: list[str] | None = None,
-    forecast: Mapping[str, float | int | None] | None = None,
-    by: User | None = None,
-) -> PlannedSend:
-    """Accept a suggestion: plan to send `asset` to `recipients` (who must have consented)."""
-    if asset.organization_id != group.organization_id:
-        raise ValidationError("That asset is not in your content library.")
-    if not recipients:
-        raise ValidationError(
-            "Nobody in this group may be contacted, so there is no one to send it to."
-        )
-    if any(r.group_id != group.pk for r in recipients):
-        raise ValidationError("Every recipient must be a member of this group.")
-    if any(not r.consent for r in recipients):
-        raise ValidationError("People who have not consented to contact cannot be recipients.")
-    forecast = dict(forecast or {})
-    planned = PlannedSend.objects.create(
-        group=group,
-        asset=asset,
-        send_first=send_first if send_first in recipients else None,
-        reasons=list(reasons or []),
-        created_by=by,
-        divergence_before=forecast.get("divergence_before"),
-        divergence_after=forecast.get("divergence_after"),
-        readiness_before=forecast.get("readiness_before"),
-        readiness_after=forecast.get("readiness_after"),
-    )
-    planned.recipients.set(recipients)
-    bump_group(group.pk)
-    return planned
-
-
-@transaction.atomic
-def planned_send_mark_sent(*, planned: PlannedSend, by: User | None = None, at=None) -> list[Touch]:
-    """Record the send: one touch per recipient who still consents. Safe to call twice."""
-    planned = (
-        PlannedSend.objects.select_for_update().select_related("asset", "group").get(pk=planned.pk)
-    )
-    if planned.status != PlannedSend.Status.PLANNED:
-        raise ValidationError(f"This send is already {planned.get_status_display().lower()}.")
-    recipients = [r for r in planned.recipients.all() if r.consent]
-    if not recipients:
-        raise ValidationError("None of the recipients may be contacted any more.")
-    touches = touches_record(
-        group=planned.group,
-        stakeholders=recipients,
-        occurred_at=at or timezone.now(),
-        channel="email",
-        asset=planned.asset,
-        themes=None,
-        by=by,
-    )
-    planned.status = PlannedSend.Status.SENT
-    planned.sent_at = at or timezone.now()
-    planned.message_key = touches[0].message_key
-    planned.save(update_fields=["status", "sent_at", "message_key"])
-    bump_group(planned.group_id)
-    return touches
-
-
-@transaction.atomic
-def planned_send_cancel(*, planned: PlannedSend) -> None:
-    if planned.status != PlannedSend.Status.PLANNED:
-        raise ValidationError(f"This send is already {planned.get_status_display().lower()}.")
-    planned.status = PlannedSend.Status.CANCELLED
-    planned.save(update_fields=["status"])
-    bump_group(planned.group_id)

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.baseline import (
+from scoring.core.baseline import (
     BASELINE_SOURCE,
     baseline_note,
     baseline_purchase_likelihood,

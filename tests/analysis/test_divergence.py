@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.divergence import (
+from scoring.core.divergence import (
     Divergence,
     Member,
     common_ground,

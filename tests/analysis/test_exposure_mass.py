@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.exposure import TouchEvent, exposure, exposure_mass
+from scoring.core.exposure import TouchEvent, exposure, exposure_mass
 
 AS_OF = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 KEYS = ["ana@buyer.com", "bo@buyer.com", "cy@buyer.com"]

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.divergence import Member, divergence
-from planner.analysis.forecast import (
+from scoring.core.divergence import Member, divergence
+from scoring.core.forecast import (
     Group,
     Model,
     Parameters,
@@ -19,7 +19,7 @@ from planner.analysis.forecast import (
     listening,
     openness,
 )
-from planner.analysis.graph import Person, Tie
+from scoring.core.graph import Person, Tie
 
 THEMES = ["cost", "security", "uptime", "roi", "compliance"]
 STANCES = ["supporter", "neutral", "skeptic", "unknown"]

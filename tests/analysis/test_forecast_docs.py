@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.analysis.forecast import Group, Model, Send
-from planner.analysis.graph import Person, Tie
+from scoring.core.forecast import Group, Model, Send
+from scoring.core.graph import Person, Tie
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
 
@@ -73,7 +73,7 @@ def _steady_mix(model: Model, row: int) -> dict[str, float]:
 
 
 def test_the_parameter_table_shows_the_values_the_code_uses():
-    from planner.analysis.forecast_parameters import PARAMETERS
+    from scoring.core.forecast_parameters import PARAMETERS
 
     text = DOC.read_text().replace("\u00d7", "x")  # the docs print a multiplication sign
     section = text[text.index("## The consensus forecast") :]

@@ -8,7 +8,7 @@ import networkx as nx
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.graph import (
+from scoring.core.graph import (
     CONFLICT,
     POSITIVE_KINDS,
     GraphInsights,

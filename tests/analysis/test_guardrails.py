@@ -1,4 +1,4 @@
-from planner.analysis.guardrails import backfire
+from scoring.core.guardrails import backfire
 
 
 def test_alert_when_individual_touches_dominate_and_divergence_rises():

@@ -7,8 +7,8 @@ from itertools import combinations, pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
-from planner.analysis.layout import (
+from scoring.core.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
+from scoring.core.layout import (
     BADGE_RADIUS,
     MARGIN,
     MAX_RADIUS,

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.divergence import Member, common_ground, divergence
-from planner.analysis.exposure import TouchEvent, exposure, tailoring_index
-from planner.analysis.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
-from planner.analysis.graph import missing_roles as role_coverage
-from planner.analysis.readiness import BASE, Factor, GroupState, faction_gap, readiness
+from scoring.core.divergence import Member, common_ground, divergence
+from scoring.core.exposure import TouchEvent, exposure, tailoring_index
+from scoring.core.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
+from scoring.core.graph import missing_roles as role_coverage
+from scoring.core.readiness import BASE, Factor, GroupState, faction_gap, readiness
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 ROLES = ("Champion", "Decision Maker", "Budget Holder", "Influencer", "End User", "Other")

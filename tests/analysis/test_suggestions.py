@@ -7,8 +7,8 @@ import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
-from planner.analysis.divergence import Member, common_ground, divergence
-from planner.analysis.suggestions import (
+from scoring.core.divergence import Member, common_ground, divergence
+from suggestions.engine import (
     SET_WIDEN_TOLERANCE,
     STAGES,
     Audience,

@@ -6,9 +6,9 @@ tests: then the page and the code must be brought back into agreement on purpose
 
 from pathlib import Path
 
-from planner.analysis.graph import Person, Tie
-from planner.analysis.readiness import readiness
-from planner.analysis.suggestions import Audience, Candidate, suggest
+from scoring.core.graph import Person, Tie
+from scoring.core.readiness import readiness
+from suggestions.engine import Audience, Candidate, suggest
 from tests.analysis.test_readiness import build_state
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"

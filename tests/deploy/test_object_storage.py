@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from content.models import Asset
-from planner.models import ConsensusKit
+from kits.models import ConsensusKit
 from tests.content.factories import PDF_BYTES
 
 FORM = {

@@ -21,8 +21,8 @@ import time_machine
 from aiosmtpd.controller import Controller
 
 from config.celery import app as celery_app
-from planner import suggesting
-from planner.models import Snapshot
+from scoring.models import Snapshot
+from suggestions import suggesting
 from tests.factories import BuyingGroupFactory
 from tests.integration import conftest as integration
 
@@ -112,7 +112,7 @@ class FakeSuggestion:
 
 @pytest.fixture
 def suggestions(monkeypatch):
-    """planner.suggesting.top_suggestion answering a suggestion for Northwind and Contoso,
+    """suggestions.suggesting.top_suggestion answering a suggestion for Northwind and Contoso,
     none for the rest; records who was asked. (The real one is tested on a real group in
     test_content.py: test_the_digest_suggests_what_the_suggestions_page_suggests.)"""
     asked = []

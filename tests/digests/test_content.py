@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from digests.selectors import digest_content, group_scores
-from planner import suggesting
 from planner.models import Stakeholder
+from suggestions import suggesting
 from tests.content.factories import AssetFactory
 from tests.digests.conftest import MONDAY, WEEK_AGO, FakeSuggestion, snapshot
 from tests.factories import BuyingGroupFactory, group_of
@@ -187,7 +187,7 @@ def test_the_headline_sums_up_the_week(busy_week, org):
 
 
 def test_kits_built_and_viewed_this_week_are_reported(busy_week, org, settings, tmp_path):
-    from planner.models import ConsensusKit, KitShare, KitView
+    from kits.models import ConsensusKit, KitShare, KitView
 
     group = next(s.group for s in group_scores(org, now=MONDAY))
     kit = ConsensusKit.objects.create(

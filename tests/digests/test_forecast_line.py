@@ -53,7 +53,7 @@ def test_the_line_is_in_both_bodies_with_the_name_escaped_in_html(clock, markete
 
 
 def test_a_rescored_group_keeps_its_forecast_in_the_snapshot(group):
-    from planner.snapshots import snapshot_take
+    from scoring.snapshots import snapshot_take
 
     shot = snapshot_take(group=group, now=MONDAY)
     assert set(shot.document["forecast"]) == {

@@ -5,7 +5,7 @@ Celery is eager in tests and the build is enqueued by `transaction.on_commit`, s
 live server it would run inline during the POST and the progress page would open ready.
 To watch the htmx progress fragment poll, the test holds the enqueue back (it records the
 kit id instead) and releases it once the page shows the queued kit: the real
-`planner.kits._enqueue` then runs `kit_build_task` (eagerly, in the test thread) and the
+`kits.services._enqueue` then runs `kit_build_task` (eagerly, in the test thread) and the
 polling fragment turns into "Ready to download" without a reload.
 """
 
@@ -17,8 +17,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from planner import kits
-from planner.models import BuyingGroup, ConsensusKit, KitShare
+from kits import services as kits
+from kits.models import ConsensusKit, KitShare
+from planner.models import BuyingGroup
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

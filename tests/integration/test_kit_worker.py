@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from accounts.roles import Role
 from content.models import Asset, GlossaryTerm, Theme
-from planner import kits
-from planner.models import ConsensusKit, Stakeholder
+from kits import services as kits
+from kits.models import ConsensusKit
+from planner.models import Stakeholder
 from tests.factories import OrganizationFactory, group_of, member
 from tests.waiting import wait_until
 

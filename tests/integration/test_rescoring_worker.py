@@ -3,8 +3,9 @@ goes through Redis after the commit, debounced, and the worker stores one Snapsh
 
 import pytest
 
-from planner import services, snapshots
-from planner.models import Snapshot
+from planner import services
+from scoring import tasks
+from scoring.models import Snapshot
 from tests.factories import OrganizationFactory, group_of
 from tests.waiting import broker_idle, wait_until
 
@@ -25,7 +26,7 @@ def wait_for_snapshots(group, *, seconds: float = 20.0) -> list[Snapshot]:
 def test_a_committed_burst_of_changes_is_rescored_once_by_the_real_worker(
     celery_worker_process, monkeypatch, redis_url
 ):
-    monkeypatch.setattr(snapshots, "DEBOUNCE_SECONDS", DEBOUNCE)
+    monkeypatch.setattr(tasks, "DEBOUNCE_SECONDS", DEBOUNCE)
     group = group_of(OrganizationFactory(slug="acme-worker"), 3, name="Worker deal")
     people = list(group.stakeholders.order_by("name"))
 

@@ -18,7 +18,7 @@ from django.conf import global_settings
 
 from accounts.roles import Role
 from config.processes import MakeProcess, start_make, start_web, wait_until_live
-from planner.models import ConsensusKit
+from kits.models import ConsensusKit
 from tests.content.factories import PDF_BYTES
 from tests.factories import OrganizationFactory, group_of, member
 from tests.integration.conftest import FAILED, _test_database_url

@@ -13,19 +13,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from content.models import Asset
-from planner.analysis.divergence import pairwise_divergence, pairwise_divergences
-from planner.analysis.exposure import (
+from planner.models import Stakeholder, Touch
+from scoring.analysis import touch_history
+from scoring.core.divergence import pairwise_divergence, pairwise_divergences
+from scoring.core.exposure import (
     TouchEvent,
     read_only_weights,
     recent_activity,
     tailoring_index,
 )
-from planner.analysis.graph import Person, Tie, analyze_graph
-from planner.models import Snapshot, Stakeholder, Touch
-from planner.scoring import touch_history
-from planner.snapshots import snapshot_take
-from planner.stakeholder_map import _control, _Obstacles
+from scoring.core.graph import Person, Tie, analyze_graph
+from scoring.models import Snapshot
+from scoring.snapshots import snapshot_take
 from tests.factories import group_of
+from workspace.stakeholder_map import _control, _Obstacles
 
 AS_OF = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 KEYS = ["ana", "bo", "cy", "di"]
@@ -261,7 +262,7 @@ def test_snapshot_take_leaves_no_transaction_open_when_the_analysis_fails(org, m
     def broken(*args, **kwargs):
         raise RuntimeError("analysis failed")
 
-    monkeypatch.setattr("planner.snapshots.analyze", broken)
+    monkeypatch.setattr("scoring.snapshots.analyze", broken)
     with pytest.raises(RuntimeError):
         snapshot_take(group=group)
     assert not getattr(connection.connection, "in_transaction", False)

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from planner.charts import (
+from charts.svg import (
     HeatRow,
     ThemeCol,
     TrendPoint,
@@ -390,7 +390,7 @@ def test_the_sparkline_escapes_its_label():
 
 
 def test_forecasts_continue_the_trend_dashed_with_labels_that_never_overlap():
-    from planner.charts import ForecastLine
+    from charts.svg import ForecastLine
 
     history = weeks(4)
     start = history[-1].at

@@ -7,10 +7,12 @@ import pytest
 from django.utils import timezone
 
 from content.models import Asset
-from planner import services, suggesting
-from planner.analysis.suggestions import Plan, Suggestion
-from planner.models import PlannedSend, Stakeholder
-from planner.scoring import analyze, forecast_model
+from planner import services
+from planner.models import Stakeholder
+from scoring.analysis import analyze, forecast_model
+from suggestions import suggesting
+from suggestions.engine import Plan, Suggestion
+from suggestions.models import PlannedSend
 from tests.factories import StakeholderFactory
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from planner.kit_content import (
+from kits.content import (
     ACROSS_THE_GROUP,
     KitAsset,
     KitDocument,

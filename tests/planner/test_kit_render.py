@@ -9,7 +9,7 @@ import pypdf
 import pytest
 import typst
 
-from planner.kit_content import (
+from kits.content import (
     KitAsset,
     KitDocument,
     KitStep,
@@ -22,7 +22,7 @@ from planner.kit_content import (
     person_facts,
     success_measures,
 )
-from planner.kit_render import render_pdf, render_text
+from kits.render import render_pdf, render_text
 
 AYSE = "Ayşe Y\u0131lmaz"  # a Turkish dotless i
 TODAY = date(2026, 11, 25)
@@ -341,7 +341,7 @@ def test_a_large_kit_renders_quickly():
 
 def test_the_kit_font_ships_with_the_project():
 
-    from planner.kit_render import FONT_DIR
+    from kits.render import FONT_DIR
 
     fonts = typst.Fonts(
         include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(FONT_DIR)]

@@ -11,8 +11,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from content.models import Asset, GlossaryTerm, Theme
-from planner import kits
-from planner.models import ConsensusKit, KitDownload, KitShare, Stakeholder
+from kits import services as kits
+from kits.models import ConsensusKit, KitDownload, KitShare
+from planner.models import Stakeholder
 
 INTERNAL = ["skeptic", "supporter", "stance", "influence", "friction", "SECRET-NOTE"]
 
@@ -218,7 +219,7 @@ def test_share_links_are_rate_limited(client, sales_rep, kit_group, settings):
 
 
 def kit_views_limit():
-    from planner.kit_views import SHARE_RATE_LIMIT
+    from kits.views import SHARE_RATE_LIMIT
 
     return SHARE_RATE_LIMIT
 

@@ -1,4 +1,4 @@
-"""The group page cache (planner.page_cache): every write shows on the next view, nothing
+"""The group page cache (workspace.page_cache): every write shows on the next view, nothing
 of one viewer (CSRF token, flash messages, role, time zone) reaches another, and a cached
 page costs a few queries whatever the size of the group."""
 
@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from content.models import Asset, Theme
-from planner import importing, page_cache, services, views
-from planner.models import PlannedSend, Relationship, Stakeholder
-from planner.snapshots import snapshot_take
+from planner import importing, services
+from planner.models import Relationship, Stakeholder
+from scoring.snapshots import snapshot_take
+from suggestions import services as suggestion_services
+from suggestions.models import PlannedSend
 from tests.factories import group_of, member
+from workspace import page_cache, views
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -112,7 +115,7 @@ def test_a_logged_touch_shows_at_once(client, marketer, group):
 
 def test_marking_a_planned_send_sent_shows_at_once(client, marketer, touched, shared_asset):
     client.force_login(marketer)
-    planned = services.planned_send_create(
+    planned = suggestion_services.planned_send_create(
         group=touched,
         asset=shared_asset,
         recipients=list(Stakeholder.objects.filter(group=touched)),
@@ -130,14 +133,14 @@ def test_marking_a_planned_send_sent_shows_at_once(client, marketer, touched, sh
 def test_planning_and_cancelling_a_send_show_at_once(client, marketer, touched, shared_asset):
     client.force_login(marketer)
     assert "Nothing planned" in cached(client, touched)
-    planned = services.planned_send_create(
+    planned = suggestion_services.planned_send_create(
         group=touched,
         asset=shared_asset,
         recipients=list(Stakeholder.objects.filter(group=touched)),
     )
     assert "Nothing planned" not in page(client, touched)
     cached(client, touched)
-    services.planned_send_cancel(planned=planned)
+    suggestion_services.planned_send_cancel(planned=planned)
     assert "Cancelled" in page(client, touched).split('id="sends-title"')[1]
     assert PlannedSend.objects.get().status == "cancelled"
 

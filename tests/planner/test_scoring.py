@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from planner import services
 from planner.models import BuyingGroup, Stakeholder
-from planner.scoring import analyze
+from scoring.analysis import analyze
 from tests.factories import group_of
 from tests.planner.conftest import NOW
 

@@ -8,9 +8,12 @@ import pytest
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from planner import services, snapshots, tasks
-from planner.models import Snapshot, Stakeholder, Touch
-from planner.snapshots import DEBOUNCE_SECONDS, snapshot_take
+from planner import services
+from planner.models import Stakeholder, Touch
+from scoring import snapshots, tasks
+from scoring.models import Snapshot
+from scoring.snapshots import snapshot_take
+from scoring.tasks import DEBOUNCE_SECONDS
 from tests.factories import BuyingGroupFactory, group_of
 from tests.planner.conftest import NOW
 

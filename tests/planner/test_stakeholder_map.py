@@ -4,9 +4,9 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from planner.analysis.graph import Person, Tie, analyze_graph
-from planner.analysis.layout import BROKER_RING, node_radius
-from planner.stakeholder_map import (
+from scoring.core.graph import Person, Tie, analyze_graph
+from scoring.core.layout import BROKER_RING, node_radius
+from workspace.stakeholder_map import (
     STANCES,
     MapEdge,
     MapNode,

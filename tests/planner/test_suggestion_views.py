@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from content.models import Asset
 from planner import services
-from planner.models import PlannedSend, Stakeholder, Touch
-from planner.scoring import analyze
+from planner.models import Stakeholder, Touch
+from scoring.analysis import analyze
+from suggestions.models import PlannedSend
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 from planner.models import BuyingGroup, PendingImport, Touch
-from planner.scoring import analyze
+from scoring.analysis import analyze
 
 
 def upload(name: str, text: str) -> SimpleUploadedFile:

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from planner.management.arguments import as_of_day, group_by_id
-from planner.scoring import analyze, end_of_day
+from scoring.analysis import analyze, end_of_day
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from content.models import Asset
-from planner.forecasting import WEEKS, ForecastError, group_forecast
 from planner.management.arguments import as_of_day, group_by_id
-from planner.scoring import end_of_day
+from scoring.analysis import end_of_day
+from suggestions.forecasting import WEEKS, ForecastError, group_forecast
 
 MAX_WEEKS = 104
 

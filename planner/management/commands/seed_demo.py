@@ -11,7 +11,7 @@ from content.importing import asset_import_apply, asset_import_plan
 from content.models import Asset, GlossaryTerm, Theme
 from planner import importing, services
 from planner.models import BuyingGroup, Stakeholder
-from planner.snapshots import snapshot_take
+from scoring.snapshots import snapshot_take
 
 DEMO_FILES = Path(__file__).resolve().parents[2] / "demo"
 LIBRARY_FILE = Path(__file__).resolve().parents[3] / "content" / "demo" / "library.csv"

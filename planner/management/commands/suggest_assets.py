@@ -3,8 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from planner.management.arguments import as_of_day, group_by_id
-from planner.scoring import analyze, end_of_day
-from planner.suggesting import group_plan
+from scoring.analysis import analyze, end_of_day
+from suggestions.suggesting import group_plan
 
 
 class Command(BaseCommand):

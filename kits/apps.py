@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KitsConfig(AppConfig):
+    name = "kits"
+    verbose_name = "Kits"

@@ -1,0 +1,182 @@
+"""Consensus kit pages: prepare and build (sales and admins), watch the build, download,
+share by a tracked link, and the public page the link opens (no login)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.http import posted, see_other
+from accounts.roles import KIT_BUILDERS
+from accounts.throttling import client_ip
+from content.delivery import file_response
+from content.models import Asset
+from kits import services as kits
+from kits.access import get_kit_for_user, get_share_for_user
+from kits.models import KitDownload
+from planner.access import get_group_for_user
+from planner.forms import KitForm
+
+SHARE_RATE_LIMIT = 60  # page or PDF requests per address per minute
+
+
+@require_http_methods(["GET", "POST"])
+def kit_new(request, pk: int):
+    group = get_group_for_user(request, pk, roles=KIT_BUILDERS)
+    assets = Asset.objects.filter(organization_id=group.organization_id).order_by("title")
+    draft = kits.draft(group) if request.method == "GET" else {"assets": [], "plan": []}
+    form = KitForm(
+        posted(request),
+        assets=assets,
+        initial={"problem_statement": draft.get("problem_statement", "")},
+        initial_assets=draft["assets"],
+        initial_plan=draft["plan"],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            kit = kits.kit_request(
+                group=group,
+                by=request.user,
+                problem_statement=form.cleaned_data["problem_statement"],
+                assets=form.cleaned_data["assets"],
+                plan=form.cleaned_data["plan"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return see_other(reverse("kit_detail", args=[group.pk, kit.pk]))
+    return render(request, "kits/kit_new.html", {"group": group, "form": form})
+
+
+@never_cache
+@require_GET
+def kit_detail(request, pk: int, kid: int):
+    kit = get_kit_for_user(request, pk, kid)
+    shares = list(kit.shares.all()) if kit.status == kit.Status.READY else []
+    for share in shares:
+        share.url = settings.SITE_URL + reverse("shared_kit", args=[kits.share_token(share)])
+    context = {
+        "group": kit.group,
+        "kit": kit,
+        "shares": shares,
+        "can_share": request.membership.role in KIT_BUILDERS,
+    }
+    if request.htmx and kit.is_done:
+        # The build finished while the page polled: reload once so the share section and
+        # the download buttons appear together (a finished kit's page does not poll).
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    template = "kits/kit_detail.html#progress" if request.htmx else "kits/kit_detail.html"
+    return render(request, template, context)
+
+
+@require_GET
+def kit_download(request, pk: int, kid: int, fmt: str):
+    kit = get_kit_for_user(request, pk, kid)
+    file = kit.pdf if fmt == "pdf" else kit.zip
+    if kit.status != kit.Status.READY or not file:
+        raise Http404("This kit is not ready yet.")
+    KitDownload.objects.create(kit=kit, user=request.user, format=fmt)
+    return file_response(
+        file,
+        filename=file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf" if fmt == "pdf" else "application/zip",
+    )
+
+
+@require_POST
+def kit_share(request, pk: int, kid: int):
+    kit = get_kit_for_user(request, pk, kid, roles=KIT_BUILDERS)
+    try:
+        days = int(request.POST.get("days") or kits.SHARE_DAYS)
+        kits.share_create(kit=kit, by=request.user, days=days)
+    except (ValueError, ValidationError) as error:
+        text = (
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else "Days must be a number."
+        )
+        messages.error(request, text)
+    else:
+        messages.success(request, "Share link created. Copy it from the list below.")
+    return see_other(reverse("kit_detail", args=[kit.group.pk, kit.pk]) + "#shares-title")
+
+
+@require_POST
+def kit_share_revoke(request, pk: int, kid: int, sid: int):
+    share = get_share_for_user(request, pk, kid, sid, roles=KIT_BUILDERS)
+    kits.share_revoke(share=share)
+    messages.success(request, "The link was revoked: it no longer opens the kit.")
+    return see_other(reverse("kit_detail", args=[pk, kid]) + "#shares-title")
+
+
+def _rate_limited(request) -> bool:
+    key = f"kit-share-rate:{client_ip(request)}"
+    if cache.add(key, 1, timeout=60):
+        return False
+    try:
+        return cache.incr(key) > SHARE_RATE_LIMIT
+    except ValueError:
+        return False
+
+
+def _shared(request, token: str):
+    """The share behind a token, or a response explaining why the link does not work."""
+    if _rate_limited(request):
+        response = render(request, "kits/kit_shared_closed.html", {"reason": "busy"}, status=429)
+        response["Retry-After"] = "60"
+        return None, response
+    share = kits.share_from_token(token)
+    if share is None:
+        return None, render(
+            request, "kits/kit_shared_closed.html", {"reason": "invalid"}, status=404
+        )
+    if share.state != "active":
+        return None, render(
+            request, "kits/kit_shared_closed.html", {"reason": share.state}, status=410
+        )
+    return share, None
+
+
+def _noindex(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_not_required
+@never_cache
+@require_GET
+def shared_kit(request, token: str):
+    share, refusal = _shared(request, token)
+    if refusal is not None:
+        return _noindex(refusal)
+    kits.share_viewed(share=share)
+    return _noindex(
+        render(
+            request,
+            "kits/kit_shared.html",
+            {"kit": share.kit, "doc": share.kit.document, "token": token},
+        )
+    )
+
+
+@login_not_required
+@require_GET
+def shared_kit_pdf(request, token: str):
+    share, refusal = _shared(request, token)
+    if refusal is not None:
+        return _noindex(refusal)
+    kit = share.kit
+    response = file_response(
+        kit.pdf, filename=kit.pdf.name.rsplit("/", 1)[-1], content_type="application/pdf"
+    )
+    return _noindex(response)

@@ -1,0 +1,343 @@
+"""How far apart the stories heard by a buying group's members are.
+
+Plain Python and numpy, no Django. Scores are built on the Jensen-Shannon divergence
+(log base 2) and always lie in [0, 1]: 0 means everyone heard the same mix of themes,
+1 means no two members share a theme.
+
+Group divergence, ``use="exposure"`` (the default):
+
+* Members whose exposure is empty (never touched) are *unaligned*. They are left out of
+  the Jensen-Shannon part, but they have heard nothing of the group's story, so each
+  counts as fully divergent. With ``u`` the influence share of unaligned members among
+  all members and ``J`` the normalised Jensen-Shannon divergence of the aligned members::
+
+      score = (1 - u) * J + u
+
+  When everybody is aligned, ``u = 0`` and the score is ``J`` (identical exposures give
+  0). With no aligned member at all, nobody has heard a shared story and the score is 1;
+  with no member at all it is 0.
+* ``J = JS_w / H(w)`` where ``JS_w = H(sum_i w_i P_i) - sum_i w_i H(P_i)``, ``w_i`` is
+  the influence share among aligned members and ``H(w)`` the entropy of the weights,
+  the largest value ``JS_w`` can take for them (reached when supports are disjoint).
+  One aligned member gives ``J = 0``.
+
+Priority divergence, ``use="priorities"``: the same formula on normalised priorities,
+except that members without stated priorities are only reported as ``unaligned``: an
+unknown priority is missing data, not disagreement, so it does not raise the score.
+
+Contributions explain the score and sum to it (up to float rounding):
+
+* themes: ``JS_w`` splits exactly by theme, ``sum_i w_i P_i(t) log2(P_i(t) / M(t))``
+  (never negative, by convexity), scaled by ``(1 - u) / H(w)``; the unaligned part ``u``
+  is spread over the themes in proportion to the group's mix ``M`` (the story they
+  missed). With no aligned member there is no theme to show and the list is empty.
+* members: aligned ``(1 - u) * w_i * KL(P_i || M) / H(w)``; unaligned their influence
+  share of the group.
+
+Influence that is zero, negative or not a finite number counts as zero weight; when all
+weights in a set are zero, its members weigh equally. Theme weights that are not
+positive finite numbers are ignored. Values within 1e-12 of 0 or 1 are snapped to it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from scoring.core.exposure import positive_weights, to_distribution
+
+USES = ("exposure", "priorities")
+_SNAP = 1e-12
+
+
+def _no_priorities() -> Mapping[str, float]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Member:
+    key: str
+    influence: float  # > 0 (1..5 in the app)
+    exposure: Mapping[str, float] = field(hash=False)  # distribution; empty = unaligned
+    priorities: Mapping[str, float] = field(default_factory=_no_priorities, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "exposure", MappingProxyType(dict(self.exposure)))
+        object.__setattr__(self, "priorities", MappingProxyType(dict(self.priorities)))
+
+
+@dataclass(frozen=True)
+class Divergence:
+    score: float  # [0, 1]
+    theme_contributions: tuple[tuple[str, float], ...]  # largest first, then by slug
+    member_contributions: tuple[tuple[str, float], ...]  # largest first, then by key
+    unaligned: tuple[str, ...]  # members with an empty distribution, most influential first
+
+
+def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergence:
+    """Influence-weighted, normalised Jensen-Shannon divergence of a group (see module)."""
+    if use not in USES:
+        raise ValueError(f"use must be one of {USES}, not {use!r}")
+    members = list(members)
+    _require_unique_keys(members)
+    if not members:
+        return Divergence(score=0.0, theme_contributions=(), member_contributions=(), unaligned=())
+
+    penalise_unaligned = use == "exposure"
+    dists = [_normalised(m.exposure if penalise_unaligned else m.priorities) for m in members]
+    influence = [_influence(m.influence) for m in members]
+    aligned = [i for i, d in enumerate(dists) if d]
+    unaligned = [i for i, d in enumerate(dists) if not d]
+
+    # Influence share of the unaligned members among everybody.
+    group_shares = _shares(influence)
+    if not penalise_unaligned or not unaligned:
+        unaligned_share = 0.0
+    elif not aligned:
+        unaligned_share = 1.0
+    else:
+        unaligned_share = _unit(math.fsum(group_shares[i] for i in unaligned))
+    aligned_share = 1.0 - unaligned_share
+
+    # Jensen-Shannon part over aligned members with positive weight.
+    weights = _shares([influence[i] for i in aligned])
+    used = [(i, w) for i, w in zip(aligned, weights, strict=True) if w > 0]
+    themes = sorted({t for i, _ in used for t in dists[i]})
+    column = {t: j for j, t in enumerate(themes)}
+    p = np.zeros((len(used), len(themes)))
+    for row, (i, _) in enumerate(used):
+        for t, v in dists[i].items():
+            p[row, column[t]] = v
+    w = np.array([wi for _, wi in used], dtype=float)
+    mix = w @ p if used else np.zeros(0)
+    with np.errstate(all="ignore"):
+        ratio = np.divide(p, mix, out=np.ones_like(p), where=(p > 0) & (mix > 0))
+        terms = w[:, None] * p * np.log2(ratio)
+    terms = np.where(np.isfinite(terms), terms, 0.0)
+    theme_raw = np.maximum(terms.sum(axis=0), 0.0)
+    member_raw = np.maximum(terms.sum(axis=1), 0.0)
+    js = float(theme_raw.sum())
+    weight_entropy = -math.fsum(wi * math.log2(wi) for _, wi in used)
+    normalised = _snap(js / weight_entropy) if weight_entropy > 0 and js > 0 else 0.0
+    aligned_part = aligned_share * normalised
+
+    theme_scale = aligned_part / js if js > 0 else 0.0
+    theme_values = theme_raw * theme_scale + unaligned_share * mix
+    theme_contributions = _ranked(zip(themes, theme_values.tolist(), strict=True))
+
+    member_values = [0.0] * len(members)
+    member_total = float(member_raw.sum())
+    if member_total > 0:
+        for (i, _), raw in zip(used, member_raw.tolist(), strict=True):
+            member_values[i] = aligned_part * raw / member_total
+    if penalise_unaligned:
+        for i in unaligned:
+            member_values[i] = group_shares[i]  # these shares add up to unaligned_share
+    member_contributions = _ranked((m.key, v) for m, v in zip(members, member_values, strict=True))
+
+    score = _unit(aligned_part + unaligned_share)
+    order = sorted(unaligned, key=lambda i: (-influence[i], members[i].key))
+    return Divergence(
+        score=score,
+        theme_contributions=theme_contributions,
+        member_contributions=member_contributions,
+        unaligned=tuple(members[i].key for i in order),
+    )
+
+
+def divergence_batch(
+    weights: np.ndarray,
+    influence: Sequence[float] | np.ndarray,
+    *,
+    shares: np.ndarray | None = None,
+    contributions: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`divergence` of K groups at once, as numbers: ``weights`` is K x members x
+    themes (each row a member's theme weights, normalised here; an all-zero row is an
+    unaligned member), ``influence`` one value per member (as :attr:`Member.influence`).
+    Returns the K scores and, with ``contributions``, each theme's contribution (K x
+    themes). The same formula as :func:`divergence`, vectorised for simulations that
+    score many possible futures of one group (the suggestion engine, the forecast).
+    ``shares`` are the members' influence shares when the caller has them already.
+    """
+    weights = np.asarray(weights, dtype=float)
+    n_batch, n_members, n_themes = weights.shape
+    if n_members == 0:
+        zeros = np.zeros(n_batch)
+        return zeros, (np.zeros((n_batch, n_themes)) if contributions else None)
+    influence = np.asarray(influence, dtype=float)
+    with np.errstate(invalid="ignore"):
+        influence = np.where(np.isfinite(influence) & (influence > 0), influence, 0.0)
+    if shares is None:
+        shares = np.array(_shares(influence.tolist()))
+    sums = weights.sum(axis=2)
+    aligned = sums > 0
+    unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
+    unaligned_share = np.where(aligned.any(axis=1), np.clip(unaligned_share, 0.0, 1.0), 1.0)
+    unaligned_share = np.where(aligned.all(axis=1), 0.0, unaligned_share)
+
+    raw = influence[None, :] * aligned
+    total = raw.sum(axis=1)
+    equal = total <= 0
+    raw = np.where(equal[:, None], aligned.astype(float), raw)
+    total = raw.sum(axis=1)
+    w = raw / np.where(total > 0, total, 1.0)[:, None]
+
+    p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
+    mix = np.einsum("km,kmt->kt", w, p)
+    with np.errstate(all="ignore"):
+        ratio = np.divide(
+            p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
+        )
+        terms = w[:, :, None] * p * np.log2(ratio)
+        entropy_terms = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0)
+    terms = np.where(np.isfinite(terms), terms, 0.0)
+    theme_raw = np.maximum(terms.sum(axis=1), 0.0)
+    js = theme_raw.sum(axis=1)
+    weight_entropy = entropy_terms.sum(axis=1)
+    ok = (weight_entropy > 0) & (js > 0)
+    normalised = np.where(ok, js / np.where(ok, weight_entropy, 1.0), 0.0)
+    normalised = np.clip(normalised, 0.0, 1.0)
+    normalised = np.where(normalised < _SNAP, 0.0, normalised)
+    normalised = np.where(normalised > 1.0 - _SNAP, 1.0, normalised)
+    aligned_part = (1.0 - unaligned_share) * normalised
+    score = np.clip(aligned_part + unaligned_share, 0.0, 1.0)
+    if not contributions:
+        return score, None
+    scale = np.where(js > 0, aligned_part / np.where(js > 0, js, 1.0), 0.0)
+    values = theme_raw * scale[:, None] + unaligned_share[:, None] * mix
+    return score, values
+
+
+def pairwise_divergence(p: Mapping[str, float], q: Mapping[str, float]) -> float:
+    """Jensen-Shannon divergence of two distributions in [0, 1]; 1.0 if either is empty.
+
+    Symmetric; 0 for the same mix of themes, 1 when no theme is shared. Used as the
+    friction on a relationship edge.
+    """
+    return _jensen_shannon(_normalised(p), _normalised(q))
+
+
+def pairwise_divergences(
+    distributions: Mapping[str, Mapping[str, float]], pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """:func:`pairwise_divergence` of ``distributions[a]`` and ``distributions[b]`` for
+    every ``(a, b)`` in ``pairs`` (a key not in ``distributions`` has an empty one), each
+    distribution normalised once however many pairs it is in. Same values as calling
+    :func:`pairwise_divergence` pair by pair; a pair listed twice is computed once."""
+    normalised: dict[str, dict[str, float]] = {}
+    result: dict[tuple[str, str], float] = {}
+    for pair in pairs:
+        if pair in result:
+            continue
+        dists = []
+        for key in pair:
+            dist = normalised.get(key)
+            if dist is None:
+                dist = normalised[key] = _normalised(distributions.get(key, {}))
+            dists.append(dist)
+        result[pair] = _jensen_shannon(dists[0], dists[1])
+    return result
+
+
+def _jensen_shannon(p_dist: dict[str, float], q_dist: dict[str, float]) -> float:
+    """The divergence of two normalised distributions (see :func:`pairwise_divergence`)."""
+    if not p_dist or not q_dist:
+        return 1.0
+    total = 0.0
+    p_get, q_get, log2 = p_dist.get, q_dist.get, math.log2
+    for theme in p_dist.keys() | q_dist.keys():
+        a = p_get(theme, 0.0)
+        b = q_get(theme, 0.0)
+        m = 0.5 * a + 0.5 * b
+        if m <= 0.0:
+            continue
+        if a > 0.0:
+            total += a * log2(a / m)
+        if b > 0.0:
+            total += b * log2(b / m)
+    return _snap(0.5 * total)
+
+
+def common_ground(
+    members: Sequence[Member], *, use_priorities: bool = True
+) -> tuple[tuple[str, float], ...]:
+    """Theme -> coverage in [0, 1]: the influence share of members who have heard the
+    theme (exposure > 0) or, with ``use_priorities``, care about it (priority > 0).
+
+    Everybody counts in the denominator, unaligned members too. Sorted by coverage,
+    largest first, then by slug.
+    """
+    members = list(members)
+    _require_unique_keys(members)
+    if not members:
+        return ()
+    shares = _shares([_influence(m.influence) for m in members])
+    coverage: dict[str, list[float]] = {}
+    for member, share in zip(members, shares, strict=True):
+        themes = set(positive_weights(member.exposure))
+        if use_priorities:
+            themes.update(positive_weights(member.priorities))
+        for theme in themes:
+            coverage.setdefault(theme, []).append(share)
+    return _ranked((t, _unit(math.fsum(s))) for t, s in coverage.items())
+
+
+def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
+    """Positive, finite weights scaled to sum 1 (unsorted); empty when nothing is usable."""
+    values = positive_weights(weights)
+    total = sum(values.values())  # may be inf (fsum would raise): handled below
+    if 0.0 < total < math.inf:
+        return {key: v / total for key, v in values.items()}
+    return to_distribution(values)  # the total overflowed: the careful way
+
+
+def _influence(value: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ArithmeticError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) and number > 0 else 0.0
+
+
+def _shares(values: Sequence[float]) -> list[float]:
+    """Values as shares of their total; equal shares when all are zero."""
+    if not values:
+        return []
+    largest = max(values)
+    if largest <= 0:
+        return [1.0 / len(values)] * len(values)
+    scaled = [v / largest for v in values]
+    total = math.fsum(scaled)
+    return [v / total for v in scaled]
+
+
+def _unit(value: float) -> float:
+    """Clamp into [0, 1]; NaN becomes 0."""
+    if not math.isfinite(value):
+        return 1.0 if value == math.inf else 0.0
+    return min(1.0, max(0.0, value))
+
+
+def _snap(value: float) -> float:
+    value = _unit(value)
+    if value < _SNAP:
+        return 0.0
+    if value > 1.0 - _SNAP:
+        return 1.0
+    return value
+
+
+def _ranked(items: Iterable[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    cleaned = ((key, _unit(float(value))) for key, value in items)
+    return tuple(sorted(cleaned, key=lambda item: (-item[1], item[0])))
+
+
+def _require_unique_keys(members: Sequence[Member]) -> None:
+    keys = [m.key for m in members]
+    if len(set(keys)) != len(keys):
+        raise ValueError("member keys must be unique")

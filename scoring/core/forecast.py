@@ -1,0 +1,367 @@
+"""The consensus forecast: where the stories a buying group has heard go as its members talk.
+
+Plain Python and numpy, no Django. The model is Friedkin and Johnsen's social influence
+model (J. Math. Sociology 15, 1990; *Social Influence Network Theory*, Cambridge 2011),
+run on every theme at once as Parsegov, Proskurnikov, Tempo and Friedkin do for several
+issues (IEEE TAC 62(5), 2017, with no coupling between themes). Week by week::
+
+    x(t+1) = Λ W x(t) + (I - Λ) x(0)
+
+* ``x(0)``: each member's exposure today (a row of theme shares; all zeros for someone
+  who has heard nothing). A planned send first mixes its asset's themes into its
+  recipients' rows, exactly as the suggestion engine simulates a send:
+  ``normalise(exposure * mass + asset mix * weight)``.
+* ``W``: whom each member listens to (row-stochastic). ``A influences B``: B hears A.
+  ``A reports_to B``: A hears B. ``collaborates``: both hear each other.
+  ``conflicts_with`` carries no story. Listener i hears speaker j with weight
+  ``strength * influence_j`` (several ties add up), each row scaled to sum 1.
+* ``Λ = diag(openness)``: how much of a member's story comes from the people they
+  listen to, by stance and buying role (see :data:`PARAMETERS`); 0 for someone who
+  listens to nobody, who keeps their own story (`forecast_parameters`, with reasons).
+
+The steady state is ``x* = (I - ΛW)^-1 (I - Λ) x(0)`` (solved in closed form; openness
+stays below 1, so the matrix is invertible). Because ``x(t)`` is linear in ``x(0)``, the
+effect of sending an asset to any single person is one column of ``A_T`` (``x(T) = A_T
+x(0)``) times the change in that person's row, so every possible first recipient is
+scored exactly, in one batch, for groups of any size.
+
+Rows are normalised before scoring. Rows always add up to the share of the group's
+stories a member can reach: a member who heard nothing takes what they hear; one who
+hears only people who heard nothing stays empty (unaligned). Divergence is the app's one
+measure (:func:`scoring.core.divergence.divergence_batch`, influence-weighted
+Jensen-Shannon, unaligned members count as fully apart).
+
+This is a model, not a promise: it knows only the relationships that were mapped, treats
+a week as one round of conversations, and lets nobody invent a theme they never heard.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from scoring.core.divergence import divergence_batch
+from scoring.core.exposure import positive_weights
+from scoring.core.forecast_parameters import (
+    BATCH,
+    DEFAULT_PARAMETERS,
+    DEFAULT_WEEKS,
+    MAX_SETTLE_WEEKS,
+    SETTLE_TOLERANCE,
+    Parameters,
+    openness,
+)
+from scoring.core.graph import Person, Tie
+
+# ----------------------------------------------------------------------------- data
+
+
+def _frozen(mapping: Mapping) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Group:
+    """A buying group as the forecast needs it."""
+
+    people: tuple[Person, ...]
+    ties: tuple[Tie, ...]
+    exposures: Mapping[str, Mapping[str, float]] = field(hash=False)  # key -> theme shares
+    mass: Mapping[str, float] = field(default_factory=dict, hash=False)  # touches behind it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "people", tuple(self.people))
+        object.__setattr__(self, "ties", tuple(self.ties))
+        object.__setattr__(self, "exposures", _frozen(self.exposures))
+        object.__setattr__(self, "mass", _frozen(self.mass))
+
+
+@dataclass(frozen=True)
+class Send:
+    """An asset (its theme weights) sent to some members at week 0."""
+
+    themes: Mapping[str, float] = field(hash=False)
+    recipients: tuple[str, ...]
+    touches: float = 1.0  # how many fresh touches it counts as (several assets: several)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "themes", _frozen(self.themes))
+        object.__setattr__(self, "recipients", tuple(self.recipients))
+
+
+@dataclass(frozen=True)
+class Forecast:
+    weeks: int
+    trajectory: tuple[float, ...]  # divergence at weeks 0..weeks; week 0: today, sent
+    divergence: float  # at `weeks`
+    steady: float  # where it settles (closed-form steady state)
+    settles_in: int  # weeks until within SETTLE_TOLERANCE of `steady`
+    mixes: Mapping[str, Mapping[str, float]] = field(hash=False)  # at `weeks`, normalised
+    openness: Mapping[str, float] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class FirstRecipient:
+    key: str
+    divergence: float  # forecast at the horizon if the asset goes to this person alone
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def listening(people: Sequence[Person], ties: Sequence[Tie]) -> np.ndarray:
+    """W: row i says whom member i listens to, rows sum to 1 (or 0: listens to nobody)."""
+    index = {p.key: i for i, p in enumerate(people)}
+    influence = np.array([_positive(p.influence) for p in people])
+    w = np.zeros((len(people), len(people)))
+    for tie in ties:
+        a, b = index.get(tie.source), index.get(tie.target)
+        if a is None or b is None or a == b:
+            continue
+        strength = _positive(tie.strength)
+        if tie.kind == "influences":
+            pairs = [(b, a)]
+        elif tie.kind == "reports_to":
+            pairs = [(a, b)]
+        elif tie.kind == "collaborates":
+            pairs = [(a, b), (b, a)]
+        else:  # conflicts_with, or a kind the model does not know: no story
+            continue
+        for listener, speaker in pairs:
+            w[listener, speaker] += strength * influence[speaker]
+    totals = w.sum(axis=1)
+    return np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
+
+
+class Model:
+    """One group prepared for forecasting: build once, ask many questions."""
+
+    def __init__(self, group: Group, parameters: Parameters = DEFAULT_PARAMETERS) -> None:
+        self.group = group
+        self.parameters = parameters
+        self.people = list(group.people)
+        self.keys = [p.key for p in self.people]
+        if len(set(self.keys)) != len(self.keys):
+            raise ValueError("member keys must be unique")
+        self.index = {key: i for i, key in enumerate(self.keys)}
+        self.influence = np.array([_positive(p.influence) for p in self.people])
+        self.w = listening(self.people, group.ties)
+        listens = self.w.sum(axis=1) > 0
+        self.lam = np.array(
+            [
+                openness(p, listens=bool(heard), parameters=parameters)
+                for p, heard in zip(self.people, listens.tolist(), strict=True)
+            ]
+        )
+        themes = sorted({t for key in self.keys for t in _shares(group.exposures.get(key, {}))})
+        self.themes = themes
+        self.column = {t: j for j, t in enumerate(themes)}
+        self.x0 = self._rows(
+            {key: _shares(group.exposures.get(key, {})) for key in self.keys}, themes
+        )
+        self.p = self.lam[:, None] * self.w  # ΛW
+        self.keep = 1.0 - self.lam  # diag(I - Λ)
+
+    # -- pieces
+
+    def _rows(self, mixes: Mapping[str, Mapping[str, float]], themes: list[str]) -> np.ndarray:
+        column = {t: j for j, t in enumerate(themes)}
+        x = np.zeros((len(self.keys), len(themes)))
+        for i, key in enumerate(self.keys):
+            for theme, value in mixes.get(key, {}).items():
+                x[i, column[theme]] = value
+        return x
+
+    def _widen(self, themes: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """(x0, the asset's mix) over today's themes plus the asset's."""
+        mix = _shares(themes)
+        extra = sorted(set(mix) - set(self.column))
+        x0 = np.hstack([self.x0, np.zeros((len(self.keys), len(extra)))])
+        columns = {**self.column, **{t: len(self.themes) + k for k, t in enumerate(extra)}}
+        row = np.zeros(x0.shape[1])
+        for theme, value in mix.items():
+            row[columns[theme]] = value
+        return x0, row
+
+    def _mass(self, i: int) -> float:
+        if not self.x0[i].any():
+            return 0.0
+        return _positive(self.group.mass.get(self.keys[i], 1.0)) or 1.0
+
+    def sent_rows(self, x0: np.ndarray, mix: np.ndarray, touches: float = 1.0) -> np.ndarray:
+        """Every member's x(0) row if the asset were sent to them (members x themes)."""
+        weight = self.parameters.new_touch_weight * (_positive(touches) or 1.0)
+        masses = np.array([self._mass(i) for i in range(len(self.keys))])
+        rows = x0 * masses[:, None] + mix[None, :] * weight
+        totals = rows.sum(axis=1)
+        return rows / np.where(totals > 0, totals, 1.0)[:, None]
+
+    def step(self, x: np.ndarray, x0: np.ndarray) -> np.ndarray:
+        return self.p @ x + self.keep[:, None] * x0
+
+    def steady_state(self, x0: np.ndarray) -> np.ndarray:
+        """x* = (I - ΛW)^-1 (I - Λ) x(0), in closed form."""
+        n = len(self.keys)
+        if n == 0:
+            return x0.copy()
+        return np.linalg.solve(np.eye(n) - self.p, self.keep[:, None] * x0)
+
+    def response(self, weeks: int) -> np.ndarray:
+        """A_T with x(T) = A_T x(0): A_0 = I, A_{t+1} = ΛW A_t + (I - Λ)."""
+        n = len(self.keys)
+        a = np.eye(n)
+        keep = np.diag(self.keep)
+        for _ in range(weeks):
+            a = self.p @ a + keep
+        return a
+
+    def scores(self, states: np.ndarray) -> np.ndarray:
+        """Divergence of each state (K x members x themes)."""
+        return divergence_batch(states, self.influence)[0]
+
+    # -- questions
+
+    def forecast(self, *, weeks: int = DEFAULT_WEEKS, send: Send | None = None) -> Forecast:
+        """The next `weeks` weeks, with `send` made at week 0 (or nothing sent)."""
+        weeks = _weeks(weeks)
+        x0 = self.x0
+        if send is not None and send.recipients:
+            x0, mix = self._widen(send.themes)
+            sent = self.sent_rows(x0, mix, send.touches)
+            for key in send.recipients:
+                i = self.index.get(key)
+                if i is not None:
+                    x0[i] = sent[i]
+        states = [x0]
+        x = x0
+        for _ in range(weeks):
+            x = self.step(x, x0)
+            states.append(x)
+        trajectory = self.scores(np.stack(states)).tolist()
+        steady = float(self.scores(self.steady_state(x0)[None])[0])
+        settles = self._settles_in(trajectory, x, x0, steady, weeks)
+        final = states[-1]
+        themes = self.themes
+        if x0.shape[1] > len(themes):
+            themes = themes + sorted(set(_shares(send.themes)) - set(self.column))
+        return Forecast(
+            weeks=weeks,
+            trajectory=tuple(_unit(v) for v in trajectory),
+            divergence=_unit(trajectory[-1]),
+            steady=_unit(steady),
+            settles_in=settles,
+            mixes=_frozen(
+                {key: _frozen(_row_mix(final[i], themes)) for i, key in enumerate(self.keys)}
+            ),
+            openness=_frozen(dict(zip(self.keys, self.lam.tolist(), strict=True))),
+        )
+
+    def _settles_in(self, trajectory, x, x0, steady: float, weeks: int) -> int:
+        for week, value in enumerate(trajectory):
+            if abs(value - steady) <= SETTLE_TOLERANCE:
+                return week
+        week = weeks
+        while week < MAX_SETTLE_WEEKS:
+            x = self.step(x, x0)
+            week += 1
+            if abs(float(self.scores(x[None])[0]) - steady) <= SETTLE_TOLERANCE:
+                return week
+        return MAX_SETTLE_WEEKS
+
+    def first_recipients(
+        self,
+        themes: Mapping[str, float],
+        *,
+        candidates: Sequence[str] | None = None,
+        weeks: int = DEFAULT_WEEKS,
+    ) -> tuple[FirstRecipient, ...]:
+        """Each candidate (default: everybody), scored by the forecast divergence after
+        `weeks` weeks if the asset went to that person alone; lowest first, then by key.
+        Exact for any group size: x(T) = A_T x(0) is linear in x(0)."""
+        weeks = _weeks(weeks)
+        keys = self.keys if candidates is None else [k for k in candidates if k in self.index]
+        keys = sorted(set(keys))
+        if not keys or not _shares(themes):
+            return ()
+        x0, mix = self._widen(themes)
+        a = self.response(weeks)
+        base = a @ x0
+        change = self.sent_rows(x0, mix) - x0
+        columns = np.array([self.index[k] for k in keys])
+        values = []
+        for start in range(0, len(columns), BATCH):
+            chunk = columns[start : start + BATCH]
+            states = base[None, :, :] + a[:, chunk].T[:, :, None] * change[chunk][:, None, :]
+            values.extend(self.scores(states).tolist())
+        rounded = [round(_unit(v), 12) for v in values]  # float noise never decides the order
+        ranked = sorted(zip(keys, rounded, strict=True), key=lambda kv: (kv[1], kv[0]))
+        return tuple(FirstRecipient(key=k, divergence=v) for k, v in ranked)
+
+
+def forecast(
+    group: Group,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    send: Send | None = None,
+    parameters: Parameters = DEFAULT_PARAMETERS,
+) -> Forecast:
+    """The group's forecast for the next `weeks` weeks (see the module docstring)."""
+    return Model(group, parameters).forecast(weeks=weeks, send=send)
+
+
+def first_recipients(
+    group: Group,
+    themes: Mapping[str, float],
+    *,
+    candidates: Sequence[str] | None = None,
+    weeks: int = DEFAULT_WEEKS,
+    parameters: Parameters = DEFAULT_PARAMETERS,
+) -> tuple[FirstRecipient, ...]:
+    """Who to send an asset with `themes` to first: see :meth:`Model.first_recipients`."""
+    return Model(group, parameters).first_recipients(themes, candidates=candidates, weeks=weeks)
+
+
+# ----------------------------------------------------------------------------- small parts
+
+
+def _weeks(weeks: int) -> int:
+    weeks = int(weeks)
+    if weeks < 0:
+        raise ValueError("weeks must be 0 or more")
+    return weeks
+
+
+def _positive(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return 0.0
+    return number if math.isfinite(number) and number > 0 else 0.0
+
+
+def _shares(weights: Mapping[str, float]) -> dict[str, float]:
+    values = positive_weights(weights)
+    total = math.fsum(values.values()) if values else 0.0
+    if not (0.0 < total < math.inf):
+        return {}
+    return {k: v / total for k, v in values.items()}
+
+
+def _row_mix(row: np.ndarray, themes: Sequence[str]) -> dict[str, float]:
+    total = float(row.sum())
+    if total <= 1e-12:
+        return {}
+    pairs = [(t, float(v) / total) for t, v in zip(themes, row.tolist(), strict=True) if v > 0]
+    pairs.sort(key=lambda tv: (-tv[1], tv[0]))
+    return dict(pairs)
+
+
+def _unit(value: float) -> float:
+    value = float(value)
+    if not math.isfinite(value):
+        return 0.0
+    return min(1.0, max(0.0, value))

@@ -1,0 +1,114 @@
+"""Storing the scores of a group at a moment, and scheduling that after changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from planner.models import BuyingGroup
+from scoring.analysis import GroupAnalysis, analyze, forecast_model
+from scoring.core import forecast
+from scoring.models import Snapshot
+from scoring.signals import snapshot_stored
+
+log = logging.getLogger(__name__)
+
+
+def _rounded(value: float) -> float:
+    return round(float(value), 4)
+
+
+def snapshot_summary(analysis: GroupAnalysis) -> dict:
+    """What a snapshot keeps of the forecast (nothing sent), for the dashboard and digest."""
+    result = forecast_model(analysis).forecast(weeks=forecast.DEFAULT_WEEKS)
+    return {
+        "weeks": forecast.DEFAULT_WEEKS,
+        "divergence": _rounded(result.divergence),
+        "steady_state": _rounded(result.steady),
+        "settles_in_weeks": result.settles_in,
+    }
+
+
+def _fingerprint(document: dict) -> str:
+    stable = {k: v for k, v in document.items() if k != "as_of"}
+    return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()
+
+
+def snapshot_take(*, group: BuyingGroup, now: datetime | None = None) -> Snapshot | None:
+    """Score the group as of `now` and store it, unless the latest snapshot of the same day
+    already says exactly the same (so running this twice stores one snapshot).
+
+    The analysis only reads, from one consistent view of the database and without any
+    write lock, so workers score groups in parallel; only checking the latest snapshot
+    and inserting the new one is a (short) write transaction, which serialises two runs
+    for the same group: the second finds the first's snapshot and stores nothing."""
+    now = now or timezone.now()
+    with _consistent_reads():
+        analysis = analyze(group, as_of=now)
+        document = analysis.document()
+    document["forecast"] = snapshot_summary(analysis)  # for the digest's forecast line
+    fingerprint = _fingerprint(document)
+    with transaction.atomic():
+        BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
+        latest = Snapshot.objects.filter(group=group).order_by("-taken_at", "-pk").first()
+        if (
+            latest is not None
+            and latest.fingerprint == fingerprint
+            and latest.taken_at.date() == now.date()
+        ):
+            return None
+        snapshot = Snapshot.objects.create(
+            group=group,
+            taken_at=now,
+            divergence=document["divergence"],
+            readiness=document["readiness"]["score"],
+            priority_divergence=document["priority_divergence"],
+            tailoring=document["tailoring_index"],
+            members=document["group"]["members"],
+            document=document,
+            fingerprint=fingerprint,
+        )
+    snapshot_stored.send(
+        sender=Snapshot, group_id=group.pk
+    )  # committed (unless nested): the group page shows the new trend
+    return snapshot
+
+
+@contextmanager
+def _consistent_reads():
+    """The queries inside see the database as it was at one moment (a person added in
+    between never shows up in one query and not the next), without a write lock.
+
+    SQLite (WAL): a deferred transaction, which takes no lock until it writes (Django's
+    own transactions here are IMMEDIATE, which would make every worker wait for the
+    others). PostgreSQL: a read-only REPEATABLE READ transaction. Inside a transaction
+    already, nothing to do."""
+    conn = transaction.get_connection()
+    if conn.in_atomic_block:
+        yield
+    elif conn.vendor == "sqlite":
+        with conn.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with conn.cursor() as cursor:
+                cursor.execute("COMMIT")  # it only read: nothing to keep or lose
+    elif conn.vendor == "postgresql":
+        with transaction.atomic():
+            with conn.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    else:
+        yield
+
+
+def rescore_claimed(group_id: int) -> None:
+    cache.delete(f"rescore-pending:{group_id}")

@@ -1,0 +1,255 @@
+"""The suggestion adapter: from a group (and its analysis) to the pure suggestion engine
+(`suggestions.engine`), and the forecasts of the "what if" view.
+
+Who gets a suggestion first comes from the consensus forecast
+(`scoring.core.forecast`): recipients are ordered by how low the group's forecast
+divergence ends up after `forecast.DEFAULT_WEEKS` weeks if each of them alone received
+the asset first (exact for any group size). Where that disagrees with the engine's
+broker / champion rule, the forecast wins and the reason says so.
+
+Queries on top of `scoring.analyze`: the organization's assets (one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from content.models import Asset
+from planner.models import BuyingGroup
+from scoring.analysis import GroupAnalysis, analyze, forecast_model
+from scoring.core import forecast
+from scoring.core.divergence import Member, common_ground, divergence
+from scoring.core.exposure import exposure_mass
+from scoring.core.readiness import readiness
+from suggestions.engine import Audience, Candidate, Plan, Suggestion, simulate, suggest
+
+# Where the deal stands -> the buying job the group is most likely doing now (Gartner's
+# buying jobs, as the content library's `stage` names them).
+BUYING_JOB = {
+    "prospecting": "problem_identification",
+    "discovery": "problem_identification",
+    "evaluation": "solution_exploration",
+    "proposal": "supplier_selection",
+    "negotiation": "validation",
+    "closed_won": "validation",
+    "closed_lost": "validation",
+}
+
+
+def buying_job(group: BuyingGroup) -> str:
+    return BUYING_JOB.get(group.opportunity_stage, "problem_identification")
+
+
+def candidates(assets: Sequence[Asset]) -> list[Candidate]:
+    return [
+        Candidate(
+            key=a.slug,
+            title=a.title,
+            framing=a.framing,
+            level=a.level,
+            stage=a.stage,
+            themes={k: float(v) for k, v in (a.themes or {}).items()},
+        )
+        for a in assets
+    ]
+
+
+def audience(analysis: GroupAnalysis) -> list[Audience]:
+    mass = exposure_mass(
+        analysis.history.events,
+        as_of=analysis.as_of,
+        half_life_days=float(analysis.settings.half_life_days),
+    )
+    brokers = set(analysis.map.insights.brokers)
+    return [
+        Audience(
+            key=s.email,
+            name=s.name or s.email,
+            influence=float(s.influence),
+            role=s.role_label,
+            consent=s.consent,
+            exposure=analysis.exposures.get(s.email, {}),
+            mass=mass.get(s.email, 0.0),
+            priorities={k: float(v) for k, v in (s.priorities or {}).items()},
+            seen=analysis.history.seen.get(s.email, frozenset()),
+            broker=s.email in brokers,
+        )
+        for s in analysis.map.stakeholders
+    ]
+
+
+def readiness_with(analysis: GroupAnalysis, exposures: Mapping[str, Mapping[str, float]]) -> int:
+    """Readiness if the members' exposures were `exposures`, everything else unchanged
+    (people who would receive a message count as recently reached)."""
+    members = [
+        Member(
+            key=s.email,
+            influence=float(s.influence),
+            exposure=exposures.get(s.email, {}),
+            priorities={k: float(v) for k, v in (s.priorities or {}).items()},
+        )
+        for s in analysis.map.stakeholders
+    ]
+    reached = {key for key, shares in exposures.items() if shares != analysis.exposures.get(key)}
+    state = dataclasses.replace(
+        analysis.state,
+        exposures={k: dict(v) for k, v in exposures.items() if v},
+        divergence=divergence(members),
+        common_ground=common_ground(members),
+        recently_touched=analysis.state.recently_touched | frozenset(reached),
+    )
+    return readiness(state).score
+
+
+def group_plan(
+    group: BuyingGroup,
+    *,
+    analysis: GroupAnalysis | None = None,
+    top: int = 10,
+    model: forecast.Model | None = None,
+) -> Plan:
+    """The suggestion engine's plan, with recipients ordered by the forecast."""
+    analysis = analysis or analyze(group)
+    assets = list(Asset.objects.filter(organization_id=group.organization_id))
+    plan = suggest(
+        audience(analysis),
+        candidates(assets),
+        stage=buying_job(group),
+        top=top,
+        readiness_of=lambda exposures: readiness_with(analysis, exposures),
+        theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
+    )
+    return with_forecast_recipients(
+        plan, analysis, model or forecast_model(analysis), {a.slug: a for a in assets}
+    )
+
+
+def with_forecast_recipients(
+    plan: Plan, analysis: GroupAnalysis, model: forecast.Model, assets: Mapping[str, Asset]
+) -> Plan:
+    """`plan` with every suggestion's recipients ordered by the forecast (see module)."""
+    names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    done: dict[str, Suggestion] = {}
+
+    def reordered(suggestion: Suggestion) -> Suggestion:
+        asset = assets.get(suggestion.asset)
+        if asset is None or not suggestion.recipients:
+            return suggestion
+        if suggestion.asset not in done:
+            done[suggestion.asset] = _reordered(suggestion, asset, model, names)
+        return done[suggestion.asset]
+
+    return dataclasses.replace(
+        plan,
+        suggestions=tuple(reordered(s) for s in plan.suggestions),
+        ranked=tuple(reordered(s) for s in plan.ranked),
+    )
+
+
+def _reordered(
+    suggestion: Suggestion, asset: Asset, model: forecast.Model, names: Mapping[str, str]
+) -> Suggestion:
+    themes = {k: float(v) for k, v in (asset.themes or {}).items()}
+    ranking = model.first_recipients(themes, candidates=suggestion.recipients)
+    if not ranking:
+        return suggestion
+    order = [r.key for r in ranking]
+    best = ranking[0]
+    reasons = suggestion.reasons
+    if suggestion.send_first is not None and best.key != suggestion.send_first:
+        other = next((r for r in ranking if r.key == suggestion.send_first), None)
+        if other is not None and other.divergence > best.divergence + 0.005:
+            weeks = forecast.DEFAULT_WEEKS
+            reason = (
+                f"Send it to {names.get(best.key, best.key)} first: the forecast puts "
+                f"divergence at {_points(best.divergence)} in {weeks} weeks, against "
+                f"{_points(other.divergence)} starting with {names.get(other.key, other.key)} "
+                "(the usual pick: the best-connected broker or the champion)."
+            )
+            reasons = (*reasons[:-1], reason) if reasons else (reason,)
+        else:  # a tie within half a point: keep the rule's pick and its reason
+            order.remove(suggestion.send_first)
+            order.insert(0, suggestion.send_first)
+    return dataclasses.replace(
+        suggestion, recipients=tuple(order), send_first=order[0], reasons=reasons
+    )
+
+
+def _points(value: float) -> int:
+    return round(value * 100)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    divergence_before: float
+    divergence_after: float  # at once, as the scores count it
+    readiness_before: int
+    readiness_after: int
+    weeks: int = forecast.DEFAULT_WEEKS
+    forecast_unchanged: float | None = None  # divergence in `weeks` weeks if nothing is sent
+    forecast_after: float | None = None  # ... if the assets are sent (members talking)
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def send_forecast(
+    model: forecast.Model, assets: Sequence[Asset], recipients: Sequence[str]
+) -> forecast.Forecast:
+    """The consensus forecast if `assets` went to `recipients` now (each asset one touch)."""
+    themes: dict[str, float] = {}
+    for asset in assets:
+        weights = {k: float(v) for k, v in (asset.themes or {}).items() if float(v) > 0}
+        total = sum(weights.values())
+        for theme, value in weights.items():
+            themes[theme] = themes.get(theme, 0.0) + value / total
+    send = forecast.Send(themes=themes, recipients=tuple(recipients), touches=len(assets) or 1)
+    return model.forecast(send=send if themes else None)
+
+
+def what_if(
+    analysis: GroupAnalysis, assets: Sequence[Asset], *, model: forecast.Model | None = None
+) -> Forecast:
+    """The scores if `assets` were sent to every member who consented: at once, and as
+    the consensus forecast has it in `forecast.DEFAULT_WEEKS` weeks."""
+    people = audience(analysis)
+    after = simulate(people, candidates(assets))
+    members = [
+        Member(key=p.key, influence=p.influence, exposure=after.get(p.key, {})) for p in people
+    ]
+    model = model or forecast_model(analysis)
+    contactable = [p.key for p in people if p.consent]
+    return Forecast(
+        divergence_before=round(analysis.divergence.score, 4),
+        divergence_after=round(divergence(members).score, 4),
+        readiness_before=analysis.readiness.score,
+        readiness_after=readiness_with(analysis, after),
+        forecast_unchanged=round(model.forecast().divergence, 4),
+        forecast_after=round(send_forecast(model, assets, contactable).divergence, 4),
+    )
+
+
+@dataclass(frozen=True)
+class TopSuggestion:
+    title: str
+    asset: str
+    reasons: tuple[str, ...]
+    send_first_name: str | None
+
+
+def top_suggestion(group: BuyingGroup) -> TopSuggestion | None:
+    """The first asset of the suggested set, for the digest."""
+    analysis = analyze(group)
+    plan = group_plan(group, analysis=analysis, top=1)
+    if not plan.suggestions:
+        return None
+    best = plan.suggestions[0]
+    names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    return TopSuggestion(
+        title=best.title,
+        asset=best.asset,
+        reasons=best.reasons,
+        send_first_name=names.get(best.send_first) if best.send_first else None,
+    )

@@ -1,0 +1,69 @@
+"""From an analysis (and its snapshots) to the group page's pictures: the stakeholder map
+with friction-coloured edges, the members-by-themes heatmap and the trend line."""
+
+from django.utils import timezone
+
+from charts.svg import (
+    ForecastLine,
+    HeatRow,
+    ThemeCol,
+    TrendPoint,
+    render_heatmap,
+    render_trend,
+)
+from scoring.analysis import GroupAnalysis
+from workspace.map_view import map_svg
+
+MAX_HEATMAP_THEMES = 12
+
+
+def friction_map(analysis: GroupAnalysis) -> str:
+    friction = {}
+    for (a, b), score in analysis.friction.items():
+        friction[(a, b)] = score
+        friction[(b, a)] = score
+    return map_svg(analysis.map, friction=friction)
+
+
+def heatmap(analysis: GroupAnalysis) -> str:
+    totals: dict[str, float] = {}
+    for shares in analysis.exposures.values():
+        for slug, share in shares.items():
+            totals[slug] = totals.get(slug, 0.0) + share
+    ordered = sorted(totals, key=lambda slug: (-totals[slug], slug))[:MAX_HEATMAP_THEMES]
+    common = {slug for slug, coverage in analysis.common_ground if coverage >= 0.75}
+    themes = [ThemeCol(slug=s, label=analysis.theme_name(s), common=s in common) for s in ordered]
+    rows = [
+        HeatRow(
+            key=s.email,
+            label=s.name or s.email,
+            sublabel=s.role_label,
+            values=analysis.exposures.get(s.email, {}),
+            unaligned=s.email not in analysis.exposures,
+        )
+        for s in sorted(
+            analysis.map.stakeholders, key=lambda s: (-s.influence, (s.name or s.email).lower())
+        )
+    ]
+    return render_heatmap(
+        rows, themes, title=f"What each member of {analysis.group.name} has heard"
+    )
+
+
+def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...] = ()) -> str:
+    points = [
+        TrendPoint(
+            at=timezone.localtime(s.taken_at).date(), divergence=s.divergence, readiness=s.readiness
+        )
+        for s in sorted(snapshots, key=lambda s: s.taken_at)
+    ]
+    today = timezone.localtime(analysis.as_of).date()
+    if not points or points[-1].at != today:
+        points.append(
+            TrendPoint(
+                at=today, divergence=analysis.divergence.score, readiness=analysis.readiness.score
+            )
+        )
+    return render_trend(
+        points, title=f"Readiness and divergence of {analysis.group.name}", forecasts=forecasts
+    )

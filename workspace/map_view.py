@@ -1,0 +1,35 @@
+"""The group page's stakeholder map: from a loaded GroupMap to an SVG string."""
+
+from django.urls import reverse
+
+from planner.selectors import GroupMap
+from workspace.stakeholder_map import MapEdge, MapNode, render_map
+
+
+def map_svg(data: GroupMap, *, link: bool = True, friction: dict | None = None) -> str:
+    group = data.group
+    nodes = [
+        MapNode(
+            key=s.email,
+            name=s.name or s.email,
+            role_label=s.role_label,
+            influence=s.influence,
+            stance=s.stance,
+            consent=s.consent,
+            href=reverse("stakeholder_edit", args=[group.pk, s.pk]) if link else None,
+        )
+        for s in data.stakeholders
+    ]
+    edges = [
+        MapEdge(
+            source=r.source.email,
+            target=r.target.email,
+            kind=r.kind,
+            strength=r.strength,
+            friction=(friction or {}).get((r.source.email, r.target.email)),
+        )
+        for r in data.relationships
+    ]
+    return render_map(
+        nodes, edges, insights=data.insights, title=f"Stakeholder map of {group.name}"
+    )
