@@ -53,6 +53,7 @@ _SEED = 20240601  # Louvain's seed: the same map always gives the same factions
 _BROKER_SHARE_OF_TOP = 0.25
 _BROKERS_SHARE_OF_GROUP = 0.1
 _BROKERS_AT_LEAST = 3
+_BETWEENNESS_SOURCES = 64  # above this many linked people, betweenness is sampled
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _positive_graph(graph: CanonicalMap) -> nx.Graph:
     """The positive ties as a networkx graph on canonical indexes (nodes and edges added
     in canonical order, so a fixed seed gives the same communities for the same map)."""
     g = nx.Graph()
-    g.add_nodes_from(range(len(graph.keys)))
+    g.add_nodes_from(i for i in range(len(graph.keys)) if graph.positive[i])
     for i, neighbours in enumerate(graph.positive):
         for j, strength in neighbours.items():
             if i < j:
@@ -92,10 +93,9 @@ def _faction_labels(graph: CanonicalMap, g: nx.Graph) -> list[int]:
     strength; then the conflict rule (two people in conflict never share a faction) and
     a split of any faction not connected through its own positive ties."""
     n = len(graph.keys)
-    linked = g.subgraph(i for i in range(n) if graph.positive[i])
     communities: list[list[int]] = []
-    if linked.number_of_edges():
-        found = nx.community.louvain_communities(linked, weight="strength", seed=_SEED)
+    if g.number_of_edges():
+        found = nx.community.louvain_communities(g, weight="strength", seed=_SEED)
         communities = sorted(sorted(c) for c in found)
     parts: list[list[int]] = []
     for community in communities:
@@ -156,12 +156,24 @@ def _without_conflicts(graph: CanonicalMap, community: list[int]) -> list[list[i
 
 
 def _betweenness(graph: CanonicalMap, g: nx.Graph) -> list[float]:
-    """Normalised weighted betweenness (Brandes, networkx): tie length 60/strength."""
+    """Normalised weighted betweenness (Brandes, networkx): tie length 60/strength.
+
+    Exact when at most ``_BETWEENNESS_SOURCES`` people have a tie; in a bigger map,
+    estimated from that many source people drawn with a fixed seed (networkx's ``k``,
+    Brandes and Pich's pivot sampling), so the cost stops growing with the square of
+    the group while the ranking that names brokers stays stable.
+    """
     n = len(graph.keys)
     if n < 3 or not g.number_of_edges():
         return [0.0] * n
-    found = nx.betweenness_centrality(g, weight="length", normalized=True)
-    return [min(1.0, max(0.0, found[i])) for i in range(n)]
+    m = g.number_of_nodes()
+    if m < 3:
+        return [0.0] * n
+    sources = None if m <= _BETWEENNESS_SOURCES else _BETWEENNESS_SOURCES
+    found = nx.betweenness_centrality(g, k=sources, weight="length", normalized=True, seed=_SEED)
+    # networkx divides by the pairs among the m linked people; the group has n.
+    scale = (m - 1) * (m - 2) / ((n - 1) * (n - 2))
+    return [min(1.0, max(0.0, found.get(i, 0.0) * scale)) for i in range(n)]
 
 
 def _centrality(graph: CanonicalMap) -> list[float]:
@@ -248,7 +260,8 @@ def analyze_graph(people: Sequence[Person], ties: Sequence[Tie]) -> GraphInsight
     influence, then canonical order; at most a tenth of the group (at least three).
 
     Betweenness: normalised weighted shortest-path betweenness (a tie of strength s has
-    length 60/s, so strong ties are short): networkx's Brandes algorithm.
+    length 60/s, so strong ties are short): networkx's Brandes algorithm; exact up to
+    64 people with a tie, estimated from 64 sources (fixed seed) in bigger maps.
 
     Centrality, in plain words: a person is central when strong ties connect them to
     people who are central themselves, and everyone's starting weight is their
