@@ -35,14 +35,14 @@ from itertools import pairwise
 import numpy as np
 
 from scoring.core.graph import CONFLICT, GraphInsights, Person, Tie
-from scoring.core.layout import (
+from scoring.core.layout import layout
+from scoring.core.layout_sizes import (
     BADGE_RADIUS,
     BROKER_RING,
     MARGIN,
     LabelStyle,
     label_offset,
     label_style,
-    layout,
     node_radius,
 )
 

@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from scoring.core.graph import Person, Tie, analyze_graph
-from scoring.core.layout import BROKER_RING, node_radius
+from scoring.core.layout_sizes import BROKER_RING, node_radius
 from workspace.stakeholder_map import (
     STANCES,
     MapEdge,
