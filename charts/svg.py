@@ -27,7 +27,7 @@ from datetime import date
 from html import escape
 from itertools import pairwise
 
-from workspace.stakeholder_map import FONT, INK, MUTED
+from workspace.map_style import FONT, INK, MUTED
 
 __all__ = [
     "HeatRow",
