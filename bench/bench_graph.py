@@ -65,10 +65,10 @@ def run() -> list[Result]:
     for members, goal in GOALS_MS.items():
         people, ties = buying_group(members)
         runs, warmup = RUNS[members]
-        value = median_ms(lambda: analyze_graph(people, ties), runs=runs, warmup=warmup)
+        value = median_ms(lambda p=people, t=ties: analyze_graph(p, t), runs=runs, warmup=warmup)
         graph = networkx_graph(people, ties)
         baseline = median_ms(
-            lambda: nx.betweenness_centrality(graph, weight="length", normalized=True),
+            lambda g=graph: nx.betweenness_centrality(g, weight="length", normalized=True),
             runs=runs,
             warmup=warmup,
         )
