@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 
+from charts.drawing import FONT, INK, MUTED
 from scoring.core.graph import CONFLICT
 from scoring.core.layout_sizes import BADGE_RADIUS
 
@@ -31,10 +32,7 @@ class MapEdge:
     friction: float | None = None
 
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 MAX_LABEL = 18  # characters per label line before the ellipsis
-INK = "#1f2937"
-MUTED = "#4b5563"
 BROKER = "#6d28d9"
 CONFLICT_RED = "#c81e1e"
 
