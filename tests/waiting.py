@@ -1,5 +1,6 @@
 """Waiting in integration tests: on a condition, with a deadline, never a fixed sleep."""
 
+import json
 import time
 from collections.abc import Callable
 
@@ -18,12 +19,27 @@ def wait_until(condition: Callable[[], bool], *, seconds: float, what: str) -> N
         time.sleep(POLL_SECONDS)
 
 
-def broker_idle(redis_url: str, *, reserved: bool = True) -> Callable[[], bool]:
+def broker_idle(
+    redis_url: str, *, reserved: bool = True, task: str | None = None
+) -> Callable[[], bool]:
     """A condition: Celery's default queue on this Redis holds no waiting task and, with
     ``reserved``, none reserved by a worker either (tasks with a countdown, and tasks
     running with acks_late, sit in kombu's ``unacked`` hash; a killed worker's stay there
-    until the visibility timeout, so tests that kill one pass ``reserved=False``)."""
+    until the visibility timeout, so tests that kill one pass ``reserved=False``). With
+    ``task``, only tasks whose name ends with it count (others may share the Redis)."""
     client = redis.Redis.from_url(redis_url)
-    if not reserved:
-        return lambda: client.llen("celery") == 0
-    return lambda: client.llen("celery") == 0 and client.hlen("unacked") == 0
+
+    def counts(raw: bytes) -> bool:
+        if task is None:
+            return True
+        message = json.loads(raw)
+        if isinstance(message, list):  # unacked: [message, exchange, routing key]
+            message = message[0]
+        return str(message.get("headers", {}).get("task", "")).endswith(task)
+
+    def idle() -> bool:
+        waiting = client.lrange("celery", 0, -1)
+        held = client.hvals("unacked") if reserved else []
+        return not any(counts(raw) for raw in [*waiting, *held])
+
+    return idle

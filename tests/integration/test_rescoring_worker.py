@@ -47,5 +47,6 @@ def test_a_committed_burst_of_changes_is_rescored_once_by_the_real_worker(
     assert exposures["zoe@customer.example"] == {}
 
     # No second task was queued by the burst: once the broker holds nothing, still one.
-    wait_until(broker_idle(redis_url), seconds=DEBOUNCE + 20, what="an idle broker")
+    idle = broker_idle(redis_url, task="group_rescore_task")
+    wait_until(idle, seconds=DEBOUNCE + 20, what="no rescoring task left in the broker")
     assert Snapshot.objects.filter(group=group).count() == 1
