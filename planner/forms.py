@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.form_fields import IdMultipleChoiceField
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
 from content.forms import ThemeWeightsField as ContentThemeWeightsField
@@ -202,7 +203,7 @@ CHANNELS = ("email", "call", "meeting", "event", "webinar", "web", "linkedin", "
 
 
 class TouchForm(forms.Form):
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdMultipleChoiceField(
         queryset=Stakeholder.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Who received it",
