@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kits",
     "workspace",
     "digests",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -118,9 +119,12 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers "miss" instead of raising while Redis is
+            # down or restarting (config/cache.py): pages keep working, and say so in logs.
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "consensus"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -146,6 +150,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME") or str(
     Path(tempfile.gettempdir()) / "consensus-celerybeat-schedule"
 )
 
+# --- Reliability: deadlines the periodic sweeps enforce (config/celery.py) ---------------
+# A kit queued or building with no sign of life for this long is re-queued by the sweep,
+# at most KIT_BUILD_MAX_REQUEUES times, then marked failed with the reason.
+KIT_BUILD_DEADLINE_SECONDS = env_int("KIT_BUILD_DEADLINE_SECONDS", 300)
+KIT_BUILD_MAX_REQUEUES = env_int("KIT_BUILD_MAX_REQUEUES", 2)
+# A digest claim older than this belongs to a worker that died; it may be claimed again.
+DIGEST_CLAIM_TIMEOUT_SECONDS = env_int("DIGEST_CLAIM_TIMEOUT_SECONDS", 15 * 60)
+# A "needs rescoring" marker older than this is drained by the sweep (the debounced task
+# normally drains it after scoring.tasks.DEBOUNCE_SECONDS).
+RESCORE_SWEEP_AFTER_SECONDS = env_int("RESCORE_SWEEP_AFTER_SECONDS", 60)
+
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -166,6 +181,13 @@ TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", default=False)  # the Django admin at /admin/
+
+# --- HTTP API and webhooks -------------------------------------------------------------
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)  # requests per key per window
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_FILE_LINK_SECONDS = env_int("API_FILE_LINK_SECONDS", 300)  # kit download links
+# Webhook endpoints on private, loopback or link-local addresses (tests, local receivers).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

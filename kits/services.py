@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -29,6 +29,7 @@ from accounts.form_fields import parse_id
 from accounts.models import User
 from content.models import Asset, GlossaryTerm
 from csvio.writer import write_csv
+from kits.builds import build_claim, build_enqueue, build_failed, build_progress
 from kits.content import (
     KitAsset,
     KitDocument,
@@ -44,6 +45,7 @@ from kits.content import (
 )
 from kits.models import ConsensusKit, KitShare, KitView
 from kits.render import render_pdf, render_text
+from kits.signals import kit_built, kit_viewed
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
 
@@ -52,7 +54,6 @@ SHARE_SALT = "planner.kit-share"
 SHARE_DAYS = 30
 MAX_ASSETS = 12
 MAX_PLAN_STEPS = 12
-STALE_BUILD = timedelta(minutes=10)
 
 
 # --- drafting -------------------------------------------------------------------------
@@ -177,6 +178,7 @@ def kit_request(
         plan=_clean_plan(plan),
         created_by=by,
         step="Waiting for a worker",
+        queued_at=timezone.now(),
     )
     if enqueue:
         transaction.on_commit(lambda: _enqueue(kit.pk))
@@ -184,22 +186,14 @@ def kit_request(
 
 
 def _enqueue(kit_id: int) -> None:
-    from kits.tasks import kit_build_task
-
-    try:
-        kit_build_task.delay(kit_id)
-    except Exception:  # broker down: the kit page says so; `build_kit` still works
-        log.warning("could not enqueue a kit build", extra={"kit_id": kit_id}, exc_info=True)
-        ConsensusKit.objects.filter(pk=kit_id).update(
-            status=ConsensusKit.Status.FAILED, error="The build queue is not reachable. Try again."
-        )
+    build_enqueue(kit_id)  # broker down: the kit stays queued and the sweep sends it again
 
 
 # --- building -------------------------------------------------------------------------
 
 
 def _progress(kit: ConsensusKit, percent: int, step: str) -> None:
-    ConsensusKit.objects.filter(pk=kit.pk).update(progress=percent, step=step)
+    build_progress(kit_id=kit.pk, percent=percent, step=step)
 
 
 def kit_document(kit: ConsensusKit, *, analysis: GroupAnalysis | None = None) -> KitDocument:
@@ -286,21 +280,9 @@ def _zip(kit: ConsensusKit, document: KitDocument, pdf: bytes) -> bytes:
 
 def kit_build(*, kit_id: int) -> ConsensusKit | None:
     """Build the PDF and ZIP of a queued kit. Safe to run twice: a kit that is ready is
-    left alone, and only one worker can claim a queued one."""
-    now = timezone.now()
-    # A build whose worker died (acks_late re-delivers the task) may be claimed again.
-    stale = Q(status=ConsensusKit.Status.BUILDING, started_at__lt=now - STALE_BUILD)
-    claimed = (
-        ConsensusKit.objects.filter(pk=kit_id)
-        .filter(Q(status__in=[ConsensusKit.Status.QUEUED, ConsensusKit.Status.FAILED]) | stale)
-        .update(
-            status=ConsensusKit.Status.BUILDING,
-            progress=5,
-            step="Starting",
-            error="",
-            started_at=now,
-        )
-    )
+    left alone, only one worker can claim a queued one, and a redelivered task takes over
+    a build whose worker is gone (kits.builds)."""
+    claimed = build_claim(kit_id=kit_id)
     kit = (
         ConsensusKit.objects.select_related("group__organization", "created_by")
         .filter(pk=kit_id)
@@ -324,13 +306,13 @@ def kit_build(*, kit_id: int) -> ConsensusKit | None:
             kit.status = ConsensusKit.Status.READY
             kit.progress = 100
             kit.step = "Ready"
+            kit.worker = ""
             kit.built_at = timezone.now()
             kit.save()
+            kit_built.send(sender=ConsensusKit, kit=kit)
     except Exception as error:
         log.exception("kit build failed", extra={"kit_id": kit_id})
-        ConsensusKit.objects.filter(pk=kit_id).update(
-            status=ConsensusKit.Status.FAILED, step="Failed", error=str(error)[:500]
-        )
+        build_failed(kit_id=kit_id, reason=f"The build failed: {error}")
         raise
     log.info(
         "kit built",
@@ -389,3 +371,4 @@ def share_viewed(*, share: KitShare) -> None:
     KitShare.objects.filter(pk=share.pk).update(views=F("views") + 1, last_viewed_at=now)
     KitShare.objects.filter(pk=share.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
     KitView.objects.create(share=share)
+    kit_viewed.send(sender=KitShare, share=share)

@@ -18,10 +18,10 @@ from django.utils import timezone
 from content.models import Asset
 from content.services import themes_ensure
 from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
-from csvio.reader import read_table
+from csvio.reader import Table, read_table
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
-from planner.signals import group_changed
+from planner.signals import group_changed, touches_created
 
 # A touches export of 50,000 rows (about 80 bytes each) fits with room to spare.
 MAX_BYTES = 20_000_000
@@ -99,10 +99,34 @@ def import_plan(
     touches_name: str = "touches.csv",
 ) -> ImportPlan:
     plan = ImportPlan()
+    return plan_tables(
+        group=group,
+        plan=plan,
+        stakeholders=_table(stakeholders, stakeholders_name, plan),
+        relationships=_table(relationships, relationships_name, plan),
+        touches=_table(touches, touches_name, plan),
+        stakeholders_name=stakeholders_name,
+        relationships_name=relationships_name,
+        touches_name=touches_name,
+    )
+
+
+def plan_tables(
+    *,
+    group: BuyingGroup,
+    plan: ImportPlan | None = None,
+    stakeholders: Table | None = None,
+    relationships: Table | None = None,
+    touches: Table | None = None,
+    stakeholders_name: str = "stakeholders",
+    relationships_name: str = "relationships",
+    touches_name: str = "touches",
+) -> ImportPlan:
+    """`import_plan` for tables already read (the API's JSON lists become tables), so an
+    upload and an API call pass exactly the same checks and match rows the same way."""
+    plan = plan or ImportPlan()
     existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
-    people_table = _table(stakeholders, stakeholders_name, plan)
-    ties_table = _table(relationships, relationships_name, plan)
-    touches_table = _table(touches, touches_name, plan)
+    people_table, ties_table, touches_table = stakeholders, relationships, touches
     if people_table is not None:
         parsed = parse_stakeholders(people_table)
         plan.formats[stakeholders_name] = parsed.format
@@ -140,11 +164,7 @@ def import_plan(
         plan.touch_rows = list(parsed.rows)
     if not plan.ok:
         return plan
-    existing_touches = set(
-        Touch.objects.filter(group=group).values_list(
-            "stakeholder__email", "occurred_at", "asset__slug"
-        )
-    )
+    existing_touches = _recorded_touches(group, plan.touch_rows)
     for row in plan.touch_rows:
         label = f"{row.asset_slug or ', '.join(row.themes) or 'message'} to {row.email}"
         seen = (row.email, row.occurred_at, row.asset_slug) in existing_touches
@@ -178,17 +198,53 @@ def import_plan(
     return plan
 
 
+class ImportOutdated(Exception):
+    """The group's people or relationships changed since the preview: preview again."""
+
+    message = (
+        "The group changed since your preview: someone added, edited or removed people or "
+        "relationships. Here is a fresh preview of the same files against the group as it "
+        "is now: check it before importing."
+    )
+
+
+def group_state(group: BuyingGroup) -> str:
+    """A fingerprint of what a preview is computed against: the group's people (who, and
+    when each last changed) and relationships."""
+    people = Stakeholder.objects.filter(group=group).order_by("pk")
+    ties = Relationship.objects.filter(group=group).order_by("pk")
+    parts = [
+        f"s{pk}:{email}:{at.isoformat()}"
+        for pk, email, at in people.values_list("pk", "email", "updated_at")
+    ]
+    parts += [f"r{pk}:{strength}" for pk, strength in ties.values_list("pk", "strength")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 @transaction.atomic
-def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
-    """Write a problem-free plan. Locks the group so two imports cannot interleave."""
+def import_apply(
+    *, group: BuyingGroup, plan: ImportPlan, expected_state: str | None = None
+) -> ImportPlan:
+    """Write a problem-free plan. Locks the group first (the order every write in a group
+    follows: the group, then its people), so imports and deletes cannot interleave; then
+    refuses, with ImportOutdated and nothing written, a plan whose group changed since the
+    preview (`expected_state`, from `group_state`) or whose people are gone."""
     if not plan.ok:
         raise ValueError("refusing to import a plan with problems")
     BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
+    if expected_state is not None and group_state(group) != expected_state:
+        raise ImportOutdated
     themes_ensure(
         organization=group.organization,
         slugs={slug for row in plan.stakeholder_rows for slug in row.priorities},
     )
     existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
+    named = {row.email for row in plan.stakeholder_rows}
+    referenced = {r.source_email for r in plan.relationship_rows}
+    referenced |= {r.target_email for r in plan.relationship_rows}
+    referenced |= {r.email for r in plan.touch_rows}
+    if referenced - named - set(existing):  # someone the preview found was removed since
+        raise ImportOutdated
     creates, updates = [], []
     for row in plan.stakeholder_rows:
         person = existing.get(row.email)
@@ -230,8 +286,23 @@ def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
     _apply_touches(group, plan, existing)
     if plan.changes_anything:
         group.save(update_fields=["updated_at"])
+        # "Needs rescoring", durably and in this transaction (scoring drains it).
+        BuyingGroup.objects.filter(pk=group.pk).update(rescore_requested_at=timezone.now())
         group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=True)
     return plan
+
+
+def _recorded_touches(group: BuyingGroup, rows) -> set[tuple]:
+    """(email, moment, asset slug) of the group's touches that rows could repeat: only those
+    within the rows' time span are read, not the group's whole history."""
+    if not rows:
+        return set()
+    moments = [row.occurred_at for row in rows]
+    return set(
+        Touch.objects.filter(
+            group=group, occurred_at__gte=min(moments), occurred_at__lte=max(moments)
+        ).values_list("stakeholder__email", "occurred_at", "asset__slug")
+    )
 
 
 def _message_key(row) -> str:
@@ -252,11 +323,7 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
     assets = {
         a.slug.lower(): a for a in Asset.objects.filter(organization_id=group.organization_id)
     }
-    seen = set(
-        Touch.objects.filter(group=group).values_list(
-            "stakeholder__email", "occurred_at", "asset__slug"
-        )
-    )
+    seen = _recorded_touches(group, plan.touch_rows)
     new = []
     for row in plan.touch_rows:
         key = (row.email, row.occurred_at, row.asset_slug)
@@ -274,4 +341,6 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
                 message_key=_message_key(row),
             )
         )
-    Touch.objects.bulk_create(new, batch_size=_BATCH)
+    if new:
+        Touch.objects.bulk_create(new, batch_size=_BATCH)
+        touches_created.send(sender=Touch, group=group, touches=new)
