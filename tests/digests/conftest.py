@@ -12,7 +12,6 @@ import sys
 import tempfile
 import threading
 import time
-import types
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from aiosmtpd.controller import Controller
 
 from config.celery import app as celery_app
 from scoring.models import Snapshot
+from suggestions import suggesting
 from tests.factories import BuyingGroupFactory
 from tests.integration import conftest as integration
 
@@ -112,8 +112,9 @@ class FakeSuggestion:
 
 @pytest.fixture
 def suggestions(monkeypatch):
-    """A stand-in for suggestions.suggesting.top_suggestion (another engineer's module): a
-    suggestion for Northwind and Contoso, none for the rest; records who was asked."""
+    """suggestions.suggesting.top_suggestion answering a suggestion for Northwind and Contoso,
+    none for the rest; records who was asked. (The real one is tested on a real group in
+    test_content.py: test_the_digest_suggests_what_the_suggestions_page_suggests.)"""
     asked = []
 
     def top_suggestion(group):
@@ -129,9 +130,7 @@ def suggestions(monkeypatch):
             return FakeSuggestion("Security checklist", "security-checklist", (), None)
         return None
 
-    module = types.ModuleType("suggestions.suggesting")
-    module.top_suggestion = top_suggestion
-    monkeypatch.setitem(sys.modules, "suggestions.suggesting", module)
+    monkeypatch.setattr(suggesting, "top_suggestion", top_suggestion)
     return asked
 
 

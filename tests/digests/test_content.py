@@ -1,19 +1,20 @@
 """What goes in an organization's digest: built from the snapshots of the week."""
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
 
 from digests.selectors import digest_content, group_scores
+from planner.models import Stakeholder
+from suggestions import suggesting
+from tests.content.factories import AssetFactory
 from tests.digests.conftest import MONDAY, WEEK_AGO, FakeSuggestion, snapshot
-from tests.factories import BuyingGroupFactory
+from tests.factories import BuyingGroupFactory, group_of
 
 
 @pytest.fixture
 def no_suggestions_module(monkeypatch):
-    monkeypatch.setitem(sys.modules, "suggestions.suggesting", None)  # import raises ImportError
+    monkeypatch.setattr(suggesting, "top_suggestion", lambda group: None)
 
 
 def test_drifting_groups_come_with_the_change_and_the_top_warning(busy_week, org):
@@ -109,7 +110,7 @@ def test_top_suggestion_for_each_group_at_risk_most_at_risk_first(busy_week, org
     assert items[1].send_first_name is None
 
 
-def test_without_the_suggesting_module_the_digest_goes_without_suggestions(
+def test_without_any_suggestion_the_digest_goes_without_suggestions(
     busy_week, org, no_suggestions_module
 ):
     content = digest_content(org, now=MONDAY)
@@ -124,9 +125,7 @@ def test_a_failing_suggestion_is_left_out_not_the_digest(busy_week, org, monkeyp
             raise RuntimeError("half-written")
         return FakeSuggestion("Security checklist", "security-checklist", (), None)
 
-    module = types.ModuleType("suggestions.suggesting")
-    module.top_suggestion = top_suggestion
-    monkeypatch.setitem(sys.modules, "suggestions.suggesting", module)
+    monkeypatch.setattr(suggesting, "top_suggestion", top_suggestion)
 
     items = digest_content(org, now=MONDAY).section("suggestions").items
 
@@ -206,3 +205,28 @@ def test_kits_built_and_viewed_this_week_are_reported(busy_week, org, settings, 
     assert section is not None and len(section.items) == 1
     item = section.items[0]
     assert item.group_name == group.name and item.built == (2,) and item.views == 3
+
+
+def test_the_digest_suggests_what_the_suggestions_page_suggests(org):
+    """The real top_suggestion, on a real group at risk: never a silent None."""
+    group = group_of(org, 4, name="Litware rollout")
+    Stakeholder.objects.filter(group=group).update(consent=True, priorities={"uptime": 2})
+    AssetFactory(
+        organization=org,
+        slug="uptime-calculator",
+        title="Cost of downtime calculator",
+        themes={"uptime": 1},
+    )
+    snapshot(group, WEEK_AGO - timedelta(hours=4), divergence=0.5, readiness=35)
+    snapshot(group, MONDAY - timedelta(hours=4), divergence=0.6, readiness=25)
+
+    expected = suggesting.top_suggestion(group)
+    [item] = digest_content(org, now=MONDAY).section("suggestions").items
+
+    assert expected is not None
+    assert (item.group_name, item.title, item.asset) == (
+        "Litware rollout",
+        "Cost of downtime calculator",
+        "uptime-calculator",
+    )
+    assert item.title == expected.title and item.reasons == tuple(expected.reasons)
