@@ -19,7 +19,7 @@ from accounts.forms import (
 )
 from accounts.http import posted
 from accounts.middleware import SESSION_KEY
-from accounts.models import Invitation, Membership
+from accounts.models import Invitation, Membership, User
 from accounts.roles import ADMINS, ANY_ROLE, ROLE_HELP
 from accounts.tokens import invitation_id_from_token
 
@@ -198,8 +198,6 @@ def invitation_accept(request, token: str):
 
 
 def _account_exists(email: str) -> bool:
-    from accounts.models import User
-
     return User.objects.filter(email__iexact=email).exists()
 
 

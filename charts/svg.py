@@ -27,8 +27,6 @@ from datetime import date
 from html import escape
 from itertools import pairwise
 
-from workspace.stakeholder_map import FONT, INK, MUTED
-
 __all__ = [
     "HeatRow",
     "ThemeCol",
@@ -37,6 +35,10 @@ __all__ = [
     "render_sparkline",
     "render_trend",
 ]
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1f2937"
+MUTED = "#4b5563"
 
 GRID = "#e5e7eb"
 FAINT = "#eaecf0"

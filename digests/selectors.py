@@ -18,17 +18,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from digests.models import DigestOutbox
 from digests.schedule import Week, due_state, zone
+from kits.models import ConsensusKit, KitView
 from planner.models import BuyingGroup
-from planner.selectors import risk_score, top_warning
 from scoring.models import Snapshot
+from scoring.selectors import risk_score, top_warning
 from suggestions.forecasting import RISE as FORECAST_RISE
+from suggestions.suggesting import top_suggestion
 
 log = logging.getLogger(__name__)
 
@@ -359,24 +361,14 @@ def readiness_rose_section(scores: list[GroupScores]) -> Section:
     return _readiness_section(scores, fell=False)
 
 
-def _top_suggestion() -> Callable | None:
-    """suggestions.suggesting.top_suggestion, or None while that module does not exist."""
-    try:
-        from suggestions.suggesting import top_suggestion
-    except ImportError:
-        return None
-    return top_suggestion
-
-
 def suggestions_section(scores: list[GroupScores]) -> Section:
     at_risk = sorted(
         (s for s in scores if s.at_risk), key=lambda s: (-s.risk, s.group.name.lower())
     )[:SUGGESTION_LIMIT]
-    suggest = _top_suggestion() if at_risk else None
     items = []
-    for s in at_risk if suggest else ():
+    for s in at_risk:
         try:
-            found = suggest(s.group)
+            found = top_suggestion(s.group)
         except Exception:  # a digest without one suggestion beats no digest at all
             log.exception("top_suggestion failed", extra={"group_id": s.group.pk})
             continue
@@ -426,10 +418,6 @@ class KitActivity:
 
 def kits_section(scores: list[GroupScores], *, now: datetime) -> Section:
     """Kits built and shared-kit views in the last seven days (two queries)."""
-    from django.db.models import Count
-
-    from kits.models import ConsensusKit, KitView
-
     since = now - timedelta(days=7)
     by_id = {s.group.pk: s for s in scores}
     built: dict[int, list[int]] = {}

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from planner.selectors import GroupMap
+from scoring.group_map import GroupMap
 from workspace.stakeholder_map import MapEdge, MapNode, render_map
 
 

@@ -34,6 +34,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from charts.svg import FONT, INK, MUTED
 from scoring.core.graph import CONFLICT, GraphInsights, Person, Tie
 from scoring.core.layout import (
     BADGE_RADIUS,
@@ -67,10 +68,7 @@ class MapEdge:
     friction: float | None = None
 
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 MAX_LABEL = 18  # characters per label line before the ellipsis
-INK = "#1f2937"
-MUTED = "#4b5563"
 BROKER = "#6d28d9"
 CONFLICT_RED = "#c81e1e"
 

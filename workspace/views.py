@@ -27,6 +27,8 @@ from accounts.http import posted, posted_files, see_other
 from accounts.models import Membership
 from accounts.roles import ADMINS, KIT_BUILDERS
 from charts.svg import render_sparkline
+from content.models import Asset
+from kits import selectors as kit_selectors
 from planner import exporting, importing, selectors, services
 from planner.access import (
     EDITORS,
@@ -47,9 +49,11 @@ from planner.forms import (
 )
 from planner.models import PendingImport
 from scoring import analysis as scoring
+from scoring import selectors as scoring_selectors
 from scoring.core.changes import what_changed
 from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
+from suggestions import selectors as suggestion_selectors
 from suggestions import services as suggestion_services
 from suggestions.access import get_planned_send_for_user
 from workspace import group_charts, page_cache
@@ -63,7 +67,7 @@ def dashboard(request):
     if not request.memberships:
         return render(request, "workspace/no_organization.html")
     membership = require_role(request)
-    rows = selectors.groups_by_risk(membership.organization)
+    rows = scoring_selectors.groups_by_risk(membership.organization)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     sparklines = [
         mark_safe(  # noqa: S308 - charts.svg escapes every text
@@ -208,9 +212,11 @@ def _workspace_body(
     """The workspace as anyone with this role sees it, with the page_cache slots in it."""
     analysis = scoring.analyze(group)
     data = analysis.map
-    snapshots = selectors.recent_snapshots(group)
-    week_ago = selectors.snapshot_before(snapshots, analysis.as_of - timedelta(days=7))
-    two_weeks_ago = selectors.snapshot_before(snapshots, analysis.as_of - timedelta(days=14))
+    snapshots = scoring_selectors.recent_snapshots(group)
+    week_ago = scoring_selectors.snapshot_before(snapshots, analysis.as_of - timedelta(days=7))
+    two_weeks_ago = scoring_selectors.snapshot_before(
+        snapshots, analysis.as_of - timedelta(days=14)
+    )
     alert = backfire(
         individual_share=analysis.history.individual_share,
         recent_touches=analysis.history.recent,
@@ -236,7 +242,7 @@ def _workspace_body(
         "backfire": alert,
         "plan": plan,
         "outlook": outlook,
-        "sends": _sends_with_forecast(selectors.planned_sends(group), model),
+        "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), model),
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
         "touches": selectors.recent_touches(group),
         "relationships": relationships,
@@ -289,7 +295,7 @@ def _live_parts(request, group, *, has_kits: bool) -> dict[str, bytes]:
         {
             "group": group,
             # The page's one query said whether there is any kit; none: no kit query.
-            "kits": selectors.group_kits(group) if has_kits else [],
+            "kits": kit_selectors.group_kits(group) if has_kits else [],
             "can_build_kits": request.membership.role in KIT_BUILDERS,
         },
         request=request,
@@ -588,8 +594,6 @@ def scoring_help(request):
 
 
 def _asset_for_group(group, slug: str):
-    from content.models import Asset
-
     return Asset.objects.filter(organization_id=group.organization_id, slug=slug).first()
 
 
@@ -655,8 +659,6 @@ def planned_send_cancel(request, pk: int, send_pk: int):
 @require_GET
 def group_suggestions(request, pk: int):
     """Every ranked suggestion, and a "what if" forecast for any assets the user ticks."""
-    from content.models import Asset
-
     group = get_group_for_user(request, pk)
     analysis = scoring.analyze(group)
     plan = suggesting.group_plan(group, analysis=analysis, top=20)

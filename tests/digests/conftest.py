@@ -12,7 +12,6 @@ import sys
 import tempfile
 import threading
 import time
-import types
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 
+import digests.selectors
 from config.celery import app as celery_app
 from scoring.models import Snapshot
 from tests.factories import BuyingGroupFactory
@@ -112,7 +112,7 @@ class FakeSuggestion:
 
 @pytest.fixture
 def suggestions(monkeypatch):
-    """A stand-in for suggestions.suggesting.top_suggestion (another engineer's module): a
+    """A stand-in for suggestions.suggesting.top_suggestion (tested on its own): a
     suggestion for Northwind and Contoso, none for the rest; records who was asked."""
     asked = []
 
@@ -129,9 +129,7 @@ def suggestions(monkeypatch):
             return FakeSuggestion("Security checklist", "security-checklist", (), None)
         return None
 
-    module = types.ModuleType("suggestions.suggesting")
-    module.top_suggestion = top_suggestion
-    monkeypatch.setitem(sys.modules, "suggestions.suggesting", module)
+    monkeypatch.setattr(digests.selectors, "top_suggestion", top_suggestion)
     return asked
 
 

@@ -1,19 +1,13 @@
 """What goes in an organization's digest: built from the snapshots of the week."""
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
 
+import digests.selectors
 from digests.selectors import digest_content, group_scores
 from tests.digests.conftest import MONDAY, WEEK_AGO, FakeSuggestion, snapshot
 from tests.factories import BuyingGroupFactory
-
-
-@pytest.fixture
-def no_suggestions_module(monkeypatch):
-    monkeypatch.setitem(sys.modules, "suggestions.suggesting", None)  # import raises ImportError
 
 
 def test_drifting_groups_come_with_the_change_and_the_top_warning(busy_week, org):
@@ -109,24 +103,13 @@ def test_top_suggestion_for_each_group_at_risk_most_at_risk_first(busy_week, org
     assert items[1].send_first_name is None
 
 
-def test_without_the_suggesting_module_the_digest_goes_without_suggestions(
-    busy_week, org, no_suggestions_module
-):
-    content = digest_content(org, now=MONDAY)
-
-    assert content.section("suggestions").items == ()
-    assert not content.quiet  # the rest is still there
-
-
 def test_a_failing_suggestion_is_left_out_not_the_digest(busy_week, org, monkeypatch):
     def top_suggestion(group):
         if group.name == "Northwind pilot":
             raise RuntimeError("half-written")
         return FakeSuggestion("Security checklist", "security-checklist", (), None)
 
-    module = types.ModuleType("suggestions.suggesting")
-    module.top_suggestion = top_suggestion
-    monkeypatch.setitem(sys.modules, "suggestions.suggesting", module)
+    monkeypatch.setattr(digests.selectors, "top_suggestion", top_suggestion)
 
     items = digest_content(org, now=MONDAY).section("suggestions").items
 
