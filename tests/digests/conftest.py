@@ -20,7 +20,7 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 
-import digests.selectors
+import digests.sections
 from config.celery import app as celery_app
 from scoring.models import Snapshot
 from tests.factories import BuyingGroupFactory
@@ -129,7 +129,7 @@ def suggestions(monkeypatch):
             return FakeSuggestion("Security checklist", "security-checklist", (), None)
         return None
 
-    monkeypatch.setattr(digests.selectors, "top_suggestion", top_suggestion)
+    monkeypatch.setattr(digests.sections, "top_suggestion", top_suggestion)
     return asked
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-import digests.selectors
+import digests.sections
 from digests.selectors import digest_content, group_scores
 from tests.digests.conftest import MONDAY, WEEK_AGO, FakeSuggestion, snapshot
 from tests.factories import BuyingGroupFactory
@@ -13,7 +13,7 @@ from tests.factories import BuyingGroupFactory
 @pytest.fixture
 def no_suggestions(monkeypatch):
     """The suggestion engine reads the group itself; these tests count the digest's own reads."""
-    monkeypatch.setattr(digests.selectors, "top_suggestion", lambda group: None)
+    monkeypatch.setattr(digests.sections, "top_suggestion", lambda group: None)
 
 
 def test_drifting_groups_come_with_the_change_and_the_top_warning(busy_week, org):
@@ -115,7 +115,7 @@ def test_a_failing_suggestion_is_left_out_not_the_digest(busy_week, org, monkeyp
             raise RuntimeError("half-written")
         return FakeSuggestion("Security checklist", "security-checklist", (), None)
 
-    monkeypatch.setattr(digests.selectors, "top_suggestion", top_suggestion)
+    monkeypatch.setattr(digests.sections, "top_suggestion", top_suggestion)
 
     items = digest_content(org, now=MONDAY).section("suggestions").items
 
