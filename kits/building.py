@@ -21,16 +21,8 @@ from django.utils.text import slugify
 
 from content.models import Asset, GlossaryTerm
 from csvio.writer import write_csv
-from kits.content import (
-    KitAsset,
-    KitDocument,
-    KitStep,
-    KitTerm,
-    discussion_guide,
-    draft_title,
-    person_facts,
-    success_measures,
-)
+from kits.content import KitAsset, KitDocument, KitStep, KitTerm, person_facts
+from kits.drafting import discussion_guide, draft_title, success_measures
 from kits.models import ConsensusKit
 from kits.render import render_pdf, render_text
 from planner.models import BuyingGroup

@@ -23,12 +23,8 @@ from content.models import Asset
 from kits.building import glossary_terms
 from kits.building import kit_build as kit_build
 from kits.building import kit_document as kit_document
-from kits.content import (
-    KitStep,
-    asset_why,
-    default_plan,
-    draft_problem_statement,
-)
+from kits.content import KitStep
+from kits.drafting import asset_why, default_plan, draft_problem_statement
 from kits.models import ConsensusKit, KitShare, KitView
 from kits.tasks import kit_build_task
 from planner.models import BuyingGroup
