@@ -31,8 +31,15 @@ LEAVES = {"charts", "csvio"}  # anyone may import them; they import no app
 TOP = "config"  # settings, URLs, the Celery app: may import every app, no app imports it
 PACKAGES = sorted({*RANK, *LEAVES, TOP})
 # Plain Python: no Django, and no app but the pure core itself.
-PURE = ("scoring.core", "suggestions.engine")
-PURE_MAY_IMPORT = ("scoring.core",)
+PURE = (
+    "scoring.core",
+    "suggestions.engine",
+    "suggestions.candidates",
+    "suggestions.ranking",
+    "suggestions.explanations",
+    "suggestions.measures",
+)
+PURE_MAY_IMPORT = PURE
 
 
 def _source_files() -> list[Path]:
