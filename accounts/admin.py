@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.forms import AdminLoginForm
 from accounts.models import Invitation, Membership, Organization, User
+
+# The admin (mounted only with ADMIN_ENABLED=1) signs in through the app's login throttle.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -6,8 +7,32 @@ from accounts import throttling
 from accounts.models import HOUR_CHOICES, TIME_ZONE_CHOICES, WEEKDAY_CHOICES, Organization, User
 from accounts.roles import Role
 
+LOCKED_MESSAGE = (
+    "Too many failed sign-in attempts. Wait %(minutes)s minutes, or reset your password."
+)
 
-class EmailAuthenticationForm(AuthenticationForm):
+
+class ThrottledLoginMixin:
+    """Refuse further tries after repeated failures (see accounts.throttling): the app's
+    sign-in page and the Django admin's share one set of counters."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        if throttling.login_locked(self.request, email):
+            raise forms.ValidationError(
+                LOCKED_MESSAGE, code="locked", params={"minutes": throttling.lockout_minutes()}
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                throttling.login_failed(self.request, email)
+            raise
+        throttling.login_succeeded(self.request, email)
+        return cleaned
+
+
+class EmailAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
     """Sign in by email, refusing further tries after repeated failures."""
 
     username = forms.EmailField(
@@ -18,26 +43,11 @@ class EmailAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That email and password do not match an account. Check both and "
         "try again.",
-        "locked": "Too many failed sign-in attempts. Wait %(minutes)s minutes, or reset your "
-        "password.",
     }
 
-    def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        if throttling.login_locked(self.request, email):
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": throttling.lockout_minutes()},
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if email:
-                throttling.login_failed(self.request, email)
-            raise
-        throttling.login_succeeded(self.request, email)
-        return cleaned
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in (only mounted with ADMIN_ENABLED=1), throttled alike."""
 
 
 class InvitationForm(forms.Form):

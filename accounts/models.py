@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from accounts.roles import Role
 
@@ -19,6 +20,11 @@ WEEKDAY_CHOICES = [
     (6, "Sunday"),
 ]
 HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+def new_nonce() -> str:
+    """A random value stored with a row and carried by the signed links that name it."""
+    return get_random_string(32)
 
 
 class UserManager(BaseUserManager):
@@ -66,6 +72,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=8,
         help_text="The hour the digest arrives, in the user's time zone.",
     )
+    # Carried by one-click unsubscribe links: without it, a signed link does nothing.
+    unsubscribe_nonce = models.CharField(max_length=64, default=new_nonce, editable=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -162,6 +170,8 @@ class Invitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Carried by the invitation link: without it, a signed link does nothing.
+    nonce = models.CharField(max_length=64, default=new_nonce, editable=False)
 
     objects = InvitationQuerySet.as_manager()
 

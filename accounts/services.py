@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.emails import email_send
 from accounts.models import Invitation, Membership, Organization, User
@@ -26,7 +29,7 @@ def organization_create(*, slug: str, name: str, admin: User | None = None):
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("invitation_accept", args=[invitation_token(invitation.pk)])
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
     return f"{settings.SITE_URL}{path}"
 
 
@@ -108,12 +111,35 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at"])
 
 
-def _other_admins(membership: Membership) -> int:
-    return (
+def _locked(membership: Membership) -> tuple[Membership, int]:
+    """`membership` read again under a row lock, and how many other admins its organization
+    has, counted after locking every admin row of the organization.
+
+    Two admins demoting (or removing) each other at the same moment both lock the same
+    rows, in the same order, so the second waits for the first to commit and then sees
+    its change. `select_for_update().count()` would lock nothing: the rows must be read.
+    """
+    admins = list(
         Membership.objects.select_for_update()
         .filter(organization_id=membership.organization_id, role=Role.ADMIN)
-        .exclude(pk=membership.pk)
-        .count()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    current = (
+        Membership.objects.select_for_update()
+        .select_related("user", "organization")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if current is None:
+        raise ValidationError(f"{membership.user} is no longer a member of this organization.")
+    return current, sum(1 for pk in admins if pk != current.pk)
+
+
+def _refuse_last_admin(membership: Membership) -> None:
+    raise ValidationError(
+        f"{membership.user} is the last admin of {membership.organization}: "
+        "make someone else an admin first."
     )
 
 
@@ -121,25 +147,43 @@ def _other_admins(membership: Membership) -> int:
 def member_change_role(*, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError("Unknown role.")
-    if membership.role == Role.ADMIN and role != Role.ADMIN and _other_admins(membership) == 0:
-        raise ValidationError(
-            f"{membership.user} is the last admin of {membership.organization}: "
-            "make someone else an admin first."
-        )
+    current, other_admins = _locked(membership)
+    if current.role == Role.ADMIN and role != Role.ADMIN and other_admins == 0:
+        _refuse_last_admin(current)
+    current.role = role
+    current.save(update_fields=["role"])
     membership.role = role
-    membership.save(update_fields=["role"])
     return membership
 
 
 @transaction.atomic
 def member_remove(*, membership: Membership) -> None:
     """Remove a member (or let a member leave). The last admin can do neither."""
-    if membership.role == Role.ADMIN and _other_admins(membership) == 0:
-        raise ValidationError(
-            f"{membership.user} is the last admin of {membership.organization}: "
-            "make someone else an admin first."
+    current, other_admins = _locked(membership)
+    if current.role == Role.ADMIN and other_admins == 0:
+        _refuse_last_admin(current)
+    current.delete()
+
+
+def password_reset_send(*, email: str) -> int:
+    """Email a reset link to each active account with this address and a usable password
+    (Django's rule); how many were sent. Nothing is sent for an unknown address."""
+    users = [
+        user
+        for user in User.objects.filter(email__iexact=email.strip(), is_active=True)
+        if user.has_usable_password()
+    ]
+    for user in users:
+        email_send(
+            to=[user.email],
+            template="password_reset",
+            context={
+                "user": user,
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
         )
-    membership.delete()
+    return len(users)
 
 
 def preferences_update(

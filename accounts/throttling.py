@@ -53,3 +53,35 @@ def login_succeeded(request, email: str) -> None:
 
 def lockout_minutes() -> int:
     return max(1, round(settings.LOGIN_LOCKOUT_SECONDS / 60))
+
+
+# --- password reset --------------------------------------------------------------------
+# At most this many reset requests per address, and per client, in RESET_WINDOW_SECONDS.
+# Counted whether or not the address has an account, so the limit reveals nothing.
+RESET_PER_ADDRESS = 3
+RESET_PER_CLIENT = 10
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+def _hit(key: str, timeout: int) -> int:
+    """Count one more event under `key` (in the shared cache); the count so far."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def password_reset_allowed(request, email: str) -> bool:
+    """Count this reset request; False once the address or the client is over its limit."""
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    client = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+    by_address = _hit(f"reset:address:{address}", RESET_WINDOW_SECONDS)
+    by_client = _hit(f"reset:client:{client}", RESET_WINDOW_SECONDS)
+    return by_address <= RESET_PER_ADDRESS and by_client <= RESET_PER_CLIENT
+
+
+def reset_wait_minutes() -> int:
+    return max(1, round(RESET_WINDOW_SECONDS / 60))

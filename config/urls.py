@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -9,9 +10,12 @@ urlpatterns = [
     path("healthz", login_not_required(health.ready), name="healthz"),
     path("healthz/live", login_not_required(health.live), name="healthz_live"),
     path("healthz/ready", login_not_required(health.ready), name="healthz_ready"),
-    path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("workspace.urls")),
     path("", include("digests.urls")),
     path("library/", include("content.urls")),
 ]
+
+# The Django admin is off unless ADMIN_ENABLED=1; its sign-in shares the app's throttle.
+if settings.ADMIN_ENABLED:
+    urlpatterns.append(path("admin/", admin.site.urls))

@@ -5,6 +5,7 @@ import hashlib
 
 from django import forms
 
+from accounts.form_fields import IdMultipleChoiceField
 from content import importing
 from content.csv_schemas import SUMMARY_MAX_LENGTH
 from content.models import Asset, GlossaryTerm, Theme
@@ -193,6 +194,7 @@ class GlossaryTermForm(forms.ModelForm):
     class Meta:
         model = GlossaryTerm
         fields = ["term", "definition", "themes"]
+        field_classes = {"themes": IdMultipleChoiceField}
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
             "themes": forms.CheckboxSelectMultiple,

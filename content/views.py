@@ -195,7 +195,8 @@ def glossary(request):
     terms = selectors.glossary_list(organization, query=query)
     page = Paginator(terms, GLOSSARY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "form": form, "can_edit": can_edit}
-    return render(request, "content/glossary.html", context)
+    status = 400 if request.method == "POST" else 200  # a form with errors is a 4xx
+    return render(request, "content/glossary.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,7 +211,8 @@ def term_edit(request, pk: int):
         else:
             messages.success(request, f"“{term}” was saved.")
             return see_other(reverse("glossary"))
-    return render(request, "content/term_form.html", {"form": form, "term": term})
+    status = 400 if request.method == "POST" else 200  # a form with errors is a 4xx
+    return render(request, "content/term_form.html", {"form": form, "term": term}, status=status)
 
 
 @require_POST

@@ -28,13 +28,13 @@ def message_id(*, user_id: int, organization_id: int, week: Week) -> str:
     return f"<digest-{user_id}-{organization_id}-{week.year}W{week.week:02d}@{site_domain()}>"
 
 
-def unsubscribe_url(*, user_id: int, organization_id: int) -> str:
-    token = unsubscribe_token(user_id=user_id, organization_id=organization_id)
+def unsubscribe_url(*, user: User, organization_id: int) -> str:
+    token = unsubscribe_token(user=user, organization_id=organization_id)
     return settings.SITE_URL + reverse("digest_unsubscribe", args=[token])
 
 
 def digest_headers(*, user: User, organization: Organization, week: Week) -> dict[str, str]:
-    unsubscribe = unsubscribe_url(user_id=user.pk, organization_id=organization.pk)
+    unsubscribe = unsubscribe_url(user=user, organization_id=organization.pk)
     return {
         "Message-ID": message_id(user_id=user.pk, organization_id=organization.pk, week=week),
         "List-Id": f"<digest.{organization.slug}.{site_domain()}>",
@@ -56,7 +56,7 @@ def digest_email(
         "week_monday": week.monday,
         "dashboard_url": site + reverse("digest_open_dashboard", args=[organization.pk]),
         "preferences_url": site + reverse("preferences"),
-        "unsubscribe_url": unsubscribe_url(user_id=user.pk, organization_id=organization.pk),
+        "unsubscribe_url": unsubscribe_url(user=user, organization_id=organization.pk),
     }
     return email_build(
         to=[user.email],

@@ -19,7 +19,7 @@ from digests.emails import digest_email
 from digests.models import DigestOutbox
 from digests.schedule import due_state, next_send, zone
 from digests.selectors import digest_content
-from digests.tokens import unsubscribe_ids
+from digests.tokens import unsubscribe_claim
 
 # The email's own HTML, framed by the preview page: its inline styles may apply, nothing
 # else loads, and only our own pages may frame it.
@@ -90,19 +90,24 @@ def digest_preview_email(request):
 def digest_unsubscribe(request, token: str):
     """GET shows a confirmation with a button and changes nothing; POST unsubscribes and
     answers 200 (no redirect), with or without a session."""
-    ids = unsubscribe_ids(token)
-    if ids is None:
-        return render(request, "digests/unsubscribe_invalid.html", status=400)
-    user = User.objects.filter(pk=ids[0]).first()
-    if user is None:
-        return render(request, "digests/unsubscribe_invalid.html", status=404)
-    organization = Organization.objects.filter(pk=ids[1]).first()
+    claim = unsubscribe_claim(token)
+    if claim is None:
+        return _noindex(render(request, "digests/unsubscribe_invalid.html", status=400))
+    user = User.objects.filter(pk=claim.user_id).first()
+    if not claim.holds_for(user):  # a deleted user, or a nonce that is not theirs
+        return _noindex(render(request, "digests/unsubscribe_invalid.html", status=404))
+    organization = Organization.objects.filter(pk=claim.organization_id).first()
     context = {"subscriber": user, "organization": organization}
     if request.method == "POST":
         services.digest_unsubscribe(user=user)
         response = render(request, "digests/unsubscribed.html", context)
     else:
         response = render(request, "digests/unsubscribe.html", context)
+    return _noindex(response)
+
+
+def _noindex(response: HttpResponse) -> HttpResponse:
+    """Unsubscribe answers, good or bad, stay out of search engines and caches."""
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from accounts.form_fields import parse_id
 from accounts.models import User
 from content.models import Asset
 from kits.building import glossary_terms
@@ -175,11 +176,13 @@ def share_from_token(token: str) -> KitShare | None:
         return None
     if not isinstance(payload, dict):
         return None
-    return (
-        KitShare.objects.select_related("kit__group")
-        .filter(pk=payload.get("s"), nonce=payload.get("n"))
-        .first()
-    )
+    # A well-signed token with fields of the wrong type is as invalid as a forged one.
+    pk, nonce = payload.get("s"), payload.get("n")
+    if isinstance(pk, bool) or not isinstance(pk, int) or parse_id(pk) is None:
+        return None
+    if not isinstance(nonce, str) or not nonce:
+        return None
+    return KitShare.objects.select_related("kit__group").filter(pk=pk, nonce=nonce).first()
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.form_fields import IdMultipleChoiceField
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
 from content.forms import ThemeWeightsField as ContentThemeWeightsField
@@ -204,7 +205,7 @@ CHANNELS = ("email", "call", "meeting", "event", "webinar", "web", "linkedin", "
 
 
 class TouchForm(forms.Form):
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdMultipleChoiceField(
         queryset=Stakeholder.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Who received it",

@@ -151,7 +151,8 @@ def touch_add(request, pk: int):
                 )
         if request.htmx:
             return group_page(request, group, touch_form=form, status=422)
-    return render(request, "planner/touch_form.html", {"group": group, "form": form})
+    status = 400 if request.method == "POST" else 200  # a form with errors is a 4xx
+    return render(request, "planner/touch_form.html", {"group": group, "form": form}, status=status)
 
 
 @require_POST

@@ -8,7 +8,7 @@ from tests.factories import TEST_PASSWORD, InvitationFactory, UserFactory
 
 
 def url(invitation) -> str:
-    return f"/invitations/{invitation_token(invitation.pk)}/"
+    return f"/invitations/{invitation_token(invitation)}/"
 
 
 NEW = {

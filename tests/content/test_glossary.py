@@ -52,7 +52,7 @@ def test_a_term_is_unique_whatever_its_case(client, marketer, org, term):
     client.force_login(marketer)
     response = client.post("/library/glossary/", {"term": "DOWNTIME", "definition": "Again"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # a form with errors is a 4xx
     assert "“DOWNTIME” is already in the glossary." in html
     assert 'value="DOWNTIME"' in html and "Again</textarea>" in html
     assert GlossaryTerm.objects.filter(organization=org).count() == 1

@@ -63,7 +63,7 @@ def test_preview_shows_the_email_in_a_frame_on_a_phone(week, page_for):
 
 def test_one_click_in_the_browser_unsubscribes(week, org, page_for):
     page = page_for(375, 800)
-    token = unsubscribe_token(user_id=week.pk, organization_id=org.pk)
+    token = unsubscribe_token(user=week, organization_id=org.pk)
 
     page.goto(f"/digest/unsubscribe/{token}/")
     page.get_by_role("button", name="Unsubscribe").click()

@@ -19,7 +19,7 @@ from tests.factories import UserFactory, member
 
 
 def _token(user, org) -> str:
-    return unsubscribe_token(user_id=user.pk, organization_id=org.pk)
+    return unsubscribe_token(user=user, organization_id=org.pk)
 
 
 # ------------------------------------------------------------------ unsubscribe

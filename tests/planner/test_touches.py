@@ -200,7 +200,7 @@ def test_a_wrong_form_writes_nothing_says_why_and_keeps_the_input(
     fields = dict(fields)
     data = touch_form(fields.pop("recipients", [ana, ben]), **fields)
     response = client.post(f"/groups/{group.pk}/touches/new/", data, headers=HTMX if htmx else {})
-    assert response.status_code == (422 if htmx else 200)
+    assert response.status_code == (422 if htmx else 400)
     html = response.content.decode()
     assert field_error(html, field) == message
     assert not Touch.objects.exists()
@@ -226,7 +226,7 @@ def test_an_asset_of_another_organization_cannot_be_chosen(
     assert "Globex secret playbook" not in form_page
     data = touch_form(people(group)[:1], asset=globex_playbook.pk, themes="")
     response = client.post(f"/groups/{group.pk}/touches/new/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in field_error(response.content.decode(), "asset")
     assert not Touch.objects.exists()
 
@@ -238,7 +238,7 @@ def test_a_person_of_another_group_cannot_be_a_recipient(
     client.force_login(marketer)
     data = touch_form([people(group)[0], stranger])
     response = client.post(f"/groups/{group.pk}/touches/new/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in field_error(response.content.decode(), "recipients")
     assert not Touch.objects.exists()
 
