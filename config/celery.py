@@ -24,6 +24,14 @@ app.conf.beat_schedule = {
         "task": "scoring.tasks.rescore_all_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    "retry-webhooks-every-minute": {
+        "task": "api.tasks.webhook_retry_task",
+        "schedule": 60.0,
+    },
+    "api-housekeeping-hourly": {
+        "task": "api.tasks.api_housekeeping_task",
+        "schedule": crontab(minute=35),
+    },
     "send-digests-hourly": {
         "task": "digests.tasks.digest_dispatch_task",
         "schedule": crontab(minute=5),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kits",
     "workspace",
     "digests",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,13 @@ TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", default=False)  # the Django admin at /admin/
+
+# --- HTTP API and webhooks -------------------------------------------------------------
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)  # requests per key per window
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_FILE_LINK_SECONDS = env_int("API_FILE_LINK_SECONDS", 300)  # kit download links
+# Webhook endpoints on private, loopback or link-local addresses (tests, local receivers).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

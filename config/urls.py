@@ -13,9 +13,13 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("workspace.urls")),
     path("", include("digests.urls")),
+    path("", include("api.urls")),
     path("library/", include("content.urls")),
 ]
 
 # The Django admin is off unless ADMIN_ENABLED=1; its sign-in shares the app's throttle.
 if settings.ADMIN_ENABLED:
     urlpatterns.append(path("admin/", admin.site.urls))
+
+handler404 = "api.views.not_found"
+handler500 = "api.views.server_error"

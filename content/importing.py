@@ -25,7 +25,7 @@ from content.models import Asset, PendingAssetImport, Theme
 from content.sensitive import find_sensitive
 from content.services import themes_ensure
 from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
-from csvio.reader import read_table
+from csvio.reader import Table, read_table
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
@@ -118,12 +118,20 @@ def asset_import_plan(
     *, organization: Organization, data: bytes, name: str = "assets.csv"
 ) -> AssetImportPlan:
     """What importing `data` would do to the organization's library; writes nothing."""
-    plan = AssetImportPlan(name=name)
     try:
         table = read_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     except CsvFileError as error:
+        plan = AssetImportPlan(name=name)
         plan.problems.append(FileProblem(name, Problem(line=None, column=None, message=str(error))))
         return plan
+    return asset_import_plan_table(organization=organization, table=table, name=name)
+
+
+def asset_import_plan_table(
+    *, organization: Organization, table: Table, name: str = "assets"
+) -> AssetImportPlan:
+    """`asset_import_plan` for a table already read (the API's JSON list of assets)."""
+    plan = AssetImportPlan(name=name)
     parsed = parse_assets(table)
     plan.problems += [FileProblem(name, p) for p in parsed.problems]
     plan.warnings += [FileProblem(name, p) for p in parsed.warnings]

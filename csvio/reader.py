@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
@@ -291,3 +291,25 @@ def _size(size: int, *, up: bool = False) -> str:
             number = f"{tenths / 10:.1f}".removesuffix(".0")
             return f"{number} {unit}"
     return f"{size} bytes"
+
+
+def table_from_records(
+    headers: Sequence[str], records: Sequence[Mapping[str, str]], *, first_line: int = 0
+) -> Table:
+    """A `Table` made of records that did not come from a file (an API call's JSON list),
+    so they are checked by the very same schema as an upload. Each record's ``line`` is
+    its position in the list (from ``first_line``); missing cells read as empty."""
+    names = tuple(normalise_header(h) for h in headers)
+    rows = tuple(
+        Row(
+            line=first_line + index,
+            values=MappingProxyType(
+                {n: str(record.get(h, "")).strip() for h, n in zip(headers, names, strict=True)}
+            ),
+            cells=tuple(str(record.get(h, "")).strip() for h in headers),
+        )
+        for index, record in enumerate(records)
+    )
+    return Table(
+        headers=names, original_headers=tuple(headers), rows=rows, header_line=first_line - 1
+    )

@@ -25,6 +25,7 @@ from kits.content import KitAsset, KitDocument, KitStep, KitTerm, person_facts
 from kits.drafting import discussion_guide, draft_title, success_measures
 from kits.models import ConsensusKit
 from kits.render import render_pdf, render_text
+from kits.signals import kit_built
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
 
@@ -173,6 +174,7 @@ def kit_build(*, kit_id: int) -> ConsensusKit | None:
             kit.step = "Ready"
             kit.built_at = timezone.now()
             kit.save()
+            kit_built.send(sender=ConsensusKit, kit=kit)
     except Exception as error:
         log.exception("kit build failed", extra={"kit_id": kit_id})
         ConsensusKit.objects.filter(pk=kit_id).update(

@@ -27,6 +27,7 @@ from kits.building import kit_document as kit_document
 from kits.content import KitStep
 from kits.drafting import asset_why, default_plan, draft_problem_statement
 from kits.models import ConsensusKit, KitShare, KitView
+from kits.signals import kit_viewed
 from kits.tasks import kit_build_task
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
@@ -212,3 +213,4 @@ def share_viewed(*, share: KitShare) -> None:
     KitShare.objects.filter(pk=share.pk).update(views=F("views") + 1, last_viewed_at=now)
     KitShare.objects.filter(pk=share.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
     KitView.objects.create(share=share)
+    kit_viewed.send(sender=KitShare, share=share)

@@ -18,10 +18,10 @@ from django.utils import timezone
 from content.models import Asset
 from content.services import themes_ensure
 from csvio.errors import CsvFileError, FileProblem, Problem, RowAction
-from csvio.reader import read_table
+from csvio.reader import Table, read_table
 from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_touches
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
-from planner.signals import group_changed
+from planner.signals import group_changed, touches_created
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
@@ -97,10 +97,34 @@ def import_plan(
     touches_name: str = "touches.csv",
 ) -> ImportPlan:
     plan = ImportPlan()
+    return plan_tables(
+        group=group,
+        plan=plan,
+        stakeholders=_table(stakeholders, stakeholders_name, plan),
+        relationships=_table(relationships, relationships_name, plan),
+        touches=_table(touches, touches_name, plan),
+        stakeholders_name=stakeholders_name,
+        relationships_name=relationships_name,
+        touches_name=touches_name,
+    )
+
+
+def plan_tables(
+    *,
+    group: BuyingGroup,
+    plan: ImportPlan | None = None,
+    stakeholders: Table | None = None,
+    relationships: Table | None = None,
+    touches: Table | None = None,
+    stakeholders_name: str = "stakeholders",
+    relationships_name: str = "relationships",
+    touches_name: str = "touches",
+) -> ImportPlan:
+    """`import_plan` for tables already read (the API's JSON lists become tables), so an
+    upload and an API call pass exactly the same checks and match rows the same way."""
+    plan = plan or ImportPlan()
     existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
-    people_table = _table(stakeholders, stakeholders_name, plan)
-    ties_table = _table(relationships, relationships_name, plan)
-    touches_table = _table(touches, touches_name, plan)
+    people_table, ties_table, touches_table = stakeholders, relationships, touches
     if people_table is not None:
         parsed = parse_stakeholders(people_table)
         plan.formats[stakeholders_name] = parsed.format
@@ -138,11 +162,7 @@ def import_plan(
         plan.touch_rows = list(parsed.rows)
     if not plan.ok:
         return plan
-    existing_touches = set(
-        Touch.objects.filter(group=group).values_list(
-            "stakeholder__email", "occurred_at", "asset__slug"
-        )
-    )
+    existing_touches = _recorded_touches(group, plan.touch_rows)
     for row in plan.touch_rows:
         label = f"{row.asset_slug or ', '.join(row.themes) or 'message'} to {row.email}"
         seen = (row.email, row.occurred_at, row.asset_slug) in existing_touches
@@ -227,6 +247,19 @@ def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
     return plan
 
 
+def _recorded_touches(group: BuyingGroup, rows) -> set[tuple]:
+    """(email, moment, asset slug) of the group's touches that rows could repeat: only those
+    within the rows' time span are read, not the group's whole history."""
+    if not rows:
+        return set()
+    moments = [row.occurred_at for row in rows]
+    return set(
+        Touch.objects.filter(
+            group=group, occurred_at__gte=min(moments), occurred_at__lte=max(moments)
+        ).values_list("stakeholder__email", "occurred_at", "asset__slug")
+    )
+
+
 def _message_key(row) -> str:
     """Touches of one file with the same moment, channel, asset and themes are one message
     sent to several people (the tailoring index counts them as shared)."""
@@ -245,11 +278,7 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
     assets = {
         a.slug.lower(): a for a in Asset.objects.filter(organization_id=group.organization_id)
     }
-    seen = set(
-        Touch.objects.filter(group=group).values_list(
-            "stakeholder__email", "occurred_at", "asset__slug"
-        )
-    )
+    seen = _recorded_touches(group, plan.touch_rows)
     new = []
     for row in plan.touch_rows:
         key = (row.email, row.occurred_at, row.asset_slug)
@@ -267,4 +296,6 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
                 message_key=_message_key(row),
             )
         )
-    Touch.objects.bulk_create(new)
+    if new:
+        Touch.objects.bulk_create(new)
+        touches_created.send(sender=Touch, group=group, touches=new)

@@ -12,7 +12,7 @@ from accounts.models import Organization, User
 from content.services import themes_ensure
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder, Touch
-from planner.signals import group_changed, organization_changed
+from planner.signals import group_changed, organization_changed, touches_created
 
 GROUP_FIELDS = ("name", "account", "opportunity_stage", "expected_close", "owner", "notes")
 STAKEHOLDER_FIELDS = (
@@ -235,6 +235,7 @@ def touches_record(
         for stakeholder in stakeholders
     )
     _touch_group(group)
+    touches_created.send(sender=Touch, group=group, touches=touches)
     return touches
 
 

@@ -1,6 +1,9 @@
 """What the planner tells the rooms above it, without importing them.
 
-The group page cache (`workspace`) and rescoring (`scoring`) listen; planner only sends.
+The group page cache (`workspace`), rescoring (`scoring`) and the API's webhooks (`api`)
+listen; planner only sends. Sent inside the writing transaction: a receiver that acts
+outside the database defers that with `transaction.on_commit`, so nothing is announced
+that was rolled back.
 """
 
 from django.dispatch import Signal
@@ -11,3 +14,6 @@ group_changed = Signal()
 
 # Something every group page of an organization shows changed: organization_id=int.
 organization_changed = Signal()
+
+# Touches were recorded: group=BuyingGroup, touches=list[Touch] (saved, with primary keys).
+touches_created = Signal()

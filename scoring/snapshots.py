@@ -75,9 +75,9 @@ def snapshot_take(*, group: BuyingGroup, now: datetime | None = None) -> Snapsho
             document=document,
             fingerprint=fingerprint,
         )
-    snapshot_stored.send(
-        sender=Snapshot, group_id=group.pk
-    )  # committed (unless nested): the group page shows the new trend
+    snapshot_stored.send(  # committed (unless nested): the group page shows the new trend
+        sender=Snapshot, group_id=group.pk, snapshot=snapshot, previous=latest
+    )
     return snapshot
 
 

@@ -23,6 +23,7 @@ from suggestions.engine import Plan
 from suggestions.suggesting import group_plan, readiness_with
 
 WEEKS = forecast.DEFAULT_WEEKS
+MAX_WEEKS = 104  # the longest forecast the command and the API make
 RISE = 0.02  # the digest's "forecast to drift apart": 2 points or more above today
 PARAMETERS = forecast_parameters.PARAMETERS  # (name, value, why): the settings page shows them
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from content.models import Asset
 from planner.models import BuyingGroup
-from scoring.analysis import GroupAnalysis, analyze, forecast_model
+from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
 from scoring.core import forecast
 from scoring.core.divergence import Member, common_ground, divergence
 from scoring.core.exposure import exposure_mass
@@ -179,6 +180,38 @@ def _reordered(
 
 def _points(value: float) -> int:
     return round(value * 100)
+
+
+def suggestions_document(group: BuyingGroup, *, day: date, limit: int = 10) -> dict:
+    """The `suggest_assets --format json` document (the API answers the same): the
+    suggested set first, then the next best assets, as of the end of `day`."""
+    analysis = analyze(group, as_of=end_of_day(day))
+    plan = group_plan(group, analysis=analysis, top=limit)
+    chosen = {s.asset for s in plan.suggestions}
+    ordered = list(plan.suggestions) + [s for s in plan.ranked if s.asset not in chosen]
+    return {
+        "group": {"id": group.pk, "name": group.name},
+        "as_of": day.isoformat(),
+        "forecast": {
+            "divergence_before": round(plan.divergence_before, 4),
+            "divergence_after": round(plan.divergence_after, 4),
+            "readiness_before": plan.readiness_before,
+            "readiness_after": plan.readiness_after,
+        },
+        "warnings": list(plan.warnings),
+        "suggestions": [
+            {
+                "asset": s.asset,
+                "title": s.title,
+                "score": round(s.score, 4),
+                "reasons": list(s.reasons),
+                "recipients": list(s.recipients),
+                "send_first": s.send_first,
+                "in_set": s.asset in chosen,
+            }
+            for s in ordered[:limit]
+        ],
+    }
 
 
 @dataclass(frozen=True)

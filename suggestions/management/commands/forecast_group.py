@@ -5,9 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from content.models import Asset
 from planner.management.arguments import as_of_day, group_by_id
 from scoring.analysis import end_of_day
-from suggestions.forecasting import WEEKS, ForecastError, group_forecast
-
-MAX_WEEKS = 104
+from suggestions.forecasting import MAX_WEEKS, WEEKS, ForecastError, group_forecast
 
 
 class Command(BaseCommand):
