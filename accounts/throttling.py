@@ -1,7 +1,9 @@
 """Slow down password guessing: after LOGIN_FAILURE_LIMIT failures for one email from one
 address, or ten times that from one address for any email, sign-in is refused for
 LOGIN_LOCKOUT_SECONDS. Counters live in the cache (Redis in production), so every web
-process sees them.
+process sees them. While Redis is down the throttle fails open (config/cache.py answers
+"no failures yet" and logs a warning): people can still sign in, unthrottled, until it is
+back.
 """
 
 import hashlib

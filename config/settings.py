@@ -119,9 +119,12 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers "miss" instead of raising while Redis is
+            # down or restarting (config/cache.py): pages keep working, and say so in logs.
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "consensus"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -146,6 +149,17 @@ CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 0) or None  # None: on
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME") or str(
     Path(tempfile.gettempdir()) / "consensus-celerybeat-schedule"
 )
+
+# --- Reliability: deadlines the periodic sweeps enforce (config/celery.py) ---------------
+# A kit queued or building with no sign of life for this long is re-queued by the sweep,
+# at most KIT_BUILD_MAX_REQUEUES times, then marked failed with the reason.
+KIT_BUILD_DEADLINE_SECONDS = env_int("KIT_BUILD_DEADLINE_SECONDS", 300)
+KIT_BUILD_MAX_REQUEUES = env_int("KIT_BUILD_MAX_REQUEUES", 2)
+# A digest claim older than this belongs to a worker that died; it may be claimed again.
+DIGEST_CLAIM_TIMEOUT_SECONDS = env_int("DIGEST_CLAIM_TIMEOUT_SECONDS", 15 * 60)
+# A "needs rescoring" marker older than this is drained by the sweep (the debounced task
+# normally drains it after scoring.tasks.DEBOUNCE_SECONDS).
+RESCORE_SWEEP_AFTER_SECONDS = env_int("RESCORE_SWEEP_AFTER_SECONDS", 60)
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -6,6 +6,14 @@ from django.db import models
 from accounts.models import Organization
 
 CLAIM_TIMEOUT = timedelta(minutes=15)  # a "sending" claim older than this: the worker died
+
+
+def claim_timeout() -> timedelta:
+    """CLAIM_TIMEOUT, or DIGEST_CLAIM_TIMEOUT_SECONDS where a deployment (or a fault test)
+    sets another."""
+    return timedelta(seconds=getattr(settings, "DIGEST_CLAIM_TIMEOUT_SECONDS", 0)) or CLAIM_TIMEOUT
+
+
 MAX_ATTEMPTS = 10  # after this many failed attempts in a week, that week's digest is dropped
 
 
@@ -16,7 +24,7 @@ class DigestOutboxQuerySet(models.QuerySet):
         S = DigestOutbox.Status
         return self.filter(
             models.Q(status__in=[S.SENT, S.SKIPPED])
-            | models.Q(status=S.SENDING, claimed_at__gte=clock - CLAIM_TIMEOUT)
+            | models.Q(status=S.SENDING, claimed_at__gte=clock - claim_timeout())
             | models.Q(attempts__gte=MAX_ATTEMPTS)
         )
 
@@ -24,7 +32,7 @@ class DigestOutboxQuerySet(models.QuerySet):
         S = DigestOutbox.Status
         return self.filter(attempts__lt=MAX_ATTEMPTS).filter(
             models.Q(status__in=[S.PENDING, S.FAILED])
-            | models.Q(status=S.SENDING, claimed_at__lt=clock - CLAIM_TIMEOUT)
+            | models.Q(status=S.SENDING, claimed_at__lt=clock - claim_timeout())
         )
 
 

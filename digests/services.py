@@ -14,6 +14,14 @@ SMTP has no transactions: a crash after the server accepted the message and befo
 leaves the row "sending"; after CLAIM_TIMEOUT it is claimed again and the digest is sent a
 second time, with the same Message-ID (mail systems de-duplicate on it). That window is a
 few milliseconds per message; everything else sends at most once.
+
+A failure of the mail server is not a failure of a recipient (`server_wide`): connection
+refused or dropped, a 4xx greeting, 421 at any stage, a 4xx to MAIL FROM or DATA. Then
+the row is released without counting an attempt and the whole chunk stops and backs off
+(`MailServerUnavailable`; the task retries it, and the hourly dispatcher enqueues what is
+still due), so an outage spends nobody's MAX_ATTEMPTS and every digest goes out once the
+server is back within the week. Only errors that name the recipient (refused at RCPT, a
+5xx to the message) count, and they do not stop the others.
 """
 
 from __future__ import annotations
@@ -23,7 +31,15 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from smtplib import SMTPException, SMTPRecipientsRefused
+from smtplib import (
+    SMTPConnectError,
+    SMTPException,
+    SMTPHeloError,
+    SMTPRecipientsRefused,
+    SMTPResponseException,
+    SMTPSenderRefused,
+    SMTPServerDisconnected,
+)
 
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
@@ -38,14 +54,35 @@ from digests.selectors import DigestContent, digest_content
 log = logging.getLogger(__name__)
 Status = DigestOutbox.Status
 
-SENT, SKIPPED, BUSY, NOT_DUE, OFF, FAILED = (
+SENT, SKIPPED, BUSY, NOT_DUE, OFF, FAILED, DEFERRED = (
     "sent",
     "skipped",
     "busy",
     "not_due",
     "off",
     "failed",
+    "deferred",
 )
+SERVICE_NOT_AVAILABLE = 421
+
+
+class MailServerUnavailable(SMTPException):
+    """The mail server, not a recipient, failed: the chunk stops and is retried later."""
+
+
+def server_wide(error: BaseException) -> bool:
+    """True when `error` says the mail server (or the way to it) is failing, whoever the
+    message was for; False when it names this recipient or this message."""
+    if isinstance(error, SMTPRecipientsRefused):
+        codes = {code for code, _message in error.recipients.values()}
+        return bool(codes) and codes <= {SERVICE_NOT_AVAILABLE}
+    if isinstance(error, (SMTPServerDisconnected, SMTPConnectError, SMTPHeloError)):
+        return True
+    if isinstance(error, SMTPSenderRefused):  # MAIL FROM: about us, not the recipient
+        return True
+    if isinstance(error, SMTPResponseException):  # DATA and others: 4xx is transient
+        return error.smtp_code == SERVICE_NOT_AVAILABLE or 400 <= error.smtp_code < 500
+    return isinstance(error, OSError)  # refused, reset, timed out, unreachable
 
 
 @dataclass
@@ -67,6 +104,8 @@ class Tally:
             parts.append(f"{self[BUSY]} already sent or being sent")
         if self[NOT_DUE] or self[OFF]:
             parts.append(f"{self[NOT_DUE] + self[OFF]} no longer due")
+        if self[DEFERRED]:
+            parts.append("the mail server is unavailable: the rest are sent later")
         parts.append(f"{self[FAILED]} failed")
         return ", ".join(parts)
 
@@ -135,7 +174,11 @@ def digest_deliver(
         )
         send(message)
     except Exception as error:  # claimable again at once; a crash leaves it "sending"
-        _settle(row, status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+        text = f"{type(error).__name__}: {error}"[:2000]
+        if server_wide(error):  # not this person's fault: the attempt does not count
+            _settle(row, status=Status.PENDING, attempts=F("attempts") - 1, error=text)
+        else:
+            _settle(row, status=Status.FAILED, error=text)
         raise
     _settle(
         row,
@@ -193,14 +236,16 @@ def digest_send_chunk(
                     content_for=content_for,
                     send=send,
                 )
-            except SMTPRecipientsRefused as error:
-                tally.add(FAILED)
-                tally.errors.append(f"{membership.user.email}: {error}")
-                log.warning("digest recipient refused", extra={"user_id": user_id})
-                continue
             except Exception as error:
+                if server_wide(error):
+                    tally.add(DEFERRED)
+                    log.warning("mail server unavailable; backing off", extra={"error": str(error)})
+                    raise MailServerUnavailable(f"{type(error).__name__}: {error}") from error
                 tally.add(FAILED)
                 tally.errors.append(f"{membership.user.email}: {type(error).__name__}: {error}")
+                if isinstance(error, SMTPException):  # names this recipient or message
+                    log.warning("digest refused for a recipient", extra={"user_id": user_id})
+                    continue
                 raise
             tally.add(outcome)
     finally:

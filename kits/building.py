@@ -11,16 +11,16 @@ import json
 import logging
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from content.models import Asset, GlossaryTerm
 from csvio.writer import write_csv
+from kits.builds import build_claim, build_failed, build_progress
 from kits.content import KitAsset, KitDocument, KitStep, KitTerm, person_facts
 from kits.drafting import discussion_guide, draft_title, success_measures
 from kits.models import ConsensusKit
@@ -30,7 +30,6 @@ from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
 
 log = logging.getLogger(__name__)
-STALE_BUILD = timedelta(minutes=10)
 
 
 def glossary_terms(group: BuyingGroup) -> tuple[list[KitTerm], dict[str, list[str]]]:
@@ -47,7 +46,7 @@ def glossary_terms(group: BuyingGroup) -> tuple[list[KitTerm], dict[str, list[st
 
 
 def _progress(kit: ConsensusKit, percent: int, step: str) -> None:
-    ConsensusKit.objects.filter(pk=kit.pk).update(progress=percent, step=step)
+    build_progress(kit_id=kit.pk, percent=percent, step=step)
 
 
 def kit_document(kit: ConsensusKit, *, analysis: GroupAnalysis | None = None) -> KitDocument:
@@ -134,21 +133,9 @@ def _zip(kit: ConsensusKit, document: KitDocument, pdf: bytes) -> bytes:
 
 def kit_build(*, kit_id: int) -> ConsensusKit | None:
     """Build the PDF and ZIP of a queued kit. Safe to run twice: a kit that is ready is
-    left alone, and only one worker can claim a queued one."""
-    now = timezone.now()
-    # A build whose worker died (acks_late re-delivers the task) may be claimed again.
-    stale = Q(status=ConsensusKit.Status.BUILDING, started_at__lt=now - STALE_BUILD)
-    claimed = (
-        ConsensusKit.objects.filter(pk=kit_id)
-        .filter(Q(status__in=[ConsensusKit.Status.QUEUED, ConsensusKit.Status.FAILED]) | stale)
-        .update(
-            status=ConsensusKit.Status.BUILDING,
-            progress=5,
-            step="Starting",
-            error="",
-            started_at=now,
-        )
-    )
+    left alone, only one worker can claim a queued one, and a redelivered task takes over
+    a build whose worker is gone (kits.builds)."""
+    claimed = build_claim(kit_id=kit_id)
     kit = (
         ConsensusKit.objects.select_related("group__organization", "created_by")
         .filter(pk=kit_id)
@@ -172,14 +159,13 @@ def kit_build(*, kit_id: int) -> ConsensusKit | None:
             kit.status = ConsensusKit.Status.READY
             kit.progress = 100
             kit.step = "Ready"
+            kit.worker = ""
             kit.built_at = timezone.now()
             kit.save()
             kit_built.send(sender=ConsensusKit, kit=kit)
     except Exception as error:
         log.exception("kit build failed", extra={"kit_id": kit_id})
-        ConsensusKit.objects.filter(pk=kit_id).update(
-            status=ConsensusKit.Status.FAILED, step="Failed", error=str(error)[:500]
-        )
+        build_failed(kit_id=kit_id, reason=f"The build failed: {error}")
         raise
     log.info(
         "kit built",

@@ -40,7 +40,11 @@ class ConsensusKit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)  # last (re)queued
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last sign of its worker
+    worker = models.CharField(max_length=120, blank=True)  # "host:pid" building it
+    requeues = models.PositiveSmallIntegerField(default=0)  # by the sweep, bounded
     built_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -56,6 +60,41 @@ class ConsensusKit(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in {self.Status.READY, self.Status.FAILED}
+
+    @property
+    def waiting_since(self):
+        """When the build was (re)queued: what the page counts the elapsed time from."""
+        return self.queued_at or self.created_at
+
+    @property
+    def last_sign_of_life(self):
+        """The last moment anything happened to an unfinished build."""
+        if self.status == self.Status.BUILDING and self.heartbeat_at:
+            return self.heartbeat_at
+        return self.waiting_since
+
+    @property
+    def elapsed_seconds(self) -> int:
+        return max(0, int((timezone.now() - self.waiting_since).total_seconds()))
+
+    @property
+    def elapsed_label(self) -> str:
+        """How long the build has been waiting: "42 s", "3 min 05 s", "1 h 02 min"."""
+        seconds = self.elapsed_seconds
+        if seconds < 60:
+            return f"{seconds} s"
+        if seconds < 3600:
+            return f"{seconds // 60} min {seconds % 60:02d} s"
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+    @property
+    def overdue(self) -> bool:
+        """Unfinished with no sign of life for KIT_BUILD_DEADLINE_SECONDS: the page offers
+        "Try again" and the sweep (kits.builds.kits_sweep) takes it over."""
+        if self.is_done or self.last_sign_of_life is None:
+            return False
+        idle = (timezone.now() - self.last_sign_of_life).total_seconds()
+        return idle > settings.KIT_BUILD_DEADLINE_SECONDS
 
 
 class KitDownload(models.Model):

@@ -28,7 +28,7 @@ from kits.content import KitStep
 from kits.drafting import asset_why, default_plan, draft_problem_statement
 from kits.models import ConsensusKit, KitShare, KitView
 from kits.signals import kit_viewed
-from kits.tasks import kit_build_task
+from kits.tasks import build_enqueue
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
 from suggestions.suggesting import group_plan
@@ -147,6 +147,7 @@ def kit_request(
         plan=_clean_plan(plan),
         created_by=by,
         step="Waiting for a worker",
+        queued_at=timezone.now(),
     )
     if enqueue:
         transaction.on_commit(lambda: _enqueue(kit.pk))
@@ -154,13 +155,7 @@ def kit_request(
 
 
 def _enqueue(kit_id: int) -> None:
-    try:
-        kit_build_task.delay(kit_id)
-    except Exception:  # broker down: the kit page says so; `build_kit` still works
-        log.warning("could not enqueue a kit build", extra={"kit_id": kit_id}, exc_info=True)
-        ConsensusKit.objects.filter(pk=kit_id).update(
-            status=ConsensusKit.Status.FAILED, error="The build queue is not reachable. Try again."
-        )
+    build_enqueue(kit_id)  # broker down: the kit stays queued and the sweep sends it again
 
 
 # --- sharing ----------------------------------------------------------------------------

@@ -196,17 +196,53 @@ def plan_tables(
     return plan
 
 
+class ImportOutdated(Exception):
+    """The group's people or relationships changed since the preview: preview again."""
+
+    message = (
+        "The group changed since your preview: someone added, edited or removed people or "
+        "relationships. Here is a fresh preview of the same files against the group as it "
+        "is now: check it before importing."
+    )
+
+
+def group_state(group: BuyingGroup) -> str:
+    """A fingerprint of what a preview is computed against: the group's people (who, and
+    when each last changed) and relationships."""
+    people = Stakeholder.objects.filter(group=group).order_by("pk")
+    ties = Relationship.objects.filter(group=group).order_by("pk")
+    parts = [
+        f"s{pk}:{email}:{at.isoformat()}"
+        for pk, email, at in people.values_list("pk", "email", "updated_at")
+    ]
+    parts += [f"r{pk}:{strength}" for pk, strength in ties.values_list("pk", "strength")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 @transaction.atomic
-def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
-    """Write a problem-free plan. Locks the group so two imports cannot interleave."""
+def import_apply(
+    *, group: BuyingGroup, plan: ImportPlan, expected_state: str | None = None
+) -> ImportPlan:
+    """Write a problem-free plan. Locks the group first (the order every write in a group
+    follows: the group, then its people), so imports and deletes cannot interleave; then
+    refuses, with ImportOutdated and nothing written, a plan whose group changed since the
+    preview (`expected_state`, from `group_state`) or whose people are gone."""
     if not plan.ok:
         raise ValueError("refusing to import a plan with problems")
     BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
+    if expected_state is not None and group_state(group) != expected_state:
+        raise ImportOutdated
     themes_ensure(
         organization=group.organization,
         slugs={slug for row in plan.stakeholder_rows for slug in row.priorities},
     )
     existing = {s.email: s for s in Stakeholder.objects.filter(group=group)}
+    named = {row.email for row in plan.stakeholder_rows}
+    referenced = {r.source_email for r in plan.relationship_rows}
+    referenced |= {r.target_email for r in plan.relationship_rows}
+    referenced |= {r.email for r in plan.touch_rows}
+    if referenced - named - set(existing):  # someone the preview found was removed since
+        raise ImportOutdated
     creates, updates = [], []
     for row in plan.stakeholder_rows:
         person = existing.get(row.email)
@@ -243,6 +279,8 @@ def import_apply(*, group: BuyingGroup, plan: ImportPlan) -> ImportPlan:
     _apply_touches(group, plan, existing)
     if plan.changes_anything:
         group.save(update_fields=["updated_at"])
+        # "Needs rescoring", durably and in this transaction (scoring drains it).
+        BuyingGroup.objects.filter(pk=group.pk).update(rescore_requested_at=timezone.now())
         group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=True)
     return plan
 

@@ -59,6 +59,9 @@ class BuyingGroup(models.Model):
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set in the same transaction as a change that moves the scores; cleared once a
+    # snapshot has scored it. Durable, so a change is rescored even if Redis blinks.
+    rescore_requested_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -198,6 +201,9 @@ class PendingImport(models.Model):
     relationships_csv = models.TextField(blank=True)
     touches_name = models.CharField(max_length=255, blank=True)
     touches_csv = models.TextField(blank=True)
+    # The people and relationships the preview was computed against (importing.group_state):
+    # a confirm after they changed asks for a new preview instead of guessing.
+    group_state = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

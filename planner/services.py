@@ -82,10 +82,28 @@ def group_set_archived(*, group: BuyingGroup, archived: bool) -> BuyingGroup:
     return group
 
 
+def lock_group(group_id: int) -> None:
+    """Take the group's row lock. Every write inside a group calls this first, before it
+    touches a person, relationship or touch: one lock order everywhere (the group, then
+    its people), so an import and a delete queue up instead of deadlocking, and a delete
+    cannot pull a person from under an import (a foreign-key error)."""
+    BuyingGroup.objects.select_for_update().filter(pk=group_id).values_list("pk").first()
+
+
 def _touch_group(group: BuyingGroup) -> None:
-    """Mark the group changed, and rescore it (debounced) once the change commits."""
-    BuyingGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
+    """Mark the group changed and "needs rescoring" (durably, in this transaction), and
+    rescore it (debounced) once the change commits."""
+    now = timezone.now()
+    BuyingGroup.objects.filter(pk=group.pk).update(updated_at=now, rescore_requested_at=now)
     group_changed.send(sender=BuyingGroup, group_id=group.pk, rescore=True)
+
+
+def _check_still_here(group: BuyingGroup, people: list[Stakeholder]) -> None:
+    """Under the group lock: everyone named is still in the group (not deleted meanwhile)."""
+    wanted = {p.pk for p in people}
+    found = set(Stakeholder.objects.filter(group=group, pk__in=wanted).values_list("pk", flat=True))
+    if found != wanted:
+        raise ValidationError("Someone was removed from the group meanwhile. Reload and try again.")
 
 
 def _check_email_free(group: BuyingGroup, email: str, *, exclude_pk: int | None = None) -> None:
@@ -98,6 +116,7 @@ def _check_email_free(group: BuyingGroup, email: str, *, exclude_pk: int | None 
 
 @transaction.atomic
 def stakeholder_create(*, group: BuyingGroup, email: str, **fields) -> Stakeholder:
+    lock_group(group.pk)
     email = email.strip().lower()
     _check_email_free(group, email)
     priorities: Mapping[str, float] = fields.get("priorities") or {}
@@ -111,6 +130,7 @@ def stakeholder_create(*, group: BuyingGroup, email: str, **fields) -> Stakehold
 
 @transaction.atomic
 def stakeholder_update(*, stakeholder: Stakeholder, **fields) -> Stakeholder:
+    lock_group(stakeholder.group_id)
     if "email" in fields:
         fields["email"] = fields["email"].strip().lower()
         _check_email_free(stakeholder.group, fields["email"], exclude_pk=stakeholder.pk)
@@ -127,6 +147,7 @@ def stakeholder_update(*, stakeholder: Stakeholder, **fields) -> Stakeholder:
 
 @transaction.atomic
 def stakeholder_delete(*, stakeholder: Stakeholder) -> None:
+    lock_group(stakeholder.group_id)  # the group first, as an import takes them
     group = stakeholder.group
     stakeholder.delete()  # their relationships go with them
     _touch_group(group)
@@ -136,6 +157,8 @@ def stakeholder_delete(*, stakeholder: Stakeholder) -> None:
 def relationship_create(
     *, group: BuyingGroup, source: Stakeholder, target: Stakeholder, kind: str, strength: int = 3
 ) -> Relationship:
+    lock_group(group.pk)
+    _check_still_here(group, [source, target])
     if source.group_id != group.pk or target.group_id != group.pk:
         raise ValidationError("Both people must be members of this group.")
     if source.pk == target.pk:
@@ -155,6 +178,7 @@ def relationship_create(
 
 @transaction.atomic
 def relationship_update(*, relationship: Relationship, kind: str, strength: int) -> Relationship:
+    lock_group(relationship.group_id)
     if (
         kind != relationship.kind
         and Relationship.objects.filter(
@@ -172,6 +196,7 @@ def relationship_update(*, relationship: Relationship, kind: str, strength: int)
 
 @transaction.atomic
 def relationship_delete(*, relationship: Relationship) -> None:
+    lock_group(relationship.group_id)
     group = relationship.group
     relationship.delete()
     _touch_group(group)
@@ -210,6 +235,7 @@ def touches_record(
 ) -> list[Touch]:
     """Log one message that reached one or several people (one Touch each, sharing a
     message key so the tailoring index knows it was the same message)."""
+    lock_group(group.pk)
     if not stakeholders:
         raise ValidationError("Choose at least one person.")
     if any(s.group_id != group.pk for s in stakeholders):
@@ -219,6 +245,7 @@ def touches_record(
     themes = dict(themes or {})
     if not themes and (asset is None or not asset.themes):
         raise ValidationError("Choose an asset with themes, or name at least one theme.")
+    _check_still_here(group, stakeholders)
     themes_ensure(organization=group.organization, slugs=themes)
     key = uuid.uuid4().hex
     touches = Touch.objects.bulk_create(
@@ -241,6 +268,7 @@ def touches_record(
 
 @transaction.atomic
 def touch_delete(*, touch: Touch) -> None:
+    lock_group(touch.group_id)
     group = touch.group
     touch.delete()
     _touch_group(group)

@@ -128,6 +128,7 @@ def group_import(request, pk: int):
             if upload:
                 files[name] = _read_upload(upload)
                 files[f"{name}_name"] = upload.name
+        state = importing.group_state(group)  # before planning: a change after it shows
         plan = importing.import_plan(group=group, **files)
         pending = None
         if plan.ok:  # every file decoded as UTF-8, so keeping them as text loses nothing
@@ -135,6 +136,7 @@ def group_import(request, pk: int):
             pending = PendingImport.objects.create(
                 group=group,
                 created_by=request.user,
+                group_state=state,
                 **{
                     field: files[name].decode("utf-8-sig") if name in files else ""
                     for name in IMPORT_FILES
@@ -156,12 +158,36 @@ def group_import_confirm(request, pk: int, import_pk: int):
     group = pending.group
     plan = _pending_plan(group, pending)
     if not plan.ok:  # the group changed since the preview in a way that breaks the file
+        changed = bool(pending.group_state) and (
+            importing.group_state(group) != pending.group_state
+        )
+        if changed:
+            messages.warning(request, importing.ImportOutdated.message)
         return render(
             request,
             "planner/group_import.html",
             {"group": group, "form": ImportForm(), "plan": plan},
+            status=409 if changed else 200,
         )
-    importing.import_apply(group=group, plan=plan)
+    try:
+        importing.import_apply(group=group, plan=plan, expected_state=pending.group_state or None)
+    except importing.ImportOutdated:
+        # Nothing was written. Show the same files against the group as it is now.
+        pending.group_state = importing.group_state(group)
+        plan = _pending_plan(group, pending)
+        pending.save(update_fields=["group_state"])
+        messages.warning(request, importing.ImportOutdated.message)
+        return render(
+            request,
+            "planner/group_import.html",
+            {
+                "group": group,
+                "form": ImportForm(),
+                "plan": plan,
+                "pending": pending if plan.ok else None,
+            },
+            status=409,
+        )
     pending.delete()
     messages.success(request, f"Imported into {group}: {plan.summary()}.")
     return see_other(reverse("group_detail", args=[group.pk]))

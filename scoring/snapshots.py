@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -111,4 +112,31 @@ def _consistent_reads():
 
 
 def rescore_claimed(group_id: int) -> None:
-    cache.delete(f"rescore-pending:{group_id}")
+    with contextlib.suppress(Exception):  # only the debounce: the marker is in the database
+        cache.delete(f"rescore-pending:{group_id}")
+
+
+def rescore_marked(*, group_id: int) -> Snapshot | None:
+    """Score a group that needs rescoring and clear its marker, unless a change arrived
+    while it was being scored (then the marker stays for the next run)."""
+    marked = BuyingGroup.objects.filter(pk=group_id).values_list("rescore_requested_at", flat=True)
+    requested = marked.first()
+    group = BuyingGroup.objects.filter(pk=group_id).select_related("organization").first()
+    if group is None:  # deleted since: nothing to do
+        return None
+    snapshot = snapshot_take(group=group)
+    if requested is not None:
+        BuyingGroup.objects.filter(pk=group_id, rescore_requested_at=requested).update(
+            rescore_requested_at=None
+        )
+    return snapshot
+
+
+def groups_needing_rescore(*, older_than: timedelta, limit: int) -> list[int]:
+    """Groups whose marker is older than `older_than` (the debounced task missed them)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        BuyingGroup.objects.filter(rescore_requested_at__lt=cutoff)
+        .order_by("rescore_requested_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -3,28 +3,60 @@ config/celery.py."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from datetime import timedelta
 
 from celery import group as celery_group
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 from planner.models import BuyingGroup
-from scoring.snapshots import rescore_claimed, snapshot_take
+from scoring.snapshots import (
+    groups_needing_rescore,
+    rescore_claimed,
+    rescore_marked,
+    snapshot_take,
+)
 
 log = logging.getLogger(__name__)
 CHUNK_SIZE = 200
+SWEEP_LIMIT = 500
 DEBOUNCE_SECONDS = 10
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def group_rescore_task(group_id: int) -> None:
     rescore_claimed(group_id)
-    group = BuyingGroup.objects.filter(pk=group_id).select_related("organization").first()
-    if group is None:  # deleted since: nothing to do
-        return
-    snapshot_take(group=group)
+    rescore_marked(group_id=group_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def rescore_marked_chunk_task(group_ids: list[int]) -> int:
+    done = 0
+    for group_id in group_ids:
+        try:
+            rescore_marked(group_id=group_id)
+            done += 1
+        except Exception:  # one broken group must not stop the chunk
+            log.exception("rescoring failed", extra={"group_id": group_id})
+    return done
+
+
+@shared_task(ignore_result=True)
+def rescore_marked_sweep_task() -> int:
+    """Every minute: rescore the groups still marked "needs rescoring" after the debounce
+    (their task was never enqueued, or was lost with Redis), in chunks of tasks."""
+    ids = groups_needing_rescore(
+        older_than=timedelta(seconds=settings.RESCORE_SWEEP_AFTER_SECONDS), limit=SWEEP_LIMIT
+    )
+    chunks = [ids[i : i + CHUNK_SIZE] for i in range(0, len(ids), CHUNK_SIZE)]
+    if chunks:
+        celery_group(rescore_marked_chunk_task.s(chunk) for chunk in chunks).apply_async()
+        log.info("marked groups sent for rescoring", extra={"groups": len(ids)})
+    return len(ids)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -32,6 +64,9 @@ def rescore_chunk_task(group_ids: list[int]) -> int:
     stored = 0
     for group in BuyingGroup.objects.filter(pk__in=group_ids).select_related("organization"):
         try:
+            if group.rescore_requested_at is not None:
+                stored += rescore_marked(group_id=group.pk) is not None
+                continue
             stored += snapshot_take(group=group) is not None
         except Exception:  # one broken group must not stop the chunk
             log.exception("rescoring failed", extra={"group_id": group.pk})
@@ -54,16 +89,21 @@ def rescore_all_task() -> int:
 def rescore_soon(group_id: int) -> None:
     """After the current transaction commits, rescore the group once: changes arriving in a
     burst (an import, several edits) share one Celery task, `DEBOUNCE_SECONDS` later.
-    (The group page's cache is renewed by the `group_changed` signal that asks for this.)"""
+    (The group page's cache is renewed by the `group_changed` signal that asks for this.)
+
+    The durable "needs rescoring" marker (BuyingGroup.rescore_requested_at) was set by the
+    planner in the change's own transaction: if Redis or the broker is down, the change
+    still succeeds and `rescore_marked_sweep_task` rescores it."""
 
     def enqueue() -> None:
         key = f"rescore-pending:{group_id}"
-        if not cache.add(key, 1, timeout=DEBOUNCE_SECONDS * 6):
-            return
         try:
+            if not cache.add(key, 1, timeout=DEBOUNCE_SECONDS * 6):
+                return
             group_rescore_task.apply_async(args=[group_id], countdown=DEBOUNCE_SECONDS)
-        except Exception:  # the change is saved; the nightly run rescores it if the broker is down
-            cache.delete(key)
+        except Exception:  # the change and its marker are saved: the sweep rescores it
+            with contextlib.suppress(Exception):
+                cache.delete(key)
             log.warning("could not enqueue rescoring", extra={"group_id": group_id}, exc_info=True)
 
     transaction.on_commit(enqueue)

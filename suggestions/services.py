@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from planner.models import BuyingGroup, Stakeholder, Touch
-from planner.services import touches_record
+from planner.services import lock_group, touches_record
 from planner.signals import group_changed
 from suggestions.models import PlannedSend
 
@@ -55,6 +55,7 @@ def planned_send_create(
 @transaction.atomic
 def planned_send_mark_sent(*, planned: PlannedSend, by: User | None = None, at=None) -> list[Touch]:
     """Record the send: one touch per recipient who still consents. Safe to call twice."""
+    lock_group(planned.group_id)  # the group first, as every write in a group
     planned = (
         PlannedSend.objects.select_for_update().select_related("asset", "group").get(pk=planned.pk)
     )

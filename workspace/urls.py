@@ -69,6 +69,7 @@ urlpatterns = [
         {"fmt": "zip"},
         name="kit_download_zip",
     ),
+    path("groups/<int:pk>/kits/<int:kid>/retry/", kit_views.kit_retry, name="kit_retry"),
     path("groups/<int:pk>/kits/<int:kid>/share/", kit_views.kit_share, name="kit_share"),
     path(
         "groups/<int:pk>/kits/<int:kid>/shares/<int:sid>/revoke/",

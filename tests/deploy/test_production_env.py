@@ -139,7 +139,7 @@ def test_production_keeps_no_state_in_process_memory(tmp_path):
     )
     sessions, cache, broker, eager, storage = json.loads(result.stdout.splitlines()[-1])
     assert sessions == "django.contrib.sessions.backends.db"
-    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert cache == "config.cache.ResilientRedisCache"  # Django's RedisCache, not a 500 when down
     assert (broker, eager) == ("redis://redis.internal:6379/0", False)
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     assert storage["OPTIONS"]["bucket_name"] == "consensus-files"

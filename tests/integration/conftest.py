@@ -206,3 +206,88 @@ def smtp_sink(settings):
         yield sink
     finally:
         controller.stop()
+
+
+# ------------------------------------------------------------------ fault tests
+
+
+class FaultStack:
+    """A Redis of the test's own (killed and restarted at will), the broker and cache of
+    this process on it, an SMTP server with fault modes, and workers on the test database."""
+
+    def __init__(self, redis, smtp, env: dict[str, str]) -> None:
+        self.redis, self.smtp, self.env = redis, smtp, env
+        self.workers: list = []
+        self.env_media = None
+
+    def worker(self, *, pool: str = "prefork", concurrency: int = 2, **env: str):
+        from tests.integration.faults import WorkerProcess
+
+        worker = WorkerProcess({**self.env, **env}, pool=pool, concurrency=concurrency)
+        self.workers.append(worker)
+        worker.start()
+        return worker
+
+
+@pytest.fixture
+def fault_stack(request, transactional_db, settings, tmp_path, monkeypatch):
+    """Everything a fault test needs, torn down in order; worker logs printed on failure."""
+    from tests.integration.faults import FaultySmtp, RestartableRedis
+
+    redis = RestartableRedis()
+    redis.start()
+    smtp = FaultySmtp()
+    smtp.start()
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = media
+    prefix = f"consensus-fault-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": redis.url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+    conf = celery_app.conf
+    previous = (conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout)
+    _forget_broker_connections()
+    conf.broker_url, conf.task_always_eager = redis.url, False
+    conf.broker_connection_timeout = 1
+    settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER = redis.url, False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "REDIS_URL": redis.url,
+        "CACHE_KEY_PREFIX": prefix,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DATABASE_URL": _test_database_url(),
+        "MEDIA_ROOT": str(media),
+        "SITE_URL": "https://app.example.com",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "EMAIL_USE_TLS": "0",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    stack = FaultStack(redis, smtp, env)
+    stack.env_media = media
+    try:
+        yield stack
+    finally:
+        for worker in stack.workers:
+            worker.stop()
+        if request.node.stash.get(FAILED, False):
+            for worker in stack.workers:
+                print(f"\n----- worker {worker.hostname} -----\n{worker.output()}", file=sys.stderr)
+        for worker in stack.workers:
+            worker.close()
+        _forget_broker_connections()
+        conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout = previous
+        smtp.stop()
+        redis.stop()

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from content.models import Asset
+from content.models import Asset, GlossaryTerm, Theme
 from content.services import themes_ensure
+from planner.models import Stakeholder
 
 NOW = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
 
@@ -42,3 +43,42 @@ def globex_playbook(other_org):
         title="Globex secret playbook",
         themes={"secrets": 1},
     )
+
+
+@pytest.fixture
+def kit_group(group, org):
+    people = list(Stakeholder.objects.filter(group=group).order_by("name"))
+    for person, outcome in zip(
+        people,
+        [
+            "Unplanned downtime hours",
+            "Budget variance",
+            "Audit findings closed",
+            "Line availability",
+        ],
+        strict=True,
+    ):
+        person.outcome = outcome
+        person.priorities = (
+            {"cost-of-downtime": 2} if outcome != "Audit findings closed" else {"security": 3}
+        )
+        person.notes = "SECRET-NOTE: do not share"
+        person.stance = "skeptic"
+        person.save()
+    Asset.objects.create(
+        organization=org,
+        slug="downtime-article",
+        title="The true cost of downtime",
+        framing="shared_problem",
+        level="mass_customized",
+        themes={"cost-of-downtime": 3},
+        summary="Why every hour counts.",
+    )
+    term = GlossaryTerm.objects.create(
+        organization=org, term="Unplanned downtime", definition="Hours a line stops unexpectedly."
+    )
+    theme, _ = Theme.objects.get_or_create(
+        organization=org, slug="cost-of-downtime", defaults={"name": "Cost of downtime"}
+    )
+    term.themes.add(theme)
+    return group

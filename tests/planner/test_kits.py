@@ -10,10 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from content.models import Asset, GlossaryTerm, Theme
 from kits import services as kits
 from kits.models import ConsensusKit, KitDownload, KitShare
-from planner.models import Stakeholder
 
 INTERNAL = ["skeptic", "supporter", "stance", "influence", "friction", "SECRET-NOTE"]
 
@@ -21,45 +19,6 @@ INTERNAL = ["skeptic", "supporter", "stance", "influence", "friction", "SECRET-N
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def kit_group(group, org):
-    people = list(Stakeholder.objects.filter(group=group).order_by("name"))
-    for person, outcome in zip(
-        people,
-        [
-            "Unplanned downtime hours",
-            "Budget variance",
-            "Audit findings closed",
-            "Line availability",
-        ],
-        strict=True,
-    ):
-        person.outcome = outcome
-        person.priorities = (
-            {"cost-of-downtime": 2} if outcome != "Audit findings closed" else {"security": 3}
-        )
-        person.notes = "SECRET-NOTE: do not share"
-        person.stance = "skeptic"
-        person.save()
-    Asset.objects.create(
-        organization=org,
-        slug="downtime-article",
-        title="The true cost of downtime",
-        framing="shared_problem",
-        level="mass_customized",
-        themes={"cost-of-downtime": 3},
-        summary="Why every hour counts.",
-    )
-    term = GlossaryTerm.objects.create(
-        organization=org, term="Unplanned downtime", definition="Hours a line stops unexpectedly."
-    )
-    theme, _ = Theme.objects.get_or_create(
-        organization=org, slug="cost-of-downtime", defaults={"name": "Cost of downtime"}
-    )
-    term.themes.add(theme)
-    return group
 
 
 def build(client, group, **extra):
