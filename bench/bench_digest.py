@@ -30,15 +30,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from bench.bench_analysis import (
-    group_spec,
-    log,
-    run_child,
-    seed_group,
-    seed_organization,
-    setup_django,
-    theme_slugs,
-)
+from bench.children import log, run_child, seed_group, seed_organization, setup_django
+from bench.group_spec import group_spec, theme_slugs
 from bench.results import Result
 from bench.workers import start_worker, stop
 from config import embedded_redis
@@ -283,6 +276,6 @@ def run() -> list[Result]:
 
 
 if __name__ == "__main__":
-    from bench.bench_analysis import child_main
+    from bench.children import child_main
 
     sys.exit(child_main(sys.argv[1:], _child))

@@ -30,7 +30,8 @@ from datetime import timedelta
 
 import numpy as np
 
-from bench.bench_analysis import AS_OF, child_main, group_spec, run_child, setup_django
+from bench.children import child_main, run_child, setup_django
+from bench.group_spec import AS_OF, group_spec
 from bench.results import Result, median_ms
 from planner.buying_roles import ROLE_LABELS
 from scoring.core import forecast

@@ -1,39 +1,43 @@
-"""analyze_graph on a 50-person buying group with 150 ties; goal <= 10 ms.
+"""analyze_graph on buying groups of 10, 50, 200 and 500 members (three ties a member).
 
-Baseline: networkx's weighted betweenness alone on the same positive graph, measured in
-the same run (the single most expensive thing the analysis computes).
+Goals (issue 14): at 50 members <= 10 ms, at 200 <= 100 ms, at 500 <= 500 ms, and peak
+extra memory at 500 members <= 50 MB (tracemalloc). Baseline: networkx's weighted
+betweenness alone on the same positive graph, measured in the same run (the single most
+expensive thing the analysis computes), so the ratio shows what the rest costs.
 """
 
 import random
+import tracemalloc
 
 import networkx as nx
 
 from bench.results import Result, median_ms
 from scoring.core.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
 
-GOAL_MS = 10.0
-MEMBERS = 50
-TIES = 150
-CONFLICTS = 10
+GOALS_MS = {10: None, 50: 10.0, 200: 100.0, 500: 500.0}
+MEMORY_GOAL_MB = 50.0
+TIES_PER_MEMBER = 3
+CONFLICT_EVERY = 15  # one tie in 15 is a conflict
+RUNS = {10: (100, 10), 50: (50, 5), 200: (7, 1), 500: (3, 1)}
 
 
-def buying_group(seed: int = 2024) -> tuple[list[Person], list[Tie]]:
-    """Five departments of ten; most ties inside a department, some across, a few conflicts."""
+def buying_group(members: int = 50, seed: int = 2024) -> tuple[list[Person], list[Tie]]:
+    """Departments of ten; most ties inside a department, some across, a few conflicts."""
     rng = random.Random(seed)
     people = [
-        Person(f"member{i:02d}@buyer.example", rng.randint(1, 5), stance="unknown")
-        for i in range(MEMBERS)
+        Person(f"member{i:03d}@buyer.example", rng.randint(1, 5), stance="unknown")
+        for i in range(members)
     ]
     seen: set[frozenset[int]] = set()
     ties: list[Tie] = []
-    while len(ties) < TIES:
-        a = rng.randrange(MEMBERS)
+    while len(ties) < TIES_PER_MEMBER * members:
+        a = rng.randrange(members)
         same_department = rng.random() < 0.75
-        b = (a // 10) * 10 + rng.randrange(10) if same_department else rng.randrange(MEMBERS)
-        if a == b or frozenset((a, b)) in seen:
+        b = (a // 10) * 10 + rng.randrange(10) if same_department else rng.randrange(members)
+        if a == b or b >= members or frozenset((a, b)) in seen:
             continue
         seen.add(frozenset((a, b)))
-        kind = CONFLICT if len(ties) % (TIES // CONFLICTS) == 0 else rng.choice(POSITIVE_KINDS)
+        kind = CONFLICT if len(ties) % CONFLICT_EVERY == 0 else rng.choice(POSITIVE_KINDS)
         ties.append(Tie(people[a].key, people[b].key, kind, rng.randint(1, 5)))
     return people, ties
 
@@ -47,22 +51,48 @@ def networkx_graph(people: list[Person], ties: list[Tie]) -> nx.Graph:
     return graph
 
 
+def peak_mb(fn) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
 def run() -> list[Result]:
-    people, ties = buying_group()
-    value = median_ms(lambda: analyze_graph(people, ties), runs=300, warmup=30)
-    graph = networkx_graph(people, ties)
-    baseline = median_ms(
-        lambda: nx.betweenness_centrality(graph, weight="length", normalized=True),
-        runs=30,
-        warmup=3,
-    )
-    return [
-        Result.measured(
-            name=f"graph.analyze_graph ({MEMBERS} people, {TIES} ties)",
-            value=value,
-            unit="ms",
-            goal=f"<= {GOAL_MS:g} ms",
-            baseline=baseline,
-            ok=value <= GOAL_MS,
+    results = []
+    for members, goal in GOALS_MS.items():
+        people, ties = buying_group(members)
+        runs, warmup = RUNS[members]
+        value = median_ms(lambda p=people, t=ties: analyze_graph(p, t), runs=runs, warmup=warmup)
+        graph = networkx_graph(people, ties)
+        baseline = median_ms(
+            lambda g=graph: nx.betweenness_centrality(g, weight="length", normalized=True),
+            runs=runs,
+            warmup=warmup,
         )
-    ]
+        brokers = len(analyze_graph(people, ties).brokers)
+        results.append(
+            Result.measured(
+                name=f"graph.analyze_graph ({members} members, {len(ties)} ties, "
+                f"{brokers} brokers)",
+                value=value,
+                unit="ms",
+                goal=f"<= {goal:g} ms" if goal else "report",
+                baseline=baseline,
+                ok=goal is None or value <= goal,
+            )
+        )
+    people, ties = buying_group(500)
+    results.append(
+        Result.measured(
+            name="graph.analyze_graph peak extra memory (500 members)",
+            value=peak_mb(lambda: analyze_graph(people, ties)),
+            unit="MB",
+            goal=f"<= {MEMORY_GOAL_MB:g} MB",
+            baseline=peak_mb(lambda: networkx_graph(people, ties)),
+            ok=peak_mb(lambda: analyze_graph(people, ties)) <= MEMORY_GOAL_MB,
+        )
+    )
+    return results

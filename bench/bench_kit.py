@@ -28,7 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.bench_analysis import group_spec, log, run_child, seed_group, seed_organization
+from bench.children import log, run_child, seed_group, seed_organization
+from bench.group_spec import group_spec
 from bench.results import Result
 
 GOAL_S = 3.0
@@ -115,7 +116,7 @@ def _profile(build) -> str:
 def _child() -> list[dict]:
     media = Path(os.environ["BENCH_TMPDIR"]) / "media"
     os.environ["MEDIA_ROOT"] = str(media)  # read by config.settings at django.setup()
-    from bench.bench_analysis import setup_django
+    from bench.children import setup_django
 
     setup_django()
     from django.conf import settings
@@ -190,6 +191,6 @@ def run() -> list[Result]:
 
 
 if __name__ == "__main__":
-    from bench.bench_analysis import child_main
+    from bench.children import child_main
 
     sys.exit(child_main(sys.argv[1:], _child))

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.bench_analysis import django_env, log, run_child, setup_django
 from bench.bench_rescore import _scratch_postgres
+from bench.children import django_env, log, run_child, setup_django
 from bench.results import Result
 from config import embedded_redis
 from config.processes import MakeProcess, start_make, start_web, wait_until_live
@@ -283,6 +283,6 @@ def run() -> list[Result]:
 
 
 if __name__ == "__main__":
-    from bench.bench_analysis import child_main
+    from bench.children import child_main
 
     sys.exit(child_main(sys.argv[1:], _child))

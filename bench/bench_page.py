@@ -24,14 +24,8 @@ import pstats
 import sys
 from datetime import timedelta
 
-from bench.bench_analysis import (
-    group_spec,
-    log,
-    run_child,
-    seed_group,
-    seed_organization,
-    setup_django,
-)
+from bench.children import log, run_child, seed_group, seed_organization, setup_django
+from bench.group_spec import group_spec
 from bench.results import Result, median_ms
 
 GOAL_RATIO = 3.0
@@ -214,6 +208,6 @@ def run() -> list[Result]:
 
 
 if __name__ == "__main__":
-    from bench.bench_analysis import child_main
+    from bench.children import child_main
 
     sys.exit(child_main(sys.argv[1:], _child))

@@ -26,14 +26,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bench.bench_analysis import (
-    django_env,
-    group_spec,
-    log,
-    run_child,
-    seed_organization,
-    setup_django,
-)
+from bench.children import django_env, log, run_child, seed_organization, setup_django
+from bench.group_spec import group_spec
 from bench.results import Result
 from bench.workers import start_worker, stop
 from config import embedded_redis
@@ -286,6 +280,6 @@ def run() -> list[Result]:
 
 
 if __name__ == "__main__":
-    from bench.bench_analysis import child_main
+    from bench.children import child_main
 
     sys.exit(child_main(sys.argv[1:], _child))

@@ -9,7 +9,7 @@ from content.models import Asset
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
 
-MAX_UPLOAD_BYTES = 2_000_000
+MAX_UPLOAD_BYTES = 20_000_000  # planner.importing.MAX_BYTES
 
 
 class ThemeWeightsField(ContentThemeWeightsField):

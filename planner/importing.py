@@ -23,8 +23,10 @@ from planner.csv_schemas import parse_relationships, parse_stakeholders, parse_t
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder, Touch
 from planner.signals import group_changed, touches_created
 
-MAX_BYTES = 2_000_000
-MAX_ROWS = 5000
+# A touches export of 50,000 rows (about 80 bytes each) fits with room to spare.
+MAX_BYTES = 20_000_000
+MAX_ROWS = 50_000
+_BATCH = 2_000  # rows per INSERT
 
 UPDATABLE = ("name", "title", "buying_role", "influence", "stance", "priorities", "outcome")
 
@@ -261,21 +263,26 @@ def import_apply(
             if changed:
                 person.updated_at = timezone.now()
                 updates.append(person)
-    for person in creates:
-        person.save()
+    Stakeholder.objects.bulk_create(creates, batch_size=_BATCH)
     if updates:
         Stakeholder.objects.bulk_update(updates, [*UPDATABLE, "updated_at"])
     ties = {(r.source_id, r.target_id, r.kind): r for r in Relationship.objects.filter(group=group)}
+    new_ties, changed_ties = {}, {}
     for row in plan.relationship_rows:
         source, target = existing[row.source_email], existing[row.target_email]
-        tie = ties.get((source.pk, target.pk, row.kind))
+        key = (source.pk, target.pk, row.kind)
+        tie = ties.get(key) or new_ties.get(key)
         if tie is None:
-            Relationship.objects.create(
+            new_ties[key] = Relationship(
                 group=group, source=source, target=target, kind=row.kind, strength=row.strength
             )
         elif tie.strength != row.strength:
             tie.strength = row.strength
-            tie.save(update_fields=["strength"])
+            if tie.pk:
+                changed_ties[key] = tie
+    Relationship.objects.bulk_create(new_ties.values(), batch_size=_BATCH)
+    if changed_ties:
+        Relationship.objects.bulk_update(changed_ties.values(), ["strength"], batch_size=_BATCH)
     _apply_touches(group, plan, existing)
     if plan.changes_anything:
         group.save(update_fields=["updated_at"])
@@ -335,5 +342,5 @@ def _apply_touches(group: BuyingGroup, plan: ImportPlan, people: dict[str, Stake
             )
         )
     if new:
-        Touch.objects.bulk_create(new)
+        Touch.objects.bulk_create(new, batch_size=_BATCH)
         touches_created.send(sender=Touch, group=group, touches=new)

@@ -15,6 +15,8 @@ from scoring.analysis import GroupAnalysis
 from workspace.map_view import map_svg
 
 MAX_HEATMAP_THEMES = 12
+# A bigger group shows its most influential members: 500 rows would weigh over 1 MB.
+MAX_HEATMAP_MEMBERS = 40
 
 
 def friction_map(analysis: GroupAnalysis) -> str:
@@ -45,9 +47,13 @@ def heatmap(analysis: GroupAnalysis) -> str:
             analysis.map.stakeholders, key=lambda s: (-s.influence, (s.name or s.email).lower())
         )
     ]
-    return render_heatmap(
-        rows, themes, title=f"What each member of {analysis.group.name} has heard"
-    )
+    title = f"What each member of {analysis.group.name} has heard"
+    if len(rows) > MAX_HEATMAP_MEMBERS:
+        title = (
+            f"What the {MAX_HEATMAP_MEMBERS} most influential of the {len(rows)} members "
+            f"of {analysis.group.name} have heard"
+        )
+    return render_heatmap(rows[:MAX_HEATMAP_MEMBERS], themes, title=title)
 
 
 def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...] = ()) -> str:

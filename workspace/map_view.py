@@ -3,7 +3,8 @@
 from django.urls import reverse
 
 from scoring.group_map import GroupMap
-from workspace.stakeholder_map import MapEdge, MapNode, render_map
+from workspace.map_style import MapEdge, MapNode
+from workspace.stakeholder_map import render_map
 
 
 def map_svg(data: GroupMap, *, link: bool = True, friction: dict | None = None) -> str:

@@ -8,14 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.core.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
-from scoring.core.layout import (
+from scoring.core.layout import layout
+from scoring.core.layout_sizes import (
     BADGE_RADIUS,
     MARGIN,
     MAX_RADIUS,
     PADDING,
     label_offset,
     label_style,
-    layout,
     node_radius,
     outer_radius,
 )

@@ -112,8 +112,9 @@ class FakeSuggestion:
 
 @pytest.fixture
 def suggestions(monkeypatch):
-    """A stand-in for suggestions.suggesting.top_suggestion (tested on its own): a
-    suggestion for Northwind and Contoso, none for the rest; records who was asked."""
+    """suggestions.suggesting.top_suggestion answering a suggestion for Northwind and Contoso,
+    none for the rest; records who was asked. (The real one is tested on a real group in
+    test_content.py: test_the_digest_suggests_what_the_suggestions_page_suggests.)"""
     asked = []
 
     def top_suggestion(group):

@@ -6,8 +6,11 @@ import pytest
 
 import digests.sections
 from digests.selectors import digest_content, group_scores
+from planner.models import Stakeholder
+from suggestions import suggesting
+from tests.content.factories import AssetFactory
 from tests.digests.conftest import MONDAY, WEEK_AGO, FakeSuggestion, snapshot
-from tests.factories import BuyingGroupFactory
+from tests.factories import BuyingGroupFactory, group_of
 
 
 @pytest.fixture
@@ -109,6 +112,13 @@ def test_top_suggestion_for_each_group_at_risk_most_at_risk_first(busy_week, org
     assert items[1].send_first_name is None
 
 
+def test_without_any_suggestion_the_digest_goes_without_suggestions(busy_week, org, no_suggestions):
+    content = digest_content(org, now=MONDAY)
+
+    assert content.section("suggestions").items == ()
+    assert not content.quiet  # the rest is still there
+
+
 def test_a_failing_suggestion_is_left_out_not_the_digest(busy_week, org, monkeypatch):
     def top_suggestion(group):
         if group.name == "Northwind pilot":
@@ -195,3 +205,28 @@ def test_kits_built_and_viewed_this_week_are_reported(busy_week, org, settings, 
     assert section is not None and len(section.items) == 1
     item = section.items[0]
     assert item.group_name == group.name and item.built == (2,) and item.views == 3
+
+
+def test_the_digest_suggests_what_the_suggestions_page_suggests(org):
+    """The real top_suggestion, on a real group at risk: never a silent None."""
+    group = group_of(org, 4, name="Litware rollout")
+    Stakeholder.objects.filter(group=group).update(consent=True, priorities={"uptime": 2})
+    AssetFactory(
+        organization=org,
+        slug="uptime-calculator",
+        title="Cost of downtime calculator",
+        themes={"uptime": 1},
+    )
+    snapshot(group, WEEK_AGO - timedelta(hours=4), divergence=0.5, readiness=35)
+    snapshot(group, MONDAY - timedelta(hours=4), divergence=0.6, readiness=25)
+
+    expected = suggesting.top_suggestion(group)
+    [item] = digest_content(org, now=MONDAY).section("suggestions").items
+
+    assert expected is not None
+    assert (item.group_name, item.title, item.asset) == (
+        "Litware rollout",
+        "Cost of downtime calculator",
+        "uptime-calculator",
+    )
+    assert item.title == expected.title and item.reasons == tuple(expected.reasons)

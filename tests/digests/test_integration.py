@@ -1,7 +1,6 @@
 """Real Redis, real Celery worker processes, a real SMTP server: every due user gets
 exactly one digest, even when a worker is killed mid-send or dispatchers race."""
 
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from django.db.models import F
 from accounts.models import Membership, User
 from digests.models import CLAIM_TIMEOUT, DigestOutbox
 from digests.tasks import digest_dispatch_task
+from tests import waiting
 from tests.digests.conftest import MONDAY
 
 pytestmark = pytest.mark.integration
@@ -32,11 +32,18 @@ def make_users(org, count: int = USERS) -> list[User]:
 
 
 def wait_until(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}")
-        time.sleep(0.1)
+    waiting.wait_until(condition, seconds=seconds, what=what)
+
+
+def settle(redis_url: str) -> None:
+    """Wait until nothing is left to send: no task queued, no digest being sent (a task
+    still running finds nothing to claim); anything late would have arrived by then."""
+    idle = waiting.broker_idle(redis_url, reserved=False)
+    wait_until(
+        lambda: idle() and not DigestOutbox.objects.filter(status=Status.SENDING).exists(),
+        30,
+        "the workers to finish",
+    )
 
 
 def sent() -> int:
@@ -54,7 +61,9 @@ def assert_one_each(sink, users) -> None:
     )
 
 
-def test_200_due_users_get_exactly_200_emails(busy_week, org, digest_sink, digest_workers):
+def test_200_due_users_get_exactly_200_emails(
+    busy_week, org, digest_sink, digest_workers, redis_url
+):
     users = make_users(org)
     sink, host, port = digest_sink()
     digest_workers(host, port)
@@ -62,14 +71,14 @@ def test_200_due_users_get_exactly_200_emails(busy_week, org, digest_sink, diges
     digest_dispatch_task.delay(MONDAY.isoformat())
 
     wait_until(lambda: sent() == USERS, 45, f"{USERS} digests marked sent")
-    time.sleep(0.5)  # anything late would arrive now
+    settle(redis_url)
     assert len(sink.envelopes) == USERS
     assert_one_each(sink, users)
     assert set(DigestOutbox.objects.values_list("iso_year", "iso_week")) == {(2026, 24), (2026, 23)}
 
 
 def test_a_worker_killed_mid_send_and_restarted_still_sends_one_each(
-    busy_week, org, digest_sink, digest_workers
+    busy_week, org, digest_sink, digest_workers, redis_url
 ):
     users = make_users(org)
     sink, host, port = digest_sink(hang_on=60)  # the 60th message never gets its "250"
@@ -90,7 +99,7 @@ def test_a_worker_killed_mid_send_and_restarted_still_sends_one_each(
     digest_dispatch_task.delay(MONDAY.isoformat())  # and the next hourly run comes
 
     wait_until(lambda: sent() == USERS, 45, f"{USERS} digests marked sent")
-    time.sleep(0.5)
+    settle(redis_url)
     assert len(sink.envelopes) == USERS
     assert_one_each(sink, users)
     victim.refresh_from_db()
@@ -98,7 +107,7 @@ def test_a_worker_killed_mid_send_and_restarted_still_sends_one_each(
 
 
 def test_dispatchers_racing_send_no_duplicates(
-    busy_week, org, digest_sink, digest_workers, settings
+    busy_week, org, digest_sink, digest_workers, settings, redis_url
 ):
     users = make_users(org)
     sink, host, port = digest_sink()
@@ -112,7 +121,7 @@ def test_dispatchers_racing_send_no_duplicates(
     call_command("send_digests", "--now", MONDAY.isoformat())
 
     wait_until(lambda: sent() == USERS, 45, f"{USERS} digests marked sent")
-    time.sleep(1.0)
+    settle(redis_url)
     assert len(sink.envelopes) == USERS
     assert_one_each(sink, users)
     assert DigestOutbox.objects.count() == USERS

@@ -16,6 +16,7 @@ from kits import services as kits
 from kits.models import ConsensusKit
 from planner.models import Stakeholder
 from tests.factories import OrganizationFactory, group_of, member
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -41,14 +42,15 @@ def celery_worker_process(media_root, celery_worker_process):
 def wait_until_done(kit: ConsensusKit, *, seconds: float = 30.0) -> tuple[ConsensusKit, list]:
     """Poll the kit as the progress page does; the states seen along the way."""
     seen = []
-    deadline = time.monotonic() + seconds
-    while True:
+
+    def done() -> bool:
         kit.refresh_from_db()
         if not seen or seen[-1] != (kit.status, kit.step):
             seen.append((kit.status, kit.step))
-        if kit.is_done or time.monotonic() > deadline:
-            return kit, seen
-        time.sleep(0.2)
+        return kit.is_done
+
+    wait_until(done, seconds=seconds, what="the kit to be built")
+    return kit, seen
 
 
 def test_a_kit_requested_by_the_web_process_is_built_by_the_real_worker(

@@ -1,14 +1,13 @@
 """A change committed by the web process is rescored by a real Celery worker: the task
 goes through Redis after the commit, debounced, and the worker stores one Snapshot."""
 
-import time
-
 import pytest
 
 from planner import services
 from scoring import tasks
 from scoring.models import Snapshot
 from tests.factories import OrganizationFactory, group_of
+from tests.waiting import broker_idle, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -16,17 +15,16 @@ DEBOUNCE = 2  # seconds; production waits 10, the path is the same
 
 
 def wait_for_snapshots(group, *, seconds: float = 20.0) -> list[Snapshot]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = list(Snapshot.objects.filter(group=group))
-        if found:
-            return found
-        time.sleep(0.25)
-    return []
+    wait_until(
+        lambda: Snapshot.objects.filter(group=group).exists(),
+        seconds=seconds,
+        what="the real worker to store a snapshot",
+    )
+    return list(Snapshot.objects.filter(group=group))
 
 
 def test_a_committed_burst_of_changes_is_rescored_once_by_the_real_worker(
-    celery_worker_process, monkeypatch
+    celery_worker_process, monkeypatch, redis_url
 ):
     monkeypatch.setattr(tasks, "DEBOUNCE_SECONDS", DEBOUNCE)
     group = group_of(OrganizationFactory(slug="acme-worker"), 3, name="Worker deal")
@@ -48,5 +46,7 @@ def test_a_committed_burst_of_changes_is_rescored_once_by_the_real_worker(
     assert exposures[people[0].email] == {"uptime": 1.0}
     assert exposures["zoe@customer.example"] == {}
 
-    time.sleep(DEBOUNCE + 1)  # no second task was queued by the burst
+    # No second task was queued by the burst: once the broker holds nothing, still one.
+    idle = broker_idle(redis_url, task="group_rescore_task")
+    wait_until(idle, seconds=DEBOUNCE + 20, what="no rescoring task left in the broker")
     assert Snapshot.objects.filter(group=group).count() == 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,6 +22,7 @@ from kits.models import ConsensusKit
 from tests.content.factories import PDF_BYTES
 from tests.factories import OrganizationFactory, group_of, member
 from tests.integration.conftest import FAILED, _test_database_url
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -123,11 +123,12 @@ def team(transactional_db, settings):
 
 
 def wait_for_kit(kit_id: int, seconds: float = 90) -> ConsensusKit:
-    deadline = time.monotonic() + seconds
-    while (kit := ConsensusKit.objects.get(pk=kit_id)).status not in {"ready", "failed"}:
-        assert time.monotonic() < deadline, f"kit still {kit.status} after {seconds} s"
-        time.sleep(0.2)
-    return kit
+    wait_until(
+        lambda: ConsensusKit.objects.get(pk=kit_id).status in {"ready", "failed"},
+        seconds=seconds,
+        what="the kit to be built",
+    )
+    return ConsensusKit.objects.get(pk=kit_id)
 
 
 def test_two_web_servers_and_a_worker_share_sessions_files_and_throttles(

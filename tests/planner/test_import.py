@@ -3,13 +3,15 @@
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from planner.models import BuyingGroup, PendingImport, Relationship, Stakeholder
+from planner.importing import import_apply, import_plan
+from planner.models import BuyingGroup, PendingImport, Relationship, Stakeholder, Touch
 
 DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo"
 PEOPLE = (
@@ -135,10 +137,10 @@ def test_latin1_file_gets_a_clear_message(client, marketer, empty_group):
 
 def test_oversized_upload_is_refused(client, marketer, empty_group):
     client.force_login(marketer)
-    big = "email,name\n" + "x" * 2_000_010
+    big = "email,name\n" + "x" * 20_000_010
     response = preview(client, empty_group, stakeholders=big)
     assert response.status_code == 200
-    assert "limit is 2 MB" in response.content.decode()
+    assert "limit is 20 MB" in response.content.decode()
     assert not Stakeholder.objects.exists()
 
 
@@ -200,3 +202,40 @@ def test_commands_exit_non_zero_with_one_line_on_stderr(tmp_path):
     assert result.returncode != 0
     assert "no buying group with id 999999" in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def _touches_file(rows: int, people: int) -> bytes:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    lines = ["email,occurred_at,channel,asset,themes"]
+    for i in range(rows):
+        moment = (start + timedelta(minutes=i)).isoformat()
+        lines.append(f"p{i % people}@c.example,{moment},email,,theme{i % 7}:{1 + i % 3}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_fifty_thousand_touches_import_in_bulk_and_all_or_nothing(empty_group):
+    people_csv = "email,name\n" + "".join(f"p{i}@c.example,P{i}\n" for i in range(200))
+    plan = import_plan(
+        group=empty_group, stakeholders=people_csv.encode(), touches=_touches_file(50_000, 200)
+    )
+    assert plan.ok, plan.problems[:3]
+    import_apply(group=empty_group, plan=plan)
+    assert Stakeholder.objects.filter(group=empty_group).count() == 200
+    assert Touch.objects.filter(group=empty_group).count() == 50_000
+
+    # One bad row among 50,000 more: nothing is written.
+    bad = _touches_file(50_000, 200).replace(b"p7@c.example", b"nobody@c.example", 1)
+    other = BuyingGroup.objects.create(organization=empty_group.organization, name="Other")
+    plan = import_plan(group=other, stakeholders=people_csv.encode(), touches=bad)
+    assert not plan.ok
+    assert [p.problem.line for p in plan.problems] == [9]  # row i=7, after the header
+    with pytest.raises(ValueError):
+        import_apply(group=other, plan=plan)
+    assert not Stakeholder.objects.filter(group=other).exists()
+
+
+def test_more_than_fifty_thousand_rows_are_refused_with_the_limit(empty_group):
+    plan = import_plan(group=empty_group, touches=_touches_file(50_001, 1))
+    assert not plan.ok
+    assert "the limit is 50,000" in str(plan.problems[0].problem.message)
+    assert not Touch.objects.exists()

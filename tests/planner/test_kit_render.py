@@ -263,15 +263,13 @@ def test_user_text_is_printed_literally_never_as_markup():
     assert "Sign with 李伟 and Zoë" in plain
 
 
-def test_non_latin_names_print_when_a_font_has_them():
+def test_non_latin_names_print_with_the_shipped_fonts():
     doc = realistic_document(
         plan=(KitStep(step="Review with 李伟, Zoë and Ayşe", owner="Both", due=TODAY),)
     )
     text = pdf_text(render_pdf(doc))
     assert "Zoë and Ayşe" in text
-    families = " ".join(typst.Fonts().families())
-    if not re.search(r"CJK|Han Sans|WenQuanYi|Noto Sans SC|Droid Sans Fallback", families):
-        pytest.skip("no CJK font on this machine: 李伟 would print as a box")
+    # The project ships a CJK font (kit_templates/fonts/), so this holds on every machine.
     assert "李伟" in text
 
 
@@ -338,7 +336,6 @@ def test_a_large_kit_renders_quickly():
 
 
 def test_the_kit_font_ships_with_the_project():
-    import typst
 
     from kits.render import FONT_DIR
 

@@ -3,6 +3,7 @@ the clock frozen, what the group page shows of them, and the cost of computing t
 
 import json
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
@@ -209,3 +210,18 @@ def _queries_to_analyze(org, size: int) -> int:
 
 def test_analysis_costs_the_same_queries_for_5_and_50_members(org, frozen_clock):
     assert _queries_to_analyze(org, 5) == _queries_to_analyze(org, 50)
+
+
+def test_a_big_groups_heatmap_shows_its_40_most_influential_members(
+    client, marketer, org, frozen_clock
+):
+    group = group_of(org, 45, name="Big rollout")
+    Stakeholder.objects.filter(group=group, email=f"p44@{group.pk}.example").update(influence=5)
+    log(group, people(group), NOW - timedelta(days=3), themes={"cost-of-downtime": 1})
+    client.force_login(marketer)
+    html = client.get(f"/groups/{group.pk}/").content.decode()
+
+    heatmap = html.split('id="heatmap-title"', 1)[1].split("</section>", 1)[0]
+    assert "What the 40 most influential of the 45 members of Big rollout have heard" in heatmap
+    assert "Person 44" in heatmap  # the most influential comes first
+    assert len(set(re.findall(r"Person \d\d", heatmap))) == 40

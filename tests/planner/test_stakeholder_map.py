@@ -5,14 +5,9 @@ import re
 import xml.etree.ElementTree as ET
 
 from scoring.core.graph import Person, Tie, analyze_graph
-from scoring.core.layout import BROKER_RING, node_radius
-from workspace.stakeholder_map import (
-    STANCES,
-    MapEdge,
-    MapNode,
-    render_legend,
-    render_map,
-)
+from scoring.core.layout_sizes import BROKER_RING, node_radius
+from workspace.map_style import STANCES, MapEdge, MapNode
+from workspace.stakeholder_map import render_legend, render_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script> & Co"

@@ -1,0 +1,85 @@
+"""Importing a touches file of 10,000 rows into a group of 200 people; goal <= 3 s
+beyond start-up (issue 14), all or nothing, in bulk.
+
+Runs in a child process on a scratch SQLite database and, when `BENCH_POSTGRES_URL` is
+set (CI sets it to its PostgreSQL service), again on that database. Measured: the
+preview (`import_plan`, which parses and validates every row) plus the write
+(`import_apply`). Baseline, same run: reading the CSV alone (`csvio.reader.read_table`).
+Start-up (Django setup, migrations, seeding the people) is not counted.
+"""
+
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from bench.children import (
+    child_main,
+    django_env,
+    log,
+    run_child,
+    seed_organization,
+    setup_django,
+)
+from bench.results import Result
+
+GOAL_S = 3.0
+TOUCHES = 10_000
+PEOPLE = 200
+
+
+def touches_csv(rows: int = TOUCHES, people: int = PEOPLE) -> bytes:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    lines = ["email,occurred_at,channel,asset,themes"]
+    for i in range(rows):
+        moment = (start + timedelta(minutes=7 * i)).isoformat()
+        lines.append(f"p{i % people}@buyer.example,{moment},email,,theme{i % 9}:{1 + i % 3}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _child() -> list[dict]:
+    setup_django()
+    from csvio.reader import read_table
+    from planner.importing import MAX_BYTES, MAX_ROWS, import_apply, import_plan
+    from planner.models import BuyingGroup, Stakeholder, Touch
+
+    organization = seed_organization(f"bench-import-{os.getpid()}")
+    group = BuyingGroup.objects.create(organization=organization, name="Import", account="x")
+    Stakeholder.objects.bulk_create(
+        Stakeholder(group=group, email=f"p{i}@buyer.example", name=f"P{i}") for i in range(PEOPLE)
+    )
+    data = touches_csv()
+    started = time.perf_counter()
+    read_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    plan = import_plan(group=group, touches=data)
+    assert plan.ok, plan.problems[:3]
+    import_apply(group=group, plan=plan)
+    value = time.perf_counter() - started
+    assert Touch.objects.filter(group=group).count() == TOUCHES
+    engine = "PostgreSQL" if "postgres" in os.environ["DATABASE_URL"] else "SQLite"
+    log(f"imported {TOUCHES:,} touches on {engine} in {value:.2f} s")
+    return [
+        {
+            "name": f"import.touches ({TOUCHES:,} rows, {PEOPLE} people, {engine})",
+            "value": value,
+            "unit": "s",
+            "goal": f"<= {GOAL_S:g} s",
+            "baseline": baseline,
+            "ok": value <= GOAL_S,
+        }
+    ]
+
+
+def run() -> list[Result]:
+    results = run_child("bench.bench_import", timeout=600)
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres:
+        env = django_env(postgres)
+        results += run_child("bench.bench_import", timeout=600, env=env, sqlite=False)
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1:], _child))

@@ -1,0 +1,113 @@
+"""The group page, uncached (as after every write), at 10, 50, 200 and 500 members.
+
+Goals (issue 14): uncached group page <= 40 ms at 50 members, <= 250 ms at 200,
+<= 1 s at 500; the page under 400 KB at 200 members. Baseline, same run: the bare page
+of bench_page (one query, the same middleware). Runs in a child process on a scratch
+SQLite database with the in-process cache and, when `BENCH_POSTGRES_URL` is set, again
+on that PostgreSQL database with `BENCH_REDIS_URL` (if set) as the cache, as CI runs.
+Each group has three ties and 20 touches per member.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from bench.children import (
+    child_main,
+    django_env,
+    log,
+    run_child,
+    seed_group,
+    seed_organization,
+    setup_django,
+)
+from bench.group_spec import group_spec
+from bench.results import Result, median_ms
+
+GOALS_MS = {10: None, 50: 40.0, 200: 250.0, 500: 1000.0}
+RUNS = {10: 9, 50: 7, 200: 5, 500: 3}
+SIZE_GOAL_BYTES = 400_000
+SIZE_AT = 200
+
+
+def _child() -> list[dict]:
+    setup_django()
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import Membership, User
+    from accounts.roles import Role
+    from bench.bench_page import BARE_PATH
+    from workspace.page_cache import bump_group
+
+    engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    organization = seed_organization(f"bench-sizes-{os.getpid()}")
+    email = f"marketer-{os.getpid()}@bench.example"
+    user = User.objects.create_user(email, "not-used-password-1", name="M")
+    Membership.objects.create(user=user, organization=organization, role=Role.MARKETER)
+    now = timezone.now()
+    groups = {}
+    for size in GOALS_MS:
+        spec = group_spec(members=size, ties=3 * size, touches=20 * size, end=now, seed=size)
+        groups[size] = seed_group(organization, spec, name=f"Group of {size}")
+    log(f"page sizes: seeded groups of {', '.join(map(str, GOALS_MS))} on {engine}")
+    client = Client()
+    client.force_login(user)
+    rows = []
+    with override_settings(ROOT_URLCONF="bench.bench_page"):
+
+        def get(url: str):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+            return response
+
+        bare = median_ms(lambda: get("/" + BARE_PATH), runs=100, warmup=10)
+        for size, goal in GOALS_MS.items():
+            url = reverse("group_detail", args=[groups[size].pk])
+
+            def uncached(group=groups[size], url=url):
+                bump_group(group.pk)
+                return get(url)
+
+            value = median_ms(uncached, runs=RUNS[size], warmup=1)
+            length = len(get(url).content)
+            log(f"page sizes: {size} members uncached {value:.0f} ms, {length:,} bytes")
+            rows.append(
+                {
+                    "name": f"page: group page UNCACHED, {size} members ({engine})",
+                    "value": value,
+                    "unit": "ms",
+                    "goal": f"<= {goal:g} ms" if goal else "report",
+                    "baseline": bare,
+                    "ok": goal is None or value <= goal,
+                }
+            )
+            if size == SIZE_AT:
+                rows.append(
+                    {
+                        "name": f"page: group page size, {size} members ({engine})",
+                        "value": float(length),
+                        "unit": "bytes",
+                        "goal": f"<= {SIZE_GOAL_BYTES:,} bytes",
+                        "baseline": None,
+                        "ok": length <= SIZE_GOAL_BYTES,
+                    }
+                )
+    return rows
+
+
+def run() -> list[Result]:
+    results = run_child("bench.bench_page_sizes", timeout=900)
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres:
+        env = django_env(postgres, REDIS_URL=os.environ.get("BENCH_REDIS_URL", ""))
+        results += run_child("bench.bench_page_sizes", timeout=900, env=env, sqlite=False)
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1:], _child))
