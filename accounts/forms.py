@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts import throttling
-from accounts.models import HOUR_CHOICES, TIME_ZONE_CHOICES, WEEKDAY_CHOICES, Organization
+from accounts.models import HOUR_CHOICES, TIME_ZONE_CHOICES, WEEKDAY_CHOICES, Organization, User
 from accounts.roles import Role
 
 LOCKED_MESSAGE = (
@@ -85,8 +85,6 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
         elif p1:
-            from accounts.models import User
-
             try:
                 password_validation.validate_password(
                     p1, User(email=self.email, name=cleaned.get("name", ""))

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from csvio.columns import RowCells, start_parse
 from csvio.errors import ParseResult
 from csvio.fields import (
     choice_lookup,
@@ -30,7 +31,7 @@ from csvio.fields import (
     parse_theme_weights,
     parse_url,
 )
-from csvio.reader import RowCells, Table, start_parse
+from csvio.reader import Table
 
 TITLE_MAX_LENGTH = 200
 SUMMARY_MAX_LENGTH = 5000

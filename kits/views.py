@@ -18,8 +18,8 @@ from accounts.throttling import client_ip
 from content.delivery import file_response
 from content.models import Asset
 from content.uploads import BY_KEY
-from kits import builds as kit_builds
 from kits import services as kits
+from kits import tasks as kit_tasks
 from kits.access import get_kit_for_user, get_share_for_user
 from kits.models import KitDownload
 from planner.access import get_group_for_user
@@ -84,7 +84,7 @@ def kit_retry(request, pk: int, kid: int):
     """The "Try again" button of a build that failed or is past its deadline: the same
     kit, queued once more (nothing happens to one that finished or is making progress)."""
     kit = get_kit_for_user(request, pk, kid, roles=KIT_BUILDERS)
-    if kit_builds.kit_retry(kit=kit):
+    if kit_tasks.kit_retry(kit=kit):
         messages.success(request, "The kit is queued again.")
     else:
         messages.info(request, "This kit is not stuck: nothing to try again.")

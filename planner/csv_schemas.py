@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from csvio.columns import RowCells, start_parse
 from csvio.errors import ParseResult
 from csvio.fields import (
     choice_lookup,
@@ -39,7 +40,7 @@ from csvio.fields import (
     parse_slug,
     parse_theme_weights,
 )
-from csvio.reader import RowCells, Table, column_key, start_parse
+from csvio.reader import Table, column_key
 from planner.buying_roles import parse_buying_role
 
 # As in planner.models.Stakeholder.

@@ -1,9 +1,11 @@
 from django import forms
+from django.utils import timezone
 
 from accounts.form_fields import IdMultipleChoiceField
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
 from content.forms import ThemeWeightsField as ContentThemeWeightsField
+from content.models import Asset
 from planner import selectors
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
@@ -230,8 +232,6 @@ class TouchForm(forms.Form):
     )
 
     def __init__(self, *args, group, stakeholders=None, **kwargs):
-        from content.models import Asset
-
         super().__init__(*args, **kwargs)
         self.group = group
         people = Stakeholder.objects.filter(group=group).order_by("name", "email")
@@ -248,8 +248,6 @@ class TouchForm(forms.Form):
         ).order_by("title")
 
     def clean_occurred_at(self):
-        from django.utils import timezone
-
         value = self.cleaned_data["occurred_at"]
         if value > timezone.now() + timezone.timedelta(minutes=5):
             raise forms.ValidationError(

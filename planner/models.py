@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from accounts.models import Organization
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_CHOICES, ROLE_LABELS
@@ -73,8 +74,6 @@ class BuyingGroup(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("group_detail", args=[self.pk])
 
 

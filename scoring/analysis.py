@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from content.models import Theme
 from planner.models import BuyingGroup, PlannerSettings, Touch
-from planner.selectors import GroupMap, group_map, people_and_ties, planner_settings
+from planner.selectors import planner_settings
 from scoring.core import forecast
 from scoring.core.divergence import (
     Divergence,
@@ -38,6 +38,7 @@ from scoring.core.exposure import (
     recent_activity,
 )
 from scoring.core.readiness import GroupState, Readiness, readiness
+from scoring.group_map import GroupMap, group_map, people_and_ties
 
 RECENT_DAYS = 30
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from planner.selectors import GroupMap
+from scoring.group_map import GroupMap
 from workspace.map_style import MapEdge, MapNode
 from workspace.stakeholder_map import render_map
 

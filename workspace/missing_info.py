@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from planner.buying_roles import role_label
 from planner.models import Stakeholder, Stance
-from planner.selectors import GroupMap
+from scoring.group_map import GroupMap
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ from django.db.models.signals import post_delete, post_save
 from django.template import Context, Template
 from django.utils import timezone
 
+from content.models import Asset, Theme
+from kits.models import ConsensusKit
+
 log = logging.getLogger(__name__)
 
 PREFIX = "group-page:v1"
@@ -127,9 +130,6 @@ def page_state(group) -> PageState:
     number of assets, so a deletion counts, the number of themes and the newest theme)
     and whether the group has a consensus kit. Plain SQL: it runs on every page view,
     where building it with the ORM would cost more than running it."""
-    from content.models import Asset, Theme
-    from kits.models import ConsensusKit
-
     q = connection.ops.quote_name
     asset, theme, kit = (m._meta for m in (Asset, Theme, ConsensusKit))
     assets, themes, kits = q(asset.db_table), q(theme.db_table), q(kit.db_table)
@@ -278,8 +278,6 @@ def _theme_changed(sender, instance, **kwargs) -> None:
 
 
 def _connect() -> None:
-    from content.models import Theme
-
     post_save.connect(_theme_changed, sender=Theme, dispatch_uid="group-page-theme-saved")
     post_delete.connect(_theme_changed, sender=Theme, dispatch_uid="group-page-theme-deleted")
 

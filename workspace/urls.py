@@ -1,53 +1,59 @@
 from django.urls import path
 
 from kits import views as kit_views
-from workspace import views
+from planner import views as planner_views
+from suggestions import views as suggestion_views
+from workspace import editing, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("groups/", views.group_list, name="group_list"),
+    path("groups/", planner_views.group_list, name="group_list"),
     path("help/scoring/", views.scoring_help, name="scoring_help"),
     path("help/formats/", views.formats_help, name="formats_help"),
     path("organization/planning/", views.planner_settings, name="planner_settings"),
-    path("groups/new/", views.group_create, name="group_create"),
+    path("groups/new/", planner_views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
-    path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
-    path("groups/<int:pk>/archive/", views.group_archive, name="group_archive"),
-    path("groups/<int:pk>/people/new/", views.stakeholder_add, name="stakeholder_add"),
-    path("groups/<int:pk>/people/<int:sid>/", views.stakeholder_edit, name="stakeholder_edit"),
+    path("groups/<int:pk>/edit/", planner_views.group_edit, name="group_edit"),
+    path("groups/<int:pk>/archive/", planner_views.group_archive, name="group_archive"),
+    path("groups/<int:pk>/people/new/", editing.stakeholder_add, name="stakeholder_add"),
+    path("groups/<int:pk>/people/<int:sid>/", editing.stakeholder_edit, name="stakeholder_edit"),
     path(
         "groups/<int:pk>/people/<int:sid>/delete/",
-        views.stakeholder_delete,
+        editing.stakeholder_delete,
         name="stakeholder_delete",
     ),
-    path("groups/<int:pk>/relationships/new/", views.relationship_add, name="relationship_add"),
+    path("groups/<int:pk>/relationships/new/", editing.relationship_add, name="relationship_add"),
     path(
         "groups/<int:pk>/relationships/<int:rid>/",
-        views.relationship_edit,
+        editing.relationship_edit,
         name="relationship_edit",
     ),
     path(
         "groups/<int:pk>/relationships/<int:rid>/delete/",
-        views.relationship_delete,
+        editing.relationship_delete,
         name="relationship_delete",
     ),
-    path("groups/<int:pk>/touches/new/", views.touch_add, name="touch_add"),
-    path("groups/<int:pk>/touches/<int:tid>/delete/", views.touch_delete, name="touch_delete"),
+    path("groups/<int:pk>/touches/new/", editing.touch_add, name="touch_add"),
+    path("groups/<int:pk>/touches/<int:tid>/delete/", editing.touch_delete, name="touch_delete"),
     path(
         "groups/<int:pk>/people/<int:sid>/touches/",
         views.stakeholder_timeline,
         name="stakeholder_timeline",
     ),
-    path("groups/<int:pk>/suggestions/", views.group_suggestions, name="group_suggestions"),
-    path("groups/<int:pk>/suggestions/accept/", views.suggestion_accept, name="suggestion_accept"),
+    path(
+        "groups/<int:pk>/suggestions/", suggestion_views.group_suggestions, name="group_suggestions"
+    ),
+    path(
+        "groups/<int:pk>/suggestions/accept/", editing.suggestion_accept, name="suggestion_accept"
+    ),
     path(
         "groups/<int:pk>/sends/<int:send_pk>/sent/",
-        views.planned_send_sent,
+        editing.planned_send_sent,
         name="planned_send_sent",
     ),
     path(
         "groups/<int:pk>/sends/<int:send_pk>/cancel/",
-        views.planned_send_cancel,
+        editing.planned_send_cancel,
         name="planned_send_cancel",
     ),
     path("groups/<int:pk>/kits/new/", kit_views.kit_new, name="kit_new"),
@@ -78,14 +84,22 @@ urlpatterns = [
         kit_views.shared_kit_file,
         name="shared_kit_file",
     ),
-    path("groups/<int:pk>/import/", views.group_import, name="group_import"),
+    path("groups/<int:pk>/import/", planner_views.group_import, name="group_import"),
     path(
         "groups/<int:pk>/import/<int:import_pk>/confirm/",
-        views.group_import_confirm,
+        planner_views.group_import_confirm,
         name="group_import_confirm",
     ),
-    path("groups/<int:pk>/export.csv", views.group_export, {"fmt": "csv"}, name="group_export_csv"),
     path(
-        "groups/<int:pk>/export.json", views.group_export, {"fmt": "json"}, name="group_export_json"
+        "groups/<int:pk>/export.csv",
+        planner_views.group_export,
+        {"fmt": "csv"},
+        name="group_export_csv",
+    ),
+    path(
+        "groups/<int:pk>/export.json",
+        planner_views.group_export,
+        {"fmt": "json"},
+        name="group_export_json",
     ),
 ]

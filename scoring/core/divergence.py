@@ -78,6 +78,24 @@ class Divergence:
     unaligned: tuple[str, ...]  # members with an empty distribution, most influential first
 
 
+def _jensen_shannon_terms(
+    w: np.ndarray, p: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The one Jensen-Shannon formula, for K mixes at once: ``w`` is K x members (weights
+    adding up to 1 in each row), ``p`` K x members x themes (each member's distribution).
+    Returns each member's and theme's term ``w_i P_i(t) log2(P_i(t) / M(t))`` (K x members
+    x themes; their sum is the divergence in bits), the mixture ``M`` (K x themes) and the
+    entropy of the weights (K; the largest the divergence can be)."""
+    mix = np.einsum("km,kmt->kt", w, p)
+    with np.errstate(all="ignore"):
+        ratio = np.divide(
+            p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
+        )
+        terms = w[:, :, None] * p * np.log2(ratio)
+        entropy = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0).sum(axis=1)
+    return np.where(np.isfinite(terms), terms, 0.0), mix, entropy
+
+
 def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergence:
     """Influence-weighted, normalised Jensen-Shannon divergence of a group (see module)."""
     if use not in USES:
@@ -113,15 +131,11 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
         for t, v in dists[i].items():
             p[row, column[t]] = v
     w = np.array([wi for _, wi in used], dtype=float)
-    mix = w @ p if used else np.zeros(0)
-    with np.errstate(all="ignore"):
-        ratio = np.divide(p, mix, out=np.ones_like(p), where=(p > 0) & (mix > 0))
-        terms = w[:, None] * p * np.log2(ratio)
-    terms = np.where(np.isfinite(terms), terms, 0.0)
+    batch_terms, batch_mix, entropy = _jensen_shannon_terms(w[None, :], p[None, :, :])
+    terms, mix, weight_entropy = batch_terms[0], batch_mix[0], float(entropy[0])
     theme_raw = np.maximum(terms.sum(axis=0), 0.0)
     member_raw = np.maximum(terms.sum(axis=1), 0.0)
     js = float(theme_raw.sum())
-    weight_entropy = -math.fsum(wi * math.log2(wi) for _, wi in used)
     normalised = _snap(js / weight_entropy) if weight_entropy > 0 and js > 0 else 0.0
     aligned_part = aligned_share * normalised
 
@@ -188,17 +202,9 @@ def divergence_batch(
     w = raw / np.where(total > 0, total, 1.0)[:, None]
 
     p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
-    mix = np.einsum("km,kmt->kt", w, p)
-    with np.errstate(all="ignore"):
-        ratio = np.divide(
-            p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
-        )
-        terms = w[:, :, None] * p * np.log2(ratio)
-        entropy_terms = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0)
-    terms = np.where(np.isfinite(terms), terms, 0.0)
+    terms, mix, weight_entropy = _jensen_shannon_terms(w, p)
     theme_raw = np.maximum(terms.sum(axis=1), 0.0)
     js = theme_raw.sum(axis=1)
-    weight_entropy = entropy_terms.sum(axis=1)
     ok = (weight_entropy > 0) & (js > 0)
     normalised = np.where(ok, js / np.where(ok, weight_entropy, 1.0), 0.0)
     normalised = np.clip(normalised, 0.0, 1.0)
@@ -219,7 +225,7 @@ def pairwise_divergence(p: Mapping[str, float], q: Mapping[str, float]) -> float
     Symmetric; 0 for the same mix of themes, 1 when no theme is shared. Used as the
     friction on a relationship edge.
     """
-    return _jensen_shannon(_normalised(p), _normalised(q))
+    return pairwise_divergences({"p": p, "q": q}, [("p", "q")])[("p", "q")]
 
 
 def pairwise_divergences(
@@ -227,40 +233,29 @@ def pairwise_divergences(
 ) -> dict[tuple[str, str], float]:
     """:func:`pairwise_divergence` of ``distributions[a]`` and ``distributions[b]`` for
     every ``(a, b)`` in ``pairs`` (a key not in ``distributions`` has an empty one), each
-    distribution normalised once however many pairs it is in. Same values as calling
-    :func:`pairwise_divergence` pair by pair; a pair listed twice is computed once."""
+    distribution normalised once however many pairs it is in, all pairs in one batch of
+    the Jensen-Shannon formula with equal weights (so the weights' entropy is 1 bit)."""
+    pairs = list(dict.fromkeys(pairs))
     normalised: dict[str, dict[str, float]] = {}
-    result: dict[tuple[str, str], float] = {}
-    for pair in pairs:
-        if pair in result:
-            continue
-        dists = []
-        for key in pair:
-            dist = normalised.get(key)
-            if dist is None:
-                dist = normalised[key] = _normalised(distributions.get(key, {}))
-            dists.append(dist)
-        result[pair] = _jensen_shannon(dists[0], dists[1])
-    return result
-
-
-def _jensen_shannon(p_dist: dict[str, float], q_dist: dict[str, float]) -> float:
-    """The divergence of two normalised distributions (see :func:`pairwise_divergence`)."""
-    if not p_dist or not q_dist:
-        return 1.0
-    total = 0.0
-    p_get, q_get, log2 = p_dist.get, q_dist.get, math.log2
-    for theme in p_dist.keys() | q_dist.keys():
-        a = p_get(theme, 0.0)
-        b = q_get(theme, 0.0)
-        m = 0.5 * a + 0.5 * b
-        if m <= 0.0:
-            continue
-        if a > 0.0:
-            total += a * log2(a / m)
-        if b > 0.0:
-            total += b * log2(b / m)
-    return _snap(0.5 * total)
+    for key in {key for pair in pairs for key in pair}:
+        normalised[key] = _normalised(distributions.get(key, {}))
+    result = {pair: 1.0 for pair in pairs if not normalised[pair[0]] or not normalised[pair[1]]}
+    both = [pair for pair in pairs if pair not in result]
+    if not both:
+        return {pair: result[pair] for pair in pairs}
+    keys = sorted({key for pair in both for key in pair})
+    row = {key: i for i, key in enumerate(keys)}
+    themes = sorted({t for key in keys for t in normalised[key]})
+    column = {t: j for j, t in enumerate(themes)}
+    table = np.zeros((len(keys), len(themes)))
+    for key in keys:
+        for t, v in normalised[key].items():
+            table[row[key], column[t]] = v
+    index = np.array([[row[a], row[b]] for a, b in both])
+    terms, _mix, _entropy = _jensen_shannon_terms(np.full((len(both), 2), 0.5), table[index])
+    for pair, js in zip(both, terms.sum(axis=(1, 2)).tolist(), strict=True):
+        result[pair] = _snap(js)
+    return {pair: result[pair] for pair in pairs}
 
 
 def common_ground(

@@ -8,16 +8,9 @@ from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from scoring.core.divergence import Member, common_ground, divergence
-from suggestions.engine import (
-    SET_WIDEN_TOLERANCE,
-    STAGES,
-    Audience,
-    Candidate,
-    Plan,
-    _Engine,
-    simulate,
-    suggest,
-)
+from suggestions.candidates import SET_WIDEN_TOLERANCE, STAGES, Audience, Candidate, Plan
+from suggestions.engine import simulate, suggest
+from suggestions.ranking import Engine
 
 THEMES = ["cost-of-downtime", "security", "compliance", "integration", "roi", "uptime"]
 ROLES = ["Champion", "Decision Maker", "Budget Holder", "End User", "Influencer", "Other"]
@@ -413,7 +406,7 @@ def test_the_fast_divergence_used_for_ranking_matches_the_published_score(
 ):
     people = sorted(audience, key=lambda m: m.key)
     assets = sorted(library, key=lambda c: c.key)
-    engine = _Engine(people, assets, stage="validation", weight=weight, theme_names={})
+    engine = Engine(people, assets, stage="validation", weight=weight, theme_names={})
     assert engine.before == pytest.approx(
         official_divergence(people, simulate(people, [])), abs=1e-9
     )
@@ -488,7 +481,7 @@ def test_a_large_library_is_ranked_exactly_at_the_top():
     assert len(plan.ranked) == 10
     # Every shown score is the exact one: it includes the effect of the send.
     people = sorted(group, key=lambda m: m.key)
-    engine = _Engine(people, library, stage="validation", weight=1.0, theme_names={})
+    engine = Engine(people, library, stage="validation", weight=1.0, theme_names={})
     for s in plan.ranked:
         index = next(k for k, c in enumerate(library) if c.key == s.asset)
         assert s.score == round(engine.exact_score(index), 4)

@@ -2,8 +2,9 @@
 
 import pytest
 
+from csvio.columns import column_letter, locate_columns
 from csvio.errors import MAX_REPORTED_PROBLEMS, CsvFileError, Problem, ProblemLog
-from csvio.reader import column_letter, locate_columns, read_table, read_table_from_text
+from csvio.reader import read_table, read_table_from_text
 
 
 def refusal(data: bytes, **limits) -> str:

@@ -20,9 +20,9 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 
+import digests.sections
 from config.celery import app as celery_app
 from scoring.models import Snapshot
-from suggestions import suggesting
 from tests.factories import BuyingGroupFactory
 from tests.integration import conftest as integration
 
@@ -130,7 +130,7 @@ def suggestions(monkeypatch):
             return FakeSuggestion("Security checklist", "security-checklist", (), None)
         return None
 
-    monkeypatch.setattr(suggesting, "top_suggestion", top_suggestion)
+    monkeypatch.setattr(digests.sections, "top_suggestion", top_suggestion)
     return asked
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+import digests.sections
 from digests.selectors import digest_content, group_scores
 from planner.models import Stakeholder
 from suggestions import suggesting
@@ -13,8 +14,9 @@ from tests.factories import BuyingGroupFactory, group_of
 
 
 @pytest.fixture
-def no_suggestions_module(monkeypatch):
-    monkeypatch.setattr(suggesting, "top_suggestion", lambda group: None)
+def no_suggestions(monkeypatch):
+    """The suggestion engine reads the group itself; these tests count the digest's own reads."""
+    monkeypatch.setattr(digests.sections, "top_suggestion", lambda group: None)
 
 
 def test_drifting_groups_come_with_the_change_and_the_top_warning(busy_week, org):
@@ -110,9 +112,7 @@ def test_top_suggestion_for_each_group_at_risk_most_at_risk_first(busy_week, org
     assert items[1].send_first_name is None
 
 
-def test_without_any_suggestion_the_digest_goes_without_suggestions(
-    busy_week, org, no_suggestions_module
-):
+def test_without_any_suggestion_the_digest_goes_without_suggestions(busy_week, org, no_suggestions):
     content = digest_content(org, now=MONDAY)
 
     assert content.section("suggestions").items == ()
@@ -125,7 +125,7 @@ def test_a_failing_suggestion_is_left_out_not_the_digest(busy_week, org, monkeyp
             raise RuntimeError("half-written")
         return FakeSuggestion("Security checklist", "security-checklist", (), None)
 
-    monkeypatch.setattr(suggesting, "top_suggestion", top_suggestion)
+    monkeypatch.setattr(digests.sections, "top_suggestion", top_suggestion)
 
     items = digest_content(org, now=MONDAY).section("suggestions").items
 
@@ -169,7 +169,7 @@ def test_scores_taken_after_now_are_not_used(busy_week, org):
 
 
 def test_content_is_read_in_a_constant_number_of_queries(
-    busy_week, org, django_assert_max_num_queries, no_suggestions_module
+    busy_week, org, django_assert_max_num_queries, no_suggestions
 ):
     for n in range(20):
         group = BuyingGroupFactory(organization=org, name=f"Extra {n}")

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from digests import tasks as digest_tasks
 from digests.models import DigestOutbox
-from kits import builds as kit_builds
 from kits import services as kits
+from kits import tasks as kit_tasks
 from kits.models import ConsensusKit
 from planner import services
 from planner.models import BuyingGroup, Stakeholder
@@ -68,7 +68,7 @@ class Beat:
 
     def tick(self) -> None:
         self._try(lambda: digest_tasks.digest_dispatch_task.apply(args=[MONDAY.isoformat()]))
-        self._try(kit_builds.kits_sweep)
+        self._try(kit_tasks.kits_sweep)
         self._try(planner_tasks.rescore_marked_sweep_task.delay)
 
 
@@ -82,7 +82,7 @@ def request_kit(group) -> ConsensusKit:
         enqueue=False,
     )
     try:
-        kit_builds.build_enqueue(kit.pk)  # broker down: stays queued for the sweep
+        kit_tasks.build_enqueue(kit.pk)  # broker down: stays queued for the sweep
     except Exception:
         drop_broker_connections()
     return kit

@@ -16,8 +16,8 @@ import pytest
 from django.db import connection, connections
 
 from content.models import Asset
-from kits import builds as kit_builds
 from kits import services as kits
+from kits import tasks as kit_tasks
 from kits.models import ConsensusKit
 from tests.factories import group_of
 from tests.integration.faults import drop_broker_connections, wait_until
@@ -77,7 +77,7 @@ def at_zip_step(kit: ConsensusKit) -> bool:
 def test_a_killed_pool_child_build_is_taken_over_by_its_redelivered_task(fault_stack, org):
     worker = fault_stack.worker(pool="prefork", concurrency=1)
     kit, fifo = held_kit(org, fault_stack.env_media, "Child killed")
-    kit_builds.build_enqueue(kit.pk)
+    kit_tasks.build_enqueue(kit.pk)
     wait_until(lambda: at_zip_step(kit), 30, "the build to reach the ZIP step")
     first_worker = kit.worker
 
@@ -99,7 +99,7 @@ def test_a_build_lost_with_its_worker_and_redis_is_requeued_by_the_sweep(
     settings.KIT_BUILD_DEADLINE_SECONDS = deadline
     worker = fault_stack.worker(pool="solo", concurrency=1)
     kit, fifo = held_kit(org, fault_stack.env_media, "Worker killed")
-    kit_builds.build_enqueue(kit.pk)
+    kit_tasks.build_enqueue(kit.pk)
     wait_until(lambda: at_zip_step(kit), 30, "the build to reach the ZIP step")
 
     worker.kill()  # the whole worker, SIGKILL
@@ -107,11 +107,11 @@ def test_a_build_lost_with_its_worker_and_redis_is_requeued_by_the_sweep(
     drop_broker_connections()
     fifo.unlink()  # the asset is readable again: the next build runs straight through
     fifo.write_bytes(PAYLOAD)
-    assert kit_builds.kits_sweep() == {"requeued": 0, "failed": 0}  # not late yet
+    assert kit_tasks.kits_sweep() == {"requeued": 0, "failed": 0}  # not late yet
     fault_stack.worker(pool="solo", concurrency=1)
     # Once the build has shown no sign of life for longer than the deadline, the sweep
     # (every minute in production) re-queues it.
-    wait_until(lambda: kit_builds.kits_sweep()["requeued"] == 1, 15, "the sweep to re-queue")
+    wait_until(lambda: kit_tasks.kits_sweep()["requeued"] == 1, 15, "the sweep to re-queue")
     wait_until(lambda: (kit.refresh_from_db(), kit.is_done)[1], 30, "the rebuilt kit")
     assert kit.status == "ready" and kit.requeues == 1, kit.error
 

@@ -12,8 +12,9 @@ import time_machine
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from kits import builds as kit_builds
+from kits import building as kit_building
 from kits import services as kits
+from kits import tasks as kit_tasks
 from kits.models import ConsensusKit
 from tests.planner.test_kits import build
 
@@ -81,29 +82,29 @@ def test_the_sweep_requeues_stuck_builds_a_bounded_number_of_times_then_fails_th
     queued_kit, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr(kit_builds, "build_enqueue", sent.append)
+    monkeypatch.setattr(kit_tasks, "build_enqueue", sent.append)
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        assert kit_builds.kits_sweep() == {"requeued": 0, "failed": 0}  # not late yet
+        assert kit_tasks.kits_sweep() == {"requeued": 0, "failed": 0}  # not late yet
         for attempt in (1, 2):
             clock.shift(timedelta(seconds=DEADLINE + 1))
-            assert kit_builds.kits_sweep() == {"requeued": 1, "failed": 0}
+            assert kit_tasks.kits_sweep() == {"requeued": 1, "failed": 0}
             kit = ConsensusKit.objects.get()
             assert kit.status == "queued" and kit.requeues == attempt
             assert kit.step == f"Waiting for a worker (try {attempt + 1})"
         assert sent == [queued_kit.pk, queued_kit.pk]
         building(queued_kit, worker="another-host:1")  # the third try starts, then stalls
         clock.shift(timedelta(seconds=DEADLINE + 1))
-        assert kit_builds.kits_sweep() == {"requeued": 0, "failed": 1}
+        assert kit_tasks.kits_sweep() == {"requeued": 0, "failed": 1}
     kit = ConsensusKit.objects.get()
     assert kit.status == "failed" and kit.is_done
     assert "did not finish after 3 tries" in kit.error and "Try again" in kit.error
-    assert kit_builds.kits_sweep() == {"requeued": 0, "failed": 0}  # settled
+    assert kit_tasks.kits_sweep() == {"requeued": 0, "failed": 0}  # settled
 
 
 def test_the_sweep_sends_a_requeued_build_to_the_worker(queued_kit):
     with time_machine.travel(timezone.now() + timedelta(seconds=DEADLINE + 5), tick=False):
-        assert kit_builds.kits_sweep()["requeued"] == 1  # eager Celery: built right here
+        assert kit_tasks.kits_sweep()["requeued"] == 1  # eager Celery: built right here
     assert ConsensusKit.objects.get().status == "ready"
 
 
@@ -118,7 +119,7 @@ def test_a_failure_is_recorded_even_when_the_database_connection_died(
         connection.connection.close()  # the server dropped us mid-build
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(kits, "render_pdf", connection_dies)
+    monkeypatch.setattr(kit_building, "render_pdf", connection_dies)
     with pytest.raises(OperationalError):
         kits.kit_build(kit_id=queued_kit.pk)
     kit = ConsensusKit.objects.get()

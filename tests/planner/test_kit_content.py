@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from kits.content import (
-    ACROSS_THE_GROUP,
     KitAsset,
     KitDocument,
     KitMeasure,
@@ -15,15 +14,18 @@ from kits.content import (
     KitStep,
     KitTerm,
     PersonFacts,
+    internal_words,
+    person_facts,
+    public_role,
+)
+from kits.drafting import (
+    ACROSS_THE_GROUP,
     asset_why,
     default_plan,
     discussion_guide,
     draft_problem_statement,
     draft_title,
-    internal_words,
     kind_label,
-    person_facts,
-    public_role,
     success_measures,
 )
 

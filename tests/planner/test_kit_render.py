@@ -9,17 +9,13 @@ import pypdf
 import pytest
 import typst
 
-from kits.content import (
-    KitAsset,
-    KitDocument,
-    KitStep,
-    KitTerm,
+from kits.content import KitAsset, KitDocument, KitStep, KitTerm, person_facts
+from kits.drafting import (
     asset_why,
     default_plan,
     discussion_guide,
     draft_problem_statement,
     draft_title,
-    person_facts,
     success_measures,
 )
 from kits.render import render_pdf, render_text

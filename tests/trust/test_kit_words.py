@@ -3,7 +3,7 @@
 import pytest
 
 from content.models import GlossaryTerm, Theme
-from kits import services
+from kits import building, services
 from scoring.analysis import analyze
 from tests.content.factories import AssetFactory
 
@@ -15,7 +15,7 @@ def test_the_kit_glossary_leaves_out_terms_made_for_another_deals_themes(org, gr
     theirs = GlossaryTerm.objects.create(organization=org, term="Chip shortage", definition="d")
     ours.themes.add(Theme.objects.create(organization=org, slug="downtime", name="Downtime"))
     theirs.themes.add(Theme.objects.create(organization=org, slug="supply", name="Supply"))
-    terms, links = services._glossary(group, themes={"downtime"})
+    terms, links = building.glossary_terms(group, themes={"downtime"})
     assert [t.term for t in terms] == ["Line stop"]
     assert "supply" not in links
 

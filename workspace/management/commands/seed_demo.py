@@ -13,7 +13,7 @@ from planner import importing, services
 from planner.models import BuyingGroup, Stakeholder
 from scoring.snapshots import snapshot_take
 
-DEMO_FILES = Path(__file__).resolve().parents[2] / "demo"
+DEMO_FILES = Path(__file__).resolve().parents[3] / "planner" / "demo"
 LIBRARY_FILE = Path(__file__).resolve().parents[3] / "content" / "demo" / "library.csv"
 HISTORY_WEEKS = 10
 DEMO_GLOSSARY = [

@@ -1,0 +1,95 @@
+"""The graph half of the scoring adapter: a group's people and ties, and what the pure
+graph core makes of them.
+
+`group_map` loads a group in a constant number of queries (stakeholders, relationships,
+role template), builds the core's plain dataclasses, and calls it.
+"""
+
+from dataclasses import dataclass
+
+from planner.buying_roles import ROLE_LABELS
+from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder
+from planner.selectors import planner_settings
+from scoring.core.baseline import baseline_note, baseline_purchase_likelihood
+from scoring.core.graph import (
+    GraphInsights,
+    Person,
+    RoleCoverage,
+    Tie,
+    analyze_graph,
+    missing_roles,
+)
+from scoring.core.narrative import Sentence, describe
+
+
+@dataclass(frozen=True)
+class GroupMap:
+    group: BuyingGroup
+    stakeholders: tuple[Stakeholder, ...]
+    relationships: tuple[Relationship, ...]
+    insights: GraphInsights
+    coverage: RoleCoverage
+    missing_labels: tuple[str, ...]
+    required_labels: tuple[str, ...]
+    baseline: float
+    baseline_note: str
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def by_email(self) -> dict[str, Stakeholder]:
+        return {s.email: s for s in self.stakeholders}
+
+    @property
+    def brokers(self) -> list[Stakeholder]:
+        people = self.by_email
+        return [people[key] for key in self.insights.brokers if key in people]
+
+
+def people_and_ties(
+    stakeholders: list[Stakeholder], relationships: list[Relationship]
+) -> tuple[list[Person], list[Tie]]:
+    emails = {s.pk: s.email for s in stakeholders}
+    people = [
+        Person(key=s.email, influence=s.influence, role=s.role_label, stance=s.stance)
+        for s in stakeholders
+    ]
+    ties = [
+        Tie(
+            source=emails[r.source_id], target=emails[r.target_id], kind=r.kind, strength=r.strength
+        )
+        for r in relationships
+        if r.source_id in emails and r.target_id in emails
+    ]
+    return people, ties
+
+
+def group_map(group: BuyingGroup, *, settings: PlannerSettings | None = None) -> GroupMap:
+    stakeholders = list(Stakeholder.objects.filter(group=group).order_by("name", "email"))
+    by_pk = {s.pk: s for s in stakeholders}
+    relationships = list(Relationship.objects.filter(group=group).order_by("pk"))
+    for relationship in relationships:  # attach without another query
+        relationship.source = by_pk[relationship.source_id]
+        relationship.target = by_pk[relationship.target_id]
+    people, ties = people_and_ties(stakeholders, relationships)
+    insights = analyze_graph(people, ties)
+    required = list((settings or planner_settings(group.organization)).required_roles)
+    coverage = missing_roles({s.buying_role for s in stakeholders}, required)
+    missing_labels = tuple(ROLE_LABELS.get(role, role) for role in coverage.missing)
+    names = {s.email: s.name or s.email for s in stakeholders}
+    relationships.sort(
+        key=lambda r: (names[r.source.email].lower(), r.kind, names[r.target.email].lower())
+    )
+    return GroupMap(
+        group=group,
+        stakeholders=tuple(stakeholders),
+        relationships=tuple(relationships),
+        insights=insights,
+        coverage=coverage,
+        missing_labels=missing_labels,
+        required_labels=tuple(ROLE_LABELS.get(role, role) for role in required),
+        baseline=baseline_purchase_likelihood(len(stakeholders)),
+        baseline_note=baseline_note(len(stakeholders)),
+        sentences=describe(
+            insights, coverage, names=names, size=len(stakeholders), missing_labels=missing_labels
+        ),
+    )

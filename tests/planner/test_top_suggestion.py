@@ -1,0 +1,55 @@
+"""The real `top_suggestion` the digest calls (the digest tests use a stand-in)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from content.models import Asset
+from planner import services
+from planner.models import Stakeholder
+from suggestions.suggesting import group_plan, top_suggestion
+
+
+@pytest.fixture
+def shared_asset(org):
+    return Asset.objects.create(
+        organization=org,
+        slug="shared-story",
+        title="The shared story",
+        framing="shared_problem",
+        level="mass_customized",
+        stage="problem_identification",
+        themes={"security": 1, "pricing": 1, "ease": 1, "compliance": 1},
+    )
+
+
+@pytest.fixture
+def tailored_group(group, frozen_clock):
+    """Four colleagues, each told a different one-to-one story."""
+    people = list(Stakeholder.objects.filter(group=group).order_by("name"))
+    for person, theme in zip(people, ["security", "pricing", "ease", "compliance"], strict=True):
+        services.touches_record(
+            group=group,
+            stakeholders=[person],
+            occurred_at=timezone.now() - timedelta(days=3),
+            themes={theme: 1.0},
+        )
+    return group
+
+
+def test_the_top_suggestion_is_the_first_of_the_set_with_who_to_send_it_first(
+    tailored_group, shared_asset
+):
+    top = top_suggestion(tailored_group)
+
+    assert top is not None
+    assert (top.asset, top.title) == ("shared-story", "The shared story")
+    [first] = group_plan(tailored_group, top=1).suggestions
+    assert top.reasons == first.reasons and top.reasons
+    person = Stakeholder.objects.get(group=tailored_group, email=first.send_first)
+    assert top.send_first_name == (person.name or person.email)
+
+
+def test_without_a_content_library_there_is_no_top_suggestion(tailored_group):
+    assert top_suggestion(tailored_group) is None
