@@ -1,12 +1,14 @@
 """Planner fixtures: a frozen clock, the content library's assets, and touches."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from content.models import Asset, GlossaryTerm, Theme
 from content.services import themes_ensure
+from planner import services
 from planner.models import Stakeholder
 
 NOW = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
@@ -17,6 +19,20 @@ def frozen_clock():
     """The clock stands still at NOW (a Thursday, noon UTC) for the whole test."""
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def tailored_group(group, frozen_clock):
+    """Each of four colleagues heard a different one-to-one story: the stories are far apart."""
+    people = list(Stakeholder.objects.filter(group=group).order_by("name"))
+    for person, theme in zip(people, ["security", "pricing", "ease", "compliance"], strict=True):
+        services.touches_record(
+            group=group,
+            stakeholders=[person],
+            occurred_at=timezone.now() - timedelta(days=3),
+            themes={theme: 1.0},
+        )
+    return group
 
 
 @pytest.fixture

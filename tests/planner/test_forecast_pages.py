@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from content.models import Asset
 from planner import services
-from planner.models import Stakeholder
 from scoring.analysis import analyze, forecast_model
 from suggestions import suggesting
 from suggestions.engine import Plan, Suggestion
@@ -29,20 +28,6 @@ def shared_asset(org):
         stage="problem_identification",
         themes={"security": 1, "pricing": 1, "ease": 1, "compliance": 1},
     )
-
-
-@pytest.fixture
-def tailored_group(group, frozen_clock):
-    """A chain of four colleagues, each told a different one-to-one story."""
-    people = list(Stakeholder.objects.filter(group=group).order_by("name"))
-    for person, theme in zip(people, ["security", "pricing", "ease", "compliance"], strict=True):
-        services.touches_record(
-            group=group,
-            stakeholders=[person],
-            occurred_at=timezone.now() - timedelta(days=3),
-            themes={theme: 1.0},
-        )
-    return group
 
 
 def _trend(html: str) -> ET.Element:

@@ -1,14 +1,11 @@
 """A marketer accepts a suggestion as a planned send, marks it sent, and the scores move."""
 
 import json
-from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from content.models import Asset
-from planner import services
 from planner.models import Stakeholder, Touch
 from scoring.analysis import analyze
 from suggestions.models import PlannedSend
@@ -25,20 +22,6 @@ def shared_asset(org):
         stage="problem_identification",
         themes={"cost-of-downtime": 2, "uptime": 1},
     )
-
-
-@pytest.fixture
-def tailored_group(group, org, frozen_clock):
-    """Each member heard a different, one-to-one message: the stories are far apart."""
-    people = list(Stakeholder.objects.filter(group=group).order_by("name"))
-    for person, theme in zip(people, ["security", "pricing", "ease", "compliance"], strict=True):
-        services.touches_record(
-            group=group,
-            stakeholders=[person],
-            occurred_at=timezone.now() - timedelta(days=3),
-            themes={theme: 1.0},
-        )
-    return group
 
 
 def test_group_page_suggests_the_shared_asset(client, marketer, tailored_group, shared_asset):

@@ -1,12 +1,8 @@
 """The real `top_suggestion` the digest calls (the digest tests use a stand-in)."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from content.models import Asset
-from planner import services
 from planner.models import Stakeholder
 from suggestions.suggesting import group_plan, top_suggestion
 
@@ -22,20 +18,6 @@ def shared_asset(org):
         stage="problem_identification",
         themes={"security": 1, "pricing": 1, "ease": 1, "compliance": 1},
     )
-
-
-@pytest.fixture
-def tailored_group(group, frozen_clock):
-    """Four colleagues, each told a different one-to-one story."""
-    people = list(Stakeholder.objects.filter(group=group).order_by("name"))
-    for person, theme in zip(people, ["security", "pricing", "ease", "compliance"], strict=True):
-        services.touches_record(
-            group=group,
-            stakeholders=[person],
-            occurred_at=timezone.now() - timedelta(days=3),
-            themes={theme: 1.0},
-        )
-    return group
 
 
 def test_the_top_suggestion_is_the_first_of_the_set_with_who_to_send_it_first(
