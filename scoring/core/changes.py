@@ -38,6 +38,13 @@ def _factor_moved(old: int, new: int) -> bool:
     return old != new and abs(old - new) >= 3
 
 
+def _measured(document: Mapping) -> bool:
+    """Whether anyone had been reached: before that, divergence is not measured (0 would
+    mean "the same story")."""
+    members = document.get("members")
+    return members is None or any(m.get("exposure") for m in members)
+
+
 def what_changed(
     before: Mapping | None, after: Mapping, *, since: str = "last week"
 ) -> tuple[str, ...]:
@@ -53,6 +60,12 @@ def what_changed(
     factors1 = {f["name"]: f for f in after["readiness"]["factors"]}
     said_divergence = False
     d0, d1 = round(before["divergence"] * 100), round(after["divergence"] * 100)
+    if not _measured(after):
+        d0 = d1  # nothing to say about a score nobody can have yet
+    elif not _measured(before):
+        out.append(f"Divergence is measured now that people were reached: {d1} points.")
+        d0 = d1
+        said_divergence = True
     if abs(d1 - d0) >= 1:
         verb = "grew" if d1 > d0 else "shrank"
         tone = "the stories drift apart" if d1 > d0 else "the stories come together"
