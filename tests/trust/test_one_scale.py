@@ -105,8 +105,7 @@ def test_a_factor_that_changes_sign_says_both_in_words():
     before = _doc(0.5, 40, [("Bridge", -3, "a")])
     after = _doc(0.5, 48, [("Bridge", 5, "Li Wei bridges the factions.")])
     assert what_changed(before, after)[1] == (
-        "Bridge now adds 5 points to readiness (it took 3 last week): Li Wei bridges the "
-        "factions."
+        "Bridge now adds 5 points to readiness (it took 3 last week): Li Wei bridges the factions."
     )
 
 

@@ -63,4 +63,3 @@ class Command(BaseCommand):
                 f"  {member['email']:<40} {member['role']:<20} {_points(member['centrality'])}"
             )
         return "\n".join(lines)
-

@@ -35,7 +35,9 @@ class Command(BaseCommand):
         ]
         for number, s in enumerate(document["suggestions"], 1):
             mark = "*" if s["in_set"] else " "
-            lines.append(f"{mark}{number:>2}. {s['title']} [{s['asset']}] score {points(s['score'])}")
+            lines.append(
+                f"{mark}{number:>2}. {s['title']} [{s['asset']}] score {points(s['score'])}"
+            )
             lines += [f"      - {reason}" for reason in s["reasons"]]
         lines += [f"! {w}" for w in document["warnings"]]
         self.stdout.write("\n".join(lines))
