@@ -273,21 +273,25 @@ def what_if(
 class TopSuggestion:
     title: str
     asset: str
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # its own: whom to send it to first is said apart
     send_first_name: str | None
+    send_first_why: str = ""  # a clause: "they link the sides of the group"
 
 
 def top_suggestion(group: BuyingGroup) -> TopSuggestion | None:
-    """The first asset of the suggested set, for the digest."""
+    """The first asset of the suggested set, for the digest: its reasons, and apart from
+    them whom to send it to first and why (said once, not again among the reasons)."""
     analysis = analyze(group)
     plan = group_plan(group, analysis=analysis, top=1)
     if not plan.suggestions:
         return None
     best = plan.suggestions[0]
     names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    shown, _ = said_once(dataclasses.replace(plan, suggestions=(best,)), shown="suggestions")
     return TopSuggestion(
         title=best.title,
         asset=best.asset,
-        reasons=best.reasons,
+        reasons=shown.suggestions[0].reasons,
         send_first_name=names.get(best.send_first) if best.send_first else None,
+        send_first_why=best.first_why if best.send_first else "",
     )
