@@ -14,8 +14,10 @@ from datetime import date, timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.form_fields import parse_id
@@ -27,7 +29,9 @@ from kits.building import kit_document as kit_document
 from kits.content import KitStep
 from kits.drafting import asset_why, default_plan, draft_problem_statement
 from kits.models import ConsensusKit, KitShare, KitView
+from kits.render import render_pdf
 from kits.signals import kit_viewed
+from kits.stored import document_from_json
 from kits.tasks import build_enqueue
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
@@ -208,6 +212,31 @@ def share_create(*, kit: ConsensusKit, by: User | None, days: int = SHARE_DAYS) 
         created_by=by,
         expires_at=timezone.now() + timedelta(days=days),
     )
+
+
+def share_file_links(share: KitShare, *, site_url: str) -> dict[str, str]:
+    """Asset file key -> the URL this share link serves the file at (absolute)."""
+    token = share_token(share)
+    return {
+        a["file_key"]: site_url + reverse("shared_kit_file", args=[token, int(a["file_key"])])
+        for a in share.kit.document.get("assets") or ()
+        if str(a.get("file_key") or "").isdigit()
+    }
+
+
+def share_pdf(*, share: KitShare, site_url: str):
+    """The kit's PDF as this share link gives it: each asset file linked through the
+    link (signed; it stops with the share). Made from the kit as built, on the first
+    download, then kept with the share."""
+    if share.pdf:
+        return share.pdf
+    links = share_file_links(share, site_url=site_url)
+    if not links:
+        return share.kit.pdf  # nothing to link: the kit's own PDF says the same
+    pdf = render_pdf(document_from_json(share.kit.document), file_links=links)
+    share.pdf.save(f"kit-v{share.kit.version}.pdf", ContentFile(pdf), save=False)
+    KitShare.objects.filter(pk=share.pk).update(pdf=share.pdf.name)
+    return share.pdf
 
 
 @transaction.atomic
