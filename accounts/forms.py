@@ -96,7 +96,7 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9][0-9 ().\-/]*$")
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9(][0-9 ().\-/]*$")
 PHONE_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})$", re.IGNORECASE)
 
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from accounts.form_fields import parse_id
 from accounts.models import User
-from content.models import Asset
-from kits.building import glossary_terms, group_themes
+from content.models import Asset, GlossaryTerm
+from kits.building import glossary_candidates, glossary_terms, group_themes, matches_themes
 from kits.building import kit_build as kit_build
 from kits.building import kit_document as kit_document
 from kits.content import KitStep
@@ -53,7 +53,8 @@ def draft(group: BuyingGroup, *, analysis: GroupAnalysis | None = None) -> dict:
     plan = group_plan(group, analysis=analysis, top=5)
     assets = {a.slug: a for a in Asset.objects.filter(organization_id=group.organization_id)}
     picked = [assets[s.asset] for s in plan.suggestions if s.asset in assets]
-    terms, links = glossary_terms(group, themes=group_themes(analysis, picked))
+    themes = group_themes(analysis, picked)
+    terms, links = glossary_terms(group, themes=themes)
     theme_names = {slug: analysis.theme_name(slug) for slug in analysis.theme_names}
     divergent = [slug for slug, value in analysis.divergence.theme_contributions if value > 0][:3]
     chosen, said = [], set()
@@ -73,6 +74,8 @@ def draft(group: BuyingGroup, *, analysis: GroupAnalysis | None = None) -> dict:
         "problem_statement": statement,
         "assets": chosen,
         "plan": [_step_json(step) for step in steps],
+        # Kept by default: the terms linked to this group's themes.
+        "glossary": [t.pk for t in glossary_candidates(group) if matches_themes(t, themes)],
     }
 
 
@@ -123,6 +126,20 @@ def _clean_assets(group: BuyingGroup, assets: list[dict]) -> list[dict]:
     return [{"id": int(a["id"]), "why": str(a.get("why", ""))[:300]} for a in assets]
 
 
+def _clean_glossary(group: BuyingGroup, glossary: list[int] | None) -> list[int] | None:
+    if glossary is None:
+        return None
+    ids = sorted({int(pk) for pk in glossary})
+    known = set(
+        GlossaryTerm.objects.filter(organization_id=group.organization_id, pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(ids) - known:
+        raise ValidationError("A glossary term is not in your glossary.")
+    return ids
+
+
 def _clean_plan(plan: list[dict]) -> list[dict]:
     if len(plan) > MAX_PLAN_STEPS:
         raise ValidationError(f"A mutual plan holds at most {MAX_PLAN_STEPS} steps.")
@@ -149,10 +166,12 @@ def kit_request(
     problem_statement: str,
     assets: list[dict],
     plan: list[dict],
+    glossary: list[int] | None = None,
     enqueue: bool = True,
 ) -> ConsensusKit:
     """Queue a new version of the group's kit; it is built by Celery once this commits
-    (`enqueue=False`: the caller builds it itself, as `build_kit` does)."""
+    (`enqueue=False`: the caller builds it itself, as `build_kit` does). `glossary`: the
+    ids of the glossary terms the rep kept; None: the terms of the group's themes."""
     statement = problem_statement.strip()
     if not statement:
         raise ValidationError("Write the problem statement the whole group should agree on.")
@@ -164,6 +183,7 @@ def kit_request(
         problem_statement=statement[:4000],
         assets=_clean_assets(group, assets),
         plan=_clean_plan(plan),
+        glossary=_clean_glossary(group, glossary),
         created_by=by,
         step="Waiting for a worker",
         queued_at=timezone.now(),

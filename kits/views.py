@@ -33,13 +33,17 @@ SHARE_RATE_LIMIT = 60  # page or PDF requests per address per minute
 def kit_new(request, pk: int):
     group = get_group_for_user(request, pk, roles=KIT_BUILDERS)
     assets = Asset.objects.filter(organization_id=group.organization_id).order_by("title")
-    draft = kits.draft(group) if request.method == "GET" else {"assets": [], "plan": []}
+    draft = (
+        kits.draft(group) if request.method == "GET" else {"assets": [], "plan": [], "glossary": []}
+    )
     form = KitForm(
         posted(request),
         assets=assets,
         initial={"problem_statement": draft.get("problem_statement", "")},
         initial_assets=draft["assets"],
         initial_plan=draft["plan"],
+        terms=kits.glossary_candidates(group),
+        initial_terms=draft["glossary"],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,6 +53,7 @@ def kit_new(request, pk: int):
                 problem_statement=form.cleaned_data["problem_statement"],
                 assets=form.cleaned_data["assets"],
                 plan=form.cleaned_data["plan"],
+                glossary=form.cleaned_data["glossary"],
             )
         except ValidationError as error:
             form.add_error(None, error)
