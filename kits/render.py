@@ -60,6 +60,7 @@ LABELS: dict[str, str] = {
     "email": "Email",
     "phone": "Phone",
     "file": "File:",
+    "download": "Download:",
     "file_via_share": "open it from the link this kit was shared with",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -276,10 +277,13 @@ def render_text(doc: KitDocument, *, file_links: Mapping[str, str] | None = None
             if asset.url:
                 out.append(f"   {LABELS['open']} {asset.url}")
             if asset.file_name:
-                where = (links.get(asset.file_key) if asset.file_key else "") or LABELS[
-                    "file_via_share"
-                ]
-                out += _wrap(f"{LABELS['file']} {asset.file_name}: {where}", "   ")
+                url = links.get(asset.file_key) if asset.file_key else ""
+                line = (
+                    f"{LABELS['download']} {asset.file_name}: {url}"
+                    if url
+                    else f"{LABELS['file']} {asset.file_name}: {LABELS['file_via_share']}"
+                )
+                out += _wrap(line, "   ")
 
     if data["measures"]:
         section(LABELS["measures"])
