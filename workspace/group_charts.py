@@ -15,8 +15,9 @@ from scoring.analysis import GroupAnalysis
 from workspace.map_view import map_svg
 
 MAX_HEATMAP_THEMES = 12
-# A bigger group shows its most influential members: 500 rows would weigh over 1 MB.
-MAX_HEATMAP_MEMBERS = 40
+# A bigger group shows its most influential members, as many as the People table lists:
+# 500 rows would weigh over 1 MB, 25 rows of 12 themes about 50 KB (issue 14).
+MAX_HEATMAP_MEMBERS = 25
 
 
 def friction_map(analysis: GroupAnalysis, *, can_edit: bool = True) -> str:
