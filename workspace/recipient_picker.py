@@ -24,6 +24,7 @@ from scoring.group_map import GroupMap
 
 FIND_FORM = "recipient-find"  # the id of the GET form the picker's tools belong to
 FACTIONS_SHOWN = 8  # the biggest factions get a button; the rest are counted
+SEARCH_FROM = 13  # a group this big gets a search box; a smaller one is read at a glance
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class Picker:
     @property
     def found(self) -> bool:
         return bool(self.query)
+
+    @property
+    def searchable(self) -> bool:
+        return self.size >= SEARCH_FROM or self.found
 
 
 class PickerInputError(ValueError):
