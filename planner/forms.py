@@ -161,6 +161,7 @@ class RelationshipForm(forms.Form):
             field.people = people
             if self.typed:  # type a name or email; suggestions from one shared <datalist>
                 field.help_text = "Type a name or email and pick a suggestion."
+                field.error_messages["required"] = "Type a name or an email."
                 field.widget = forms.TextInput(
                     attrs={
                         "list": PEOPLE_DATALIST,
