@@ -335,3 +335,14 @@ def test_a_person_typed_wrongly_is_explained(client, marketer, group_200, source
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Relationship.objects.filter(group=group_200).count() == before
+
+
+def test_the_suggestions_page_names_twelve_recipients_and_counts_the_rest(
+    client, marketer, group_200, downtime_calculator
+):
+    client.force_login(marketer)
+    html = client.get(f"/groups/{group_200.pk}/suggestions/").content.decode()
+    line = re.search(r"\(everyone who may be contacted\): ([^<]*)", html).group(1)
+    contactable = Stakeholder.objects.filter(group=group_200, consent=True).count()
+    assert line.count("Person ") == 12
+    assert f" and {contactable - 12} more." in line
