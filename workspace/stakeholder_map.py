@@ -66,6 +66,8 @@ from workspace.map_style import (
 
 # ------------------------------------------------------------------------- nodes
 
+HIT = 48.0  # the smallest tap target around a linked node, in drawing units
+
 
 def _node_svg(
     node: MapNode,
@@ -107,6 +109,12 @@ def _node_svg(
         f'{" node--no-consent" if not node.consent else ""}" id="{node_id}">'
     )
     parts.append(f"<title>{escape(hover)}</title>")
+    if href:  # a tap target of at least HIT x HIT around the node, invisible
+        half = max(HIT / 2, radius + (BROKER_RING if broker else 0.0))
+        parts.append(
+            f'<rect class="hit" x="{_n(x - half)}" y="{_n(y - half)}" width="{_n(2 * half)}" '
+            f'height="{_n(2 * half)}" fill="#ffffff" fill-opacity="0"/>'
+        )
     if broker:
         parts.append(
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius + BROKER_RING - 1)}" '
@@ -200,8 +208,11 @@ def render_map(
     width: float = 960,
     height: float = 600,
     id_prefix: str = "map",
+    labels: LabelStyle | None = None,
 ) -> str:
-    """The stakeholder map as one ``<svg>`` element (a string, every text escaped)."""
+    """The stakeholder map as one ``<svg>`` element (a string, every text escaped).
+
+    ``labels``: the label style (default: by group size); the layout keeps room for it."""
     prefix = _prefix(id_prefix)
     people = _dedupe(nodes)
     if not people:
@@ -223,7 +234,9 @@ def render_map(
         insights,
         width=width,
         height=height,
+        labels=labels,
     )
+    labels = labels or label_style(len(people))
     brokers = set(insights.brokers) & people.keys()
     isolated = set(insights.isolated) & people.keys()
     conflict_pairs = {tuple(sorted((e.source, e.target))) for e in drawn if e.kind == CONFLICT}
@@ -237,7 +250,8 @@ def render_map(
         parts.append(
             f'<g class="unconnected"><path d="M{_n(MARGIN)} {_n(top)}H{_n(width - MARGIN)}" '
             f'stroke="#d1d5db" stroke-width="1" stroke-dasharray="4 4"/>'
-            f'<text x="{_n(MARGIN)}" y="{_n(top + 13)}" font-size="11" fill="{MUTED}">'
+            f'<text x="{_n(MARGIN)}" y="{_n(top + 13)}" font-size="{_n(labels.role_size)}" '
+            f'fill="{MUTED}">'
             f"No relationships yet</text></g>"
         )
 
@@ -249,7 +263,6 @@ def render_map(
     order_keys = list(people)
     slot = {k: i for i, k in enumerate(order_keys)}
     circles = np.array([(*positions[k], radius[k]) for k in order_keys])
-    labels = label_style(len(people))
     boxes = []
     for k in order_keys:
         x, y = positions[k]
