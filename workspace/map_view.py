@@ -108,6 +108,7 @@ def _people_drawing(
         height=height,
         id_prefix=f"map-{size.name}",
         labels=size.labels,
+        crop=True,
     )
 
 
