@@ -116,7 +116,9 @@ def cluster_layout(
     top = _MARGIN
     for start in range(0, len(clusters), columns):
         row = clusters[start : start + columns]
-        radii = [max(_MIN_RADIUS, largest * math.sqrt(len(c.keys) / biggest)) for c in row]
+        radii = [
+            max(_MIN_RADIUS, largest * math.sqrt(min(1.0, len(c.keys) / biggest))) for c in row
+        ]
         tallest = max(radii)
         centre_y = top + tallest + 2.0
         label_top = centre_y + tallest + _LABEL_GAP
