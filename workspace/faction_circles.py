@@ -2,7 +2,7 @@
 
 Pure Python; no Django. Positions come from :func:`scoring.core.map_clusters.cluster_layout`.
 Each circle is a ring split by the stances of its people (colour, with the counts in
-words in its hover text and its link's name), the number of people in the middle, and a
+words in its hover text and its link's name), and a
 lightning badge when some of them are in conflict with people of another faction. Under
 it, three lines: the faction, its size, its most influential person. Each circle links
 to its own map. Every text is escaped; presentation attributes only, never ``style``.
@@ -105,7 +105,7 @@ def _circle_svg(
     if link:
         name = (
             ", ".join(lines)
-            + f" (open the map of {_plural(size, 'person', 'these people')}: {facts})"
+            + f" (open the map of {'this person' if size == 1 else 'these people'}: {facts})"
         )
         parts.append(f'<a href="{escape(link)}" aria-label="{escape(name)}">')
     parts.append(f'<g class="cluster" id="{node_id}">')
@@ -131,9 +131,6 @@ def _circle_svg(
         f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="none" stroke="#6b7280" '
         f'stroke-width="1"/>'
         f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(inner)}" fill="#ffffff"/>'
-        f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" dominant-baseline="central" '
-        f'font-size="{_n(max(labels.title_size, inner * 0.9))}" font-weight="700" '
-        f'fill="{INK}">{size}</text>'
     )
     if conflicts:
         offset = r * math.sqrt(0.5)
