@@ -37,7 +37,7 @@ def test_big_factions_are_circles_and_everyone_else_shares_the_last_one():
 
 
 def test_nobody_is_left_out_or_counted_twice():
-    influence = {k: 3 for k in "abcdefg"}
+    influence = dict.fromkeys("abcdefg", 3)
     factions = [("a", "b", "c", "a"), ("c", "d"), ("zz", "e", "f", "g")]
     clusters = cluster_groups(factions, influence)
     keys = [k for c in clusters for k in c.keys]

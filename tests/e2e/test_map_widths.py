@@ -35,7 +35,8 @@ MEASURE = """(selector) => {
     const r = a.getBoundingClientRect();
     return {name: a.getAttribute('aria-label'), width: r.width, height: r.height,
             left: r.left, right: r.right,
-            shown: [...a.querySelectorAll('text:not([aria-hidden])')].map((t) => t.textContent).join(', ')};
+            shown: [...a.querySelectorAll('text:not([aria-hidden])')]
+              .map((t) => t.textContent).join(', ')};
   });
   const page = document.documentElement;
   return {drawings: visible.length, kind: visible[0].className, smallest: Math.min(...fonts),
