@@ -1,10 +1,11 @@
 """The group page, uncached (as after every write), at 10, 50, 200 and 500 members.
 
 Goals (issue 14): uncached group page <= 40 ms at 50 members, <= 250 ms at 200,
-<= 1 s at 500; the page under 400 KB at 200 members. Baseline, same run: the bare page
-of bench_page (one query, the same middleware). Runs in a child process on a scratch
-SQLite database with the in-process cache and, when `BENCH_POSTGRES_URL` is set, again
-on that PostgreSQL database with `BENCH_REDIS_URL` (if set) as the cache, as CI runs.
+<= 1 s at 500; the page under 400 KB at 200 members (its size is reported at every size).
+Baseline, same run: the bare page of bench_page (one query, the same middleware). Runs in
+a child process on a scratch SQLite database with the in-process cache and, when
+`BENCH_POSTGRES_URL` is set, again on that PostgreSQL database with `BENCH_REDIS_URL` (if
+set) as the cache, as CI runs.
 Each group has three ties and 20 touches per member.
 """
 
@@ -86,17 +87,16 @@ def _child() -> list[dict]:
                     "ok": goal is None or value <= goal,
                 }
             )
-            if size == SIZE_AT:
-                rows.append(
-                    {
-                        "name": f"page: group page size, {size} members ({engine})",
-                        "value": float(length),
-                        "unit": "bytes",
-                        "goal": f"<= {SIZE_GOAL_BYTES:,} bytes",
-                        "baseline": None,
-                        "ok": length <= SIZE_GOAL_BYTES,
-                    }
-                )
+            rows.append(
+                {
+                    "name": f"page: group page size, {size} members ({engine})",
+                    "value": float(length),
+                    "unit": "bytes",
+                    "goal": f"<= {SIZE_GOAL_BYTES:,} bytes" if size == SIZE_AT else "report",
+                    "baseline": None,
+                    "ok": size != SIZE_AT or length <= SIZE_GOAL_BYTES,
+                }
+            )
     return rows
 
 

@@ -44,9 +44,8 @@ from scoring.core.changes import what_changed
 from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
 from suggestions import selectors as suggestion_selectors
-from workspace import group_charts, page_cache
-from workspace.missing_info import missing_information
-from workspace.stakeholder_map import render_legend
+from workspace import group_charts, page_cache, people, recipient_picker
+from workspace.map_legend import render_legend
 
 PAGE_SIZE = 20
 
@@ -164,7 +163,7 @@ def _workspace_body(
         "backfire": alert,
         "plan": plan,
         "shared_reasons": shared_reasons,
-        "missing": missing_information(data),
+        **people.group_page_people(data),
         "outlook": outlook,
         "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), model),
         "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
@@ -175,11 +174,17 @@ def _workspace_body(
         "can_edit": can_edit,
         "person_form": person_form or StakeholderForm(group=group, prefix="person"),
         "tie_form": tie_form
-        or RelationshipForm(group=group, stakeholders=data.stakeholders, prefix="tie"),
+        or RelationshipForm(
+            group=group,
+            stakeholders=data.stakeholders,
+            prefix="tie",
+            search_url=reverse("people_search", args=[group.pk]),
+        ),
         "touch_form": touch_form
         or TouchForm(
             group=group,
             stakeholders=data.stakeholders,
+            picker=recipient_picker.build(group, data),
             prefix="touch",
             initial={"occurred_at": page_cache.OCCURRED_AT_SLOT},  # now, filled in per response
         ),
