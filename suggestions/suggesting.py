@@ -134,15 +134,19 @@ def with_forecast_recipients(
 ) -> Plan:
     """`plan` with every suggestion's recipients ordered by the forecast (see module)."""
     names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
-    done: dict[str, Suggestion] = {}
+    # The forecast is asked once per asset and recipients; each card (an asset can be in
+    # the set and in the ranking, with reasons of its own) is reordered by that answer.
+    rankings: dict[tuple[str, tuple[str, ...]], Sequence[forecast.FirstRecipient]] = {}
 
     def reordered(suggestion: Suggestion) -> Suggestion:
         asset = assets.get(suggestion.asset)
         if asset is None or not suggestion.recipients:
             return suggestion
-        if suggestion.asset not in done:
-            done[suggestion.asset] = _reordered(suggestion, asset, model, names)
-        return done[suggestion.asset]
+        key = (suggestion.asset, suggestion.recipients)
+        if key not in rankings:
+            themes = {k: float(v) for k, v in (asset.themes or {}).items()}
+            rankings[key] = model.first_recipients(themes, candidates=suggestion.recipients)
+        return _reordered(suggestion, rankings[key], names)
 
     return dataclasses.replace(
         plan,
@@ -152,10 +156,8 @@ def with_forecast_recipients(
 
 
 def _reordered(
-    suggestion: Suggestion, asset: Asset, model: forecast.Model, names: Mapping[str, str]
+    suggestion: Suggestion, ranking: Sequence[forecast.FirstRecipient], names: Mapping[str, str]
 ) -> Suggestion:
-    themes = {k: float(v) for k, v in (asset.themes or {}).items()}
-    ranking = model.first_recipients(themes, candidates=suggestion.recipients)
     if not ranking:
         return suggestion
     order = [r.key for r in ranking]

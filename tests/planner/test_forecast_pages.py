@@ -169,3 +169,39 @@ def test_the_scoring_guide_explains_the_forecast_with_a_link_target(client, mark
     html = client.get("/help/scoring/").content.decode()
     assert 'id="the-consensus-forecast"' in html
     assert "a model, not a promise" in html
+
+
+def test_a_card_in_the_set_and_in_the_ranking_keeps_each_lists_own_reasons(
+    tailored_group, shared_asset
+):
+    """The set's card says "after the picks above"; the same asset in the ranking (an
+    order of its own) says what it does sent alone. Reordering recipients must not hand
+    the ranking the set's card (the suggestions page said "after the picks above" under
+    assets ranked above those picks)."""
+    analysis = analyze(tailored_group)
+    everyone = tuple(s.email for s in analysis.map.stakeholders)
+    alone = Suggestion(
+        asset="shared-story",
+        title="The shared story",
+        score=0.7,
+        reasons=("Covers it.", "Sent to everyone, it would bring the group closer."),
+        recipients=everyone,
+        send_first=everyone[0],
+    )
+    in_set = Suggestion(
+        asset="shared-story",
+        title="The shared story",
+        score=0.6,
+        reasons=("Covers it.", "Sent to everyone after the picks above, it would help."),
+        recipients=everyone,
+        send_first=everyone[0],
+    )
+    plan = Plan((in_set,), (alone,), 0.5, 0.4, None, None, ())
+    done = suggesting.with_forecast_recipients(
+        plan, analysis, forecast_model(analysis), {"shared-story": shared_asset}
+    )
+    [chosen], [ranked] = done.suggestions, done.ranked
+    assert "after the picks above" in chosen.reasons[1] and chosen.score == 0.6
+    assert ranked.reasons[1] == "Sent to everyone, it would bring the group closer."
+    assert ranked.score == 0.7
+    assert ranked.recipients == chosen.recipients  # one forecast order for both
