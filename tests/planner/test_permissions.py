@@ -75,6 +75,19 @@ def test_sales_rep_can_view_and_export(client, sales_rep, group):
     assert client.get(f"/groups/{group.pk}/export.csv").status_code == 200
 
 
+def test_an_empty_plan_tells_each_role_what_it_can_do(client, sales_rep, marketer, group):
+    """A sales rep cannot plan sends: the empty "Planned sends" says who does, not "Plan
+    a suggested send"; a marketer is still told how."""
+    client.force_login(sales_rep)
+    html = client.get(f"/groups/{group.pk}/").content.decode()
+    assert "Plan a suggested send" not in html
+    assert "Marketers in your team plan the sends" in html
+    client.force_login(marketer)
+    html = client.get(f"/groups/{group.pk}/").content.decode()
+    assert "Plan a suggested send" in html
+    assert "Marketers in your team plan the sends" not in html
+
+
 def test_a_person_of_another_group_is_404_even_in_own_org(client, marketer, org, group):
     from tests.factories import group_of
 
