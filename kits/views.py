@@ -159,9 +159,14 @@ def _shared(request, token: str):
             request, "kits/kit_shared_closed.html", {"reason": "invalid"}, status=404
         )
     if share.state != "active":
-        return None, render(
-            request, "kits/kit_shared_closed.html", {"reason": share.state}, status=410
-        )
+        # Who to ask for a new link: the rep's contact, as the kit itself showed it.
+        doc = share.kit.document or {}
+        context = {
+            "reason": share.state,
+            "doc": doc,
+            "tel": phone_link(doc.get("prepared_by_phone") or ""),
+        }
+        return None, render(request, "kits/kit_shared_closed.html", context, status=410)
     return share, None
 
 

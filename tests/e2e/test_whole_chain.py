@@ -98,7 +98,7 @@ def labelled_on_a_phone(walk: Walk) -> None:
         """() => [...document.querySelectorAll('.risk-table tbody tr:first-child td')]
           .map((td) => getComputedStyle(td, '::before').content)"""
     )
-    assert '"Readiness "' in labels and '"Divergence "' in labels, labels
+    assert {'"Readiness "', '"Readiness trend "', '"Divergence "'} <= set(labels), labels
 
 
 def ranked_cards_stand_alone(page: Page) -> None:
@@ -274,6 +274,7 @@ def test_sales_rep_walks_the_whole_chain(demo, page_for, screenshots, width):
     expect(page.locator(".share").first).to_contain_text("Revoked")
     reader.reload()
     expect(reader.get_by_role("heading", name="The problem we share")).to_have_count(0)
+    expect(reader.get_by_role("link", name="sales@demo.example")).to_be_visible()
     reader_walk.check("shared-revoked")
 
     digest_and_its_email(walk)

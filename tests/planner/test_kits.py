@@ -210,3 +210,20 @@ def test_build_kit_command_writes_the_zip(kit_group, tmp_path, capsys):
     call_command("build_kit", str(kit_group.pk), "--out", str(out))
     assert zipfile.is_zipfile(out)
     assert "kit v1" in capsys.readouterr().out
+
+
+def test_a_revoked_link_names_the_rep_to_ask_for_a_new_one(client, sales_rep, kit_group):
+    """A customer whose link stopped working can still reach the rep: name, email and
+    phone (from the profile, as the kit showed them), and nothing of the kit itself."""
+    sales_rep.phone = "+49 30 1234 567"
+    sales_rep.save(update_fields=["phone"])
+    kit = _ready_kit(client, sales_rep, kit_group)
+    client.post(f"/groups/{kit_group.pk}/kits/{kit.pk}/share/", {"days": "7"})
+    share = KitShare.objects.get()
+    client.post(f"/groups/{kit_group.pk}/kits/{kit.pk}/shares/{share.pk}/revoke/")
+    client.logout()
+    html = client.get(f"/k/{kits.share_token(share)}/").content.decode()
+    assert f"Ask {sales_rep.get_full_name()}, who sent it to you, for a new link" in html
+    assert f'href="mailto:{sales_rep.email}"' in html
+    assert 'href="tel:+49301234567"' in html
+    assert kit.problem_statement not in html
