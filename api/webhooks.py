@@ -15,8 +15,13 @@ apart) until 24 hours after the event, then the delivery is marked failed. Redel
 from the log sends a copy (same event id) at once.
 
 Endpoints must be http(s) URLs whose host resolves only to public addresses (checked when
-registered and again before every attempt; redirects are not followed), unless the
-setting `WEBHOOK_ALLOW_PRIVATE` (env `WEBHOOK_ALLOW_PRIVATE=1`) is on.
+registered and again before every attempt, and the attempt connects to the addresses
+checked, never to a second lookup; redirects are not followed), unless the setting
+`WEBHOOK_ALLOW_PRIVATE` (env `WEBHOOK_ALLOW_PRIVATE=1`) is on.
+
+The envelope's `id` (also `X-Webhook-Id`) is the receiver's idempotency key: one per
+event, kept by retries and redeliveries. A big change is several events of bounded size
+(`touch.created`: at most `api.events.TOUCHES_PER_EVENT` touches each).
 """
 
 from __future__ import annotations
@@ -41,7 +46,9 @@ log = logging.getLogger(__name__)
 EVENTS = {
     "kit.built": "A consensus kit finished building.",
     "kit.viewed": "Someone opened a shared kit link.",
-    "touch.created": "Touches were recorded (by hand, import, API or a planned send).",
+    "touch.created": (
+        "Touches were recorded (by hand, import, API or a planned send); at most 1,000 per event."
+    ),
     "group.readiness_changed": "A group's readiness score changed at a rescoring.",
     "group.drifting": "A group's divergence rose at a rescoring: its story is drifting apart.",
 }
