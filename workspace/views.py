@@ -45,7 +45,7 @@ from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
 from suggestions import selectors as suggestion_selectors
 from workspace import group_charts, page_cache, people, recipient_picker
-from workspace.stakeholder_map import render_legend
+from workspace.map_legend import render_legend
 
 PAGE_SIZE = 20
 
