@@ -101,7 +101,7 @@ def _child() -> list[dict]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from workspace.page_cache import bump_group
+    from scoring.versions import bump_group
 
     user, groups = _seed()
     log("page: seeded a 50-member and a 5-member group")

@@ -41,7 +41,7 @@ def _child() -> list[dict]:
     from accounts.models import Membership, User
     from accounts.roles import Role
     from bench.bench_page import BARE_PATH
-    from workspace.page_cache import bump_group
+    from scoring.versions import bump_group
 
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     organization = seed_organization(f"bench-sizes-{os.getpid()}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings as django_settings
@@ -64,6 +64,9 @@ class GroupAnalysis:
     history: TouchHistory
     settings: PlannerSettings
     state: GroupState
+    # Where this analysis is cached (`scoring.cached`), and what is derived from it may be;
+    # None when it was computed for a given moment or without a cache.
+    cache_key: str | None = field(default=None, compare=False)
 
     @property
     def group(self) -> BuyingGroup:

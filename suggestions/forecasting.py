@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from charts.svg import ForecastLine
 from content.models import Asset
 from scoring.analysis import GroupAnalysis, analyze, forecast_model
+from scoring.cached import current_analysis
 from scoring.core import forecast, forecast_parameters
 from suggestions.engine import Plan
 from suggestions.suggesting import group_plan, readiness_with
@@ -164,7 +165,8 @@ def group_forecast(
     `analysis`, suggestion `plan` and forecast `model` they already have."""
     if weeks < 0:
         raise ForecastError("weeks must be 0 or more")
-    analysis = analysis or analyze(group, as_of=as_of)
+    if analysis is None:  # now: shared with every page; a given moment: computed
+        analysis = current_analysis(group) if as_of is None else analyze(group, as_of=as_of)
     model = model or forecast_model(analysis)
     people = analysis.map.by_email
     contactable = [s.email for s in analysis.map.stakeholders if s.consent]

@@ -26,7 +26,7 @@ from planner.forms import (
     StakeholderForm,
     TouchForm,
 )
-from scoring import analysis as scoring
+from scoring.cached import current_analysis
 from suggestions import services as suggestion_services
 from suggestions import suggesting
 from suggestions.access import get_planned_send_for_user
@@ -183,7 +183,7 @@ def suggestion_accept(request, pk: int):
     asset = _asset_for_group(group, request.POST.get("asset", ""))
     if asset is None:
         raise Http404("No such asset in your library.")
-    analysis = scoring.analyze(group)
+    analysis = current_analysis(group)
     plan = suggesting.group_plan(group, analysis=analysis, top=50)
     chosen = next((s for s in plan.suggestions + plan.ranked if s.asset == asset.slug), None)
     people = {s.email: s for s in analysis.map.stakeholders}
