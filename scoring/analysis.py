@@ -7,9 +7,10 @@ themes), theme names: five, whatever the size of the group.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -134,10 +135,15 @@ def _num(value: float) -> float:
 
 @dataclass(frozen=True)
 class TouchHistory:
-    events: list[TouchEvent]
+    # The touches up to as_of. Everything the rooms above need of them is computed here
+    # (exposure, `mass`, ...): a cached analysis (`scoring.cached`) keeps none.
+    events: Sequence[TouchEvent]
     seen: dict[str, frozenset[str]]  # person -> asset slugs they received
     recent: int  # touches in the last RECENT_DAYS
     individual_share: float  # of those: written for one person, or reached one member only
+    # person -> the recency-weighted touches behind their exposure (`exposure_mass`), set
+    # by `analyze` (its half-life is the organization's).
+    mass: Mapping[str, float] = field(default_factory=dict)
 
 
 def _read_themes(known: dict, text: str | None) -> tuple[bool, Mapping[str, float]]:
@@ -239,7 +245,11 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
     emails = {s.pk: s.email for s in data.stakeholders}
     history = touch_history(group, as_of=as_of, emails=emails)
     events = history.events
-    exposures = exposure(events, as_of=as_of, half_life_days=float(settings.half_life_days))
+    half_life = float(settings.half_life_days)
+    exposures = exposure(events, as_of=as_of, half_life_days=half_life)
+    history = dataclasses.replace(
+        history, mass=exposure_mass(events, as_of=as_of, half_life_days=half_life)
+    )
     members = [
         Member(
             key=s.email,
@@ -296,13 +306,11 @@ def forecast_model(analysis: GroupAnalysis) -> forecast.Model:
     """The group of `analysis`, prepared for the consensus forecast (no query)."""
     data = analysis.map
     people, ties = people_and_ties(list(data.stakeholders), list(data.relationships))
-    mass = exposure_mass(
-        analysis.history.events,
-        as_of=analysis.as_of,
-        half_life_days=float(analysis.settings.half_life_days),
-    )
     return forecast.Model(
         forecast.Group(
-            people=tuple(people), ties=tuple(ties), exposures=analysis.exposures, mass=mass
+            people=tuple(people),
+            ties=tuple(ties),
+            exposures=analysis.exposures,
+            mass=analysis.history.mass,
         )
     )

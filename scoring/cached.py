@@ -118,10 +118,17 @@ def current_analysis(group: BuyingGroup, *, store: bool = True) -> GroupAnalysis
         return dataclasses.replace(
             found, map=dataclasses.replace(found.map, group=group), cache_key=key
         )
-    analysis = analyze(group)
+    analysis = _lean(analyze(group))  # the same, cached or not
     if key and store:
         _set(key, analysis)
     return dataclasses.replace(analysis, cache_key=key if store else None)
+
+
+def _lean(analysis: GroupAnalysis) -> GroupAnalysis:
+    """What is cached of an analysis: all of it but the touch events it was computed from
+    (what is derived from them is in it; at 500 members they are most of its size)."""
+    history = dataclasses.replace(analysis.history, events=())
+    return dataclasses.replace(analysis, history=history)
 
 
 def derived(analysis: GroupAnalysis, name: str, compute: Callable[[], T]) -> T:

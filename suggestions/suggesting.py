@@ -24,7 +24,6 @@ from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
 from scoring.cached import current_analysis
 from scoring.core import forecast
 from scoring.core.divergence import Member, common_ground, divergence
-from scoring.core.exposure import exposure_mass
 from scoring.core.readiness import readiness
 from suggestions.engine import Audience, Candidate, Plan, Suggestion, simulate, suggest
 
@@ -60,11 +59,7 @@ def candidates(assets: Sequence[Asset]) -> list[Candidate]:
 
 
 def audience(analysis: GroupAnalysis) -> list[Audience]:
-    mass = exposure_mass(
-        analysis.history.events,
-        as_of=analysis.as_of,
-        half_life_days=float(analysis.settings.half_life_days),
-    )
+    mass = analysis.history.mass
     brokers = set(analysis.map.insights.brokers)
     return [
         Audience(
