@@ -27,15 +27,15 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from bench.bench_analysis import (
+from bench.children import (
     django_env,
-    group_spec,
     log,
     run_child,
     seed_group,
     seed_organization,
     setup_django,
 )
+from bench.group_spec import group_spec
 from bench.results import Result, median_ms
 
 TOUCH_GOAL_S = 5.0
