@@ -39,7 +39,7 @@ from scoring.core.exposure import (
     recent_activity,
 )
 from scoring.core.readiness import GroupState, Readiness, readiness
-from scoring.group_map import GroupMap, group_map, people_and_ties
+from scoring.group_map import GroupMap, group_map
 
 RECENT_DAYS = 30
 
@@ -270,9 +270,8 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
     theme_names = dict(
         Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
     )
-    people, _ties = people_and_ties(list(data.stakeholders), list(data.relationships))
     state = GroupState(
-        people=tuple(people),
+        people=data.people,
         names={s.email: s.name or s.email for s in data.stakeholders},
         insights=data.insights,
         coverage=data.coverage,
@@ -305,11 +304,10 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
 def forecast_model(analysis: GroupAnalysis) -> forecast.Model:
     """The group of `analysis`, prepared for the consensus forecast (no query)."""
     data = analysis.map
-    people, ties = people_and_ties(list(data.stakeholders), list(data.relationships))
     return forecast.Model(
         forecast.Group(
-            people=tuple(people),
-            ties=tuple(ties),
+            people=data.people,
+            ties=data.ties,
             exposures=analysis.exposures,
             mass=analysis.history.mass,
         )
