@@ -108,9 +108,7 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         divergence_now=analysis.divergence.score,
         divergence_before=two_weeks_ago.divergence if two_weeks_ago else None,
     )
-    model = derived(analysis, "forecast-model", lambda: scoring.forecast_model(analysis))
-    plan = suggesting.group_plan(group, analysis=analysis, top=3, model=model)
-    outlook = forecasting.group_forecast(group, analysis=analysis, plan=plan, model=model)
+    plan, outlook = forecasting.plan_and_outlook(group, analysis, top=3)
     plan, shared_reasons = suggesting.said_once(plan, shown="suggestions")
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
@@ -132,8 +130,11 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "shared_reasons": shared_reasons,
         "missing": missing_information(data),
         "outlook": outlook,
-        "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), model),
-        "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
+        "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), analysis),
+        "changes": what_changed(
+            week_ago.document if week_ago else None,
+            derived(analysis, "document", analysis.document),
+        ),
         "touches": selectors.recent_touches(group),
         "relationships": relationships,
         "relationships_hidden": len(data.relationships) - len(relationships),
@@ -157,13 +158,15 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
     return render(request, template, context, status=status)
 
 
-def _sends_with_forecast(sends, model) -> list:
+def _sends_with_forecast(sends, analysis) -> list:
     """(planned send, its consensus forecast or None) pairs: the forecast for the sends
     still planned, each to its own recipients."""
     pairs = []
+    model = None
     for send in sends:
         outlook = None
         if send.status == "planned":
+            model = model or scoring.forecast_model(analysis)
             recipients = [person.email for person in send.recipients.all()]
             outlook = suggesting.send_forecast(model, [send.asset], recipients)
         pairs.append((send, outlook))
