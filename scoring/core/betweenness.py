@@ -19,7 +19,6 @@ import math
 import random
 from collections.abc import Sequence
 from heapq import heappop, heappush
-from itertools import count
 
 # adjacency[i]: (j, length) for every tie of i, in the order networkx's graph would list
 # them (the order the edges were added).
@@ -55,21 +54,23 @@ def _paths(adjacency: Adjacency, s: int, size: int):
     seen: list[int | None] = [None] * size
     sigma[s] = 1.0
     seen[s] = 0
-    counter = count()
-    queue = [(0, next(counter), s, s)]
+    pushed = 0  # networkx's counter: ties in distance leave the heap in push order
+    queue = [(0, pushed, s, s)]
+    push, pop, settle = heappush, heappop, order.append
     while queue:
-        dist, _, pred, v = heappop(queue)
+        dist, _, pred, v = pop(queue)
         if done[v]:
             continue
         sigma[v] += sigma[pred]
-        order.append(v)
+        settle(v)
         done[v] = True
         for w, length in adjacency[v]:
             vw = dist + length
             known = seen[w]
             if not done[w] and (known is None or vw < known):
                 seen[w] = vw
-                heappush(queue, (vw, next(counter), v, w))
+                pushed += 1
+                push(queue, (vw, pushed, v, w))
                 sigma[w] = 0.0
                 preds[w] = [v]
             elif vw == known:
@@ -80,7 +81,7 @@ def _paths(adjacency: Adjacency, s: int, size: int):
 
 def _accumulate(result: dict[int, float], order, preds, sigma, s: int) -> None:
     """networkx's `_accumulate_basic`."""
-    delta = dict.fromkeys(order, 0)
+    delta = [0] * len(sigma)
     while order:
         w = order.pop()
         coeff = (1 + delta[w]) / sigma[w]
