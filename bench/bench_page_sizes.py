@@ -5,8 +5,8 @@ Goals (issue 14): uncached group page <= 40 ms at 50 members, <= 250 ms at 200,
 <= 1 s at 500; the page with its analysis cached (`scoring.cached`: the analysis, the
 plan, the forecast and the pictures, computed once per version of the group; the page
 itself rendered for the viewer) <= 3x the bare page; the page under 400 KB at 200
-members. Baseline, same run: the bare page of bench_page (one query, the same
-middleware). Runs in a child process on a scratch
+members (its size is reported at every size). Baseline, same run: the bare page of
+bench_page (one query, the same middleware). Runs in a child process on a scratch
 SQLite database with the in-process cache and, when `BENCH_POSTGRES_URL` is set, again
 on that PostgreSQL database with `BENCH_REDIS_URL` (if set) as the cache, as CI runs.
 Each group has three ties and 20 touches per member.
@@ -106,17 +106,16 @@ def _child() -> list[dict]:
                     "ok": cached <= CACHED_RATIO * bare,
                 }
             )
-            if size == SIZE_AT:
-                rows.append(
-                    {
-                        "name": f"page: group page size, {size} members ({engine})",
-                        "value": float(length),
-                        "unit": "bytes",
-                        "goal": f"<= {SIZE_GOAL_BYTES:,} bytes",
-                        "baseline": None,
-                        "ok": length <= SIZE_GOAL_BYTES,
-                    }
-                )
+            rows.append(
+                {
+                    "name": f"page: group page size, {size} members ({engine})",
+                    "value": float(length),
+                    "unit": "bytes",
+                    "goal": f"<= {SIZE_GOAL_BYTES:,} bytes" if size == SIZE_AT else "report",
+                    "baseline": None,
+                    "ok": size != SIZE_AT or length <= SIZE_GOAL_BYTES,
+                }
+            )
     return rows
 
 

@@ -123,63 +123,63 @@ def render_heatmap(
         parts.append("</g>")
     parts.append("</g>")
 
-    # Rows: label on the left, then one cell per theme or a "not reached yet" band.
+    # Rows: label on the left, then one cell per theme or a "not reached yet" band. Each
+    # row is moved into place once and its cells inherit the text style: a big group's
+    # heatmap is hundreds of cells, so each says only what differs (issue 14: light pages).
+    cell_w, cell_h = _n(_CELL_W - _GAP), _n(_CELL_H - _GAP)
+    text_x = [_n(left + c * _CELL_W + (_CELL_W - _GAP) / 2) for c in range(len(columns))]
+    text_y = _n((_CELL_H - _GAP) / 2 + 4)
     parts.append('<g class="heatmap-rows">')
     for r, (row, name, role) in enumerate(zip(people, names, roles, strict=True)):
         y = top + r * _CELL_H
         full_name = _clean(row.label) or row.key
         css = "heatmap-row heatmap-row--unaligned" if row.unaligned else "heatmap-row"
-        parts.append(f'<g class="{css}">')
+        parts.append(
+            f'<g class="{css}" transform="translate(0 {_n(y)})" font-size="11" '
+            f'text-anchor="middle" fill="{INK}">'
+        )
         name_fill = MUTED if row.unaligned else INK
         who = full_name + (f" \u2014 {_clean(row.sublabel)}" if _clean(row.sublabel) else "")
         parts.append(
-            f'<g class="heatmap-person"><title>{escape(who)}</title>'
-            f'<text x="{_n(left - 12)}" y="{_n(y + 15)}" text-anchor="end" font-size="12" '
+            f'<g class="heatmap-person" text-anchor="end"><title>{escape(who)}</title>'
+            f'<text x="{_n(left - 12)}" y="15" font-size="12" '
             f'font-weight="700" fill="{name_fill}">{escape(name)}</text>'
         )
         if role:
-            parts.append(
-                f'<text x="{_n(left - 12)}" y="{_n(y + 29)}" text-anchor="end" font-size="11" '
-                f'fill="{MUTED}">{escape(role)}</text>'
-            )
+            parts.append(f'<text x="{_n(left - 12)}" y="29" fill="{MUTED}">{escape(role)}</text>')
         parts.append("</g>")
         if row.unaligned:
             band_w = grid_w - _GAP
             parts.append(
-                f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(band_w)}" '
-                f'height="{_n(_CELL_H - _GAP)}" rx="3" fill="url(#{prefix}-hatch)" '
+                f'<rect x="{_n(left)}" width="{_n(band_w)}" '
+                f'height="{cell_h}" rx="3" fill="url(#{prefix}-hatch)" '
                 f'stroke="#d1d5db"><title>{escape(full_name)}: not reached yet</title></rect>'
             )
             parts.append(
-                f'<text x="{_n(left + band_w / 2)}" y="{_n(y + _CELL_H / 2 + 3)}" '
-                f'text-anchor="middle" font-size="11.5" font-style="italic" fill="{MUTED}" '
+                f'<text x="{_n(left + band_w / 2)}" y="{_n(_CELL_H / 2 + 3)}" '
+                f'font-size="11.5" font-style="italic" fill="{MUTED}" '
                 f'stroke="#f3f4f6" stroke-width="4" stroke-linejoin="round" '
                 f'paint-order="stroke">not reached yet</text>'
             )
         else:
             for c, col in enumerate(columns):
                 share = _share(row.values.get(col.slug, 0.0))
-                x = left + c * _CELL_W
-                tip = f"{full_name} heard {_clean(col.label)}: {_percent(share)} of their messages"
+                tip = f"{full_name} heard {_clean(col.label)}: {_percent(share)}"
+                rect = (
+                    f'<rect x="{_n(left + c * _CELL_W)}" width="{cell_w}" height="{cell_h}" rx="3"'
+                )
                 if share <= 0:
-                    fill, ink, text = EMPTY_CELL, None, ""
+                    body = f'{rect} fill="{EMPTY_CELL}" stroke="#eceef3"/>'
                 else:
                     rgb = _mix(share)
-                    fill, ink, text = _hex(rgb), _ink_on(rgb), _percent(share)
-                parts.append(
-                    f'<g class="heatmap-cell"><title>{escape(tip)}</title>'
-                    f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(_CELL_W - _GAP)}" '
-                    f'height="{_n(_CELL_H - _GAP)}" rx="3" fill="{fill}"'
-                    + (' stroke="#eceef3"' if ink is None else "")
-                    + "/>"
-                )
-                if ink:
-                    parts.append(
-                        f'<text x="{_n(x + (_CELL_W - _GAP) / 2)}" '
-                        f'y="{_n(y + (_CELL_H - _GAP) / 2 + 4)}" text-anchor="middle" '
-                        f'font-size="11" fill="{ink}">{escape(text)}</text>'
+                    ink = _ink_on(rgb)
+                    text_fill = f' fill="{ink}"' if ink != INK else ""
+                    body = (
+                        f'{rect} fill="{_hex(rgb)}"/>'
+                        f'<text x="{text_x[c]}" y="{text_y}"{text_fill}>'
+                        f"{escape(_percent(share))}</text>"
                     )
-                parts.append("</g>")
+                parts.append(f'<g class="heatmap-cell"><title>{escape(tip)}</title>{body}</g>')
         parts.append("</g>")
     parts.append("</g>")
 

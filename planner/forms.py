@@ -1,16 +1,17 @@
 from django import forms
 from django.utils import timezone
 
-from accounts.form_fields import IdMultipleChoiceField
+from accounts.form_fields import IdMultipleChoiceField, parse_id
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
 from content.forms import ThemeWeightsField as ContentThemeWeightsField
 from content.models import Asset
-from planner import selectors
+from planner import people_search, selectors
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, Relationship, RelationshipKind, Stakeholder
 
 MAX_UPLOAD_BYTES = 20_000_000  # planner.importing.MAX_BYTES
+PEOPLE_DATALIST = "group-people"  # the <datalist> of suggested people on a group page
 
 
 class ThemeWeightsField(ContentThemeWeightsField):
@@ -103,10 +104,43 @@ class StakeholderForm(SensitiveTextMixin, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
 
 
+# Up to this many people, forms list everyone (checkboxes, <select>s); a bigger group gets
+# a multi-select with search and "select by role" buttons, and people typed with
+# suggestions, so the page does not carry every person twice or three times.
+LIST_EVERYONE_UP_TO = 24
+
+
+def person_label(person: Stakeholder) -> str:
+    return f"{person.name or person.email} ({person.role_label})"
+
+
+class StakeholderField(forms.Field):
+    """One person of the group: their id (from a <select>), or their email or name typed
+    into a text box with suggestions (a big group). Anything else is a clear error."""
+
+    def __init__(self, *, people=(), **kwargs):
+        super().__init__(**kwargs)
+        self.people = list(people)
+
+    def to_python(self, value):
+        text = people_search.clean_query(value)
+        if not text:
+            return None
+        pk = parse_id(text)
+        if pk is not None:
+            for person in self.people:
+                if person.pk == pk:
+                    return person
+            raise forms.ValidationError(
+                "Select a valid choice: that person is not in this group.", code="invalid_choice"
+            )
+        return people_search.resolve(self.people, text)
+
+
 class RelationshipForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="Person")
+    source = StakeholderField(label="Person")
     kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship")
-    target = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="Other person")
+    target = StakeholderField(label="Other person")
     strength = forms.TypedChoiceField(
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
@@ -114,19 +148,32 @@ class RelationshipForm(forms.Form):
         help_text="1 = weak, 5 = very strong.",
     )
 
-    def __init__(self, *args, group, stakeholders=None, **kwargs):
+    def __init__(self, *args, group, stakeholders=None, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
-        people = Stakeholder.objects.filter(group=group).order_by("name", "email")
+        if stakeholders is None:  # a page that has not loaded them (a POST)
+            stakeholders = Stakeholder.objects.filter(group=group).order_by("name", "email")
+        people = list(stakeholders)
+        self.typed = len(people) > LIST_EVERYONE_UP_TO
+        self.datalist = PEOPLE_DATALIST
         for name in ("source", "target"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda s: (
-                f"{s.name or s.email} ({s.role_label})"
-            )
-            if stakeholders is not None:  # reuse rows already loaded: no extra query to render
-                self.fields[name].choices = [("", "---------")] + [
-                    (s.pk, f"{s.name or s.email} ({s.role_label})") for s in stakeholders
-                ]
+            field = self.fields[name]
+            field.people = people
+            if self.typed:  # type a name or email; suggestions from one shared <datalist>
+                field.help_text = "Type a name or email and pick a suggestion."
+                field.error_messages["required"] = "Type a name or an email."
+                field.widget = forms.TextInput(
+                    attrs={
+                        "list": PEOPLE_DATALIST,
+                        "autocomplete": "off",
+                        "spellcheck": "false",
+                        "data-people-search": search_url,
+                    }
+                )
+            else:
+                field.widget = forms.Select(
+                    choices=[("", "---------")] + [(p.pk, person_label(p)) for p in people]
+                )
 
     def clean(self):
         cleaned = super().clean()
@@ -211,6 +258,7 @@ class TouchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Who received it",
         help_text="Tick several people when the same message went to all of them.",
+        error_messages={"required": "Choose at least one person who received it."},
     )
     occurred_at = forms.DateTimeField(
         label="When",
@@ -231,21 +279,27 @@ class TouchForm(forms.Form):
         "Leave empty to use the asset's themes.",
     )
 
-    def __init__(self, *args, group, stakeholders=None, **kwargs):
+    def __init__(self, *args, group, stakeholders=None, picker=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
+        # The recipient picker (workspace.recipient_picker) draws the recipients field:
+        # search, select by role or faction; without one, Django's checkboxes.
+        self.picker = picker
         people = Stakeholder.objects.filter(group=group).order_by("name", "email")
         self.fields["recipients"].queryset = people
-        self.fields["recipients"].label_from_instance = lambda s: (
-            f"{s.name or s.email} ({s.role_label})"
-        )
+        self.fields["recipients"].label_from_instance = person_label
         if stakeholders is not None:
-            self.fields["recipients"].choices = [
-                (s.pk, f"{s.name or s.email} ({s.role_label})") for s in stakeholders
-            ]
+            self.fields["recipients"].choices = [(s.pk, person_label(s)) for s in stakeholders]
         self.fields["asset"].queryset = Asset.objects.filter(
             organization_id=group.organization_id
         ).order_by("title")
+
+    def recipient_ids(self) -> frozenset[int]:
+        """The ids of the people ticked (as submitted, or as the initial choice)."""
+        value = self["recipients"].value() or ()
+        if isinstance(value, str | int):
+            value = (value,)
+        return frozenset(pk for pk in map(parse_id, value) if pk is not None)
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import posted, see_other
@@ -30,6 +31,7 @@ from scoring.cached import current_analysis
 from suggestions import services as suggestion_services
 from suggestions import suggesting
 from suggestions.access import get_planned_send_for_user
+from workspace import recipient_picker
 from workspace.views import group_page, group_page_saved
 
 
@@ -92,7 +94,12 @@ def stakeholder_delete(request, pk: int, sid: int):
 @require_http_methods(["GET", "POST"])
 def relationship_add(request, pk: int):
     group = get_group_for_user(request, pk, roles=EDITORS)
-    form = RelationshipForm(posted(request), group=group, prefix="tie")
+    form = RelationshipForm(
+        posted(request),
+        group=group,
+        prefix="tie",
+        search_url=reverse("people_search", args=[group.pk]),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -134,8 +141,35 @@ def relationship_delete(request, pk: int, rid: int):
 
 @require_http_methods(["GET", "POST"])
 def touch_add(request, pk: int):
+    """Log a touch. A GET is also the recipient picker without JavaScript: ?role= or
+    ?faction= ticks those people, ?q= lists only the people it finds."""
     group = get_group_for_user(request, pk, roles=EDITORS)
-    form = TouchForm(posted(request), group=group, prefix="touch")
+    group_map = current_analysis(group).map
+    picker = recipient_picker.build(group, group_map)
+    initial, status = {}, 200
+    if request.method == "GET":
+        try:
+            ticked = recipient_picker.initial_ids(
+                picker,
+                role=request.GET.get("role", "").strip(),
+                faction=request.GET.get("faction", "").strip(),
+            )
+        except recipient_picker.PickerInputError as error:
+            messages.error(request, str(error))
+            ticked, status = [], 400
+        initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+        if ticked:
+            initial["recipients"] = ticked
+        query = request.GET.get("q", "")
+        picker = recipient_picker.build(group, group_map, query=query, keep=ticked)
+    form = TouchForm(
+        posted(request),
+        group=group,
+        stakeholders=group_map.stakeholders,
+        picker=picker,
+        prefix="touch",
+        initial=initial,
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -158,7 +192,7 @@ def touch_add(request, pk: int):
                 )
         if request.htmx:
             return group_page(request, group, touch_form=form, status=422)
-    status = 400 if request.method == "POST" else 200  # a form with errors is a 4xx
+        status = 400  # a form with errors is a 4xx
     return render(request, "planner/touch_form.html", {"group": group, "form": form}, status=status)
 
 

@@ -18,16 +18,22 @@ from scoring.cached import derived
 from workspace.map_view import map_svg
 
 MAX_HEATMAP_THEMES = 12
-# A bigger group shows its most influential members: 500 rows would weigh over 1 MB.
-MAX_HEATMAP_MEMBERS = 40
+# A bigger group shows its most influential members, as many as the People table lists:
+# 500 rows would weigh over 1 MB, 25 rows of 12 themes about 50 KB (issue 14).
+MAX_HEATMAP_MEMBERS = 25
 
 
-def friction_map(analysis: GroupAnalysis, *, can_edit: bool = True) -> str:
+def friction_both_ways(analysis: GroupAnalysis) -> dict[tuple[str, str], float]:
     friction = {}
     for (a, b), score in analysis.friction.items():
         friction[(a, b)] = score
         friction[(b, a)] = score
-    return map_svg(analysis.map, can_edit=can_edit, friction=friction)
+    return friction
+
+
+def friction_map(analysis: GroupAnalysis, *, can_edit: bool = True) -> str:
+    """The HTML of the group page's map (its wide and narrow drawings)."""
+    return map_svg(analysis.map, can_edit=can_edit, friction=friction_both_ways(analysis))
 
 
 def heatmap(analysis: GroupAnalysis) -> str:

@@ -1,20 +1,70 @@
-"""The group page's stakeholder map: from a loaded GroupMap to an SVG string."""
+"""The group page's stakeholder map: from a loaded GroupMap to the HTML of its drawings.
+
+The map is drawn twice, each for the width it is shown at (CSS shows one, by the width of
+its box: see `.map` in static/css/app.css), so labels stay readable and nodes easy to
+tap on a phone as on a desktop: a wide drawing and a narrow one. The canvas grows with
+the group (nobody overlaps); a group too big to draw person by person at that width
+shows its factions as circles instead, each linking to the faction's own map.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
 
 from django.urls import reverse
 
+from scoring.core.graph import CONFLICT
+from scoring.core.layout_sizes import (
+    NARROW_LABELS,
+    NARROW_WIDTH,
+    WIDE_LABELS,
+    WIDE_WIDTH,
+    LabelStyle,
+    canvas_height,
+)
+from scoring.core.map_clusters import (
+    NARROW_CLUSTER_LABELS,
+    WIDE_CLUSTER_LABELS,
+    Cluster,
+    ClusterLabels,
+    cluster_groups,
+    cluster_layout,
+)
 from scoring.group_map import GroupMap
+from workspace.faction_circles import render_clusters
 from workspace.map_style import MapEdge, MapNode
 from workspace.stakeholder_map import render_map
 
+WIDE_PEOPLE_MAX = 40  # more people than this: the wide drawing shows factions
+NARROW_PEOPLE_MAX = 16  # the same for the narrow (phone) drawing
 
-def map_svg(
-    data: GroupMap, *, link: bool = True, can_edit: bool = True, friction: dict | None = None
-) -> str:
+
+@dataclass(frozen=True)
+class _Size:
+    name: str
+    width: float
+    minimum_height: float
+    labels: LabelStyle
+    cluster_labels: ClusterLabels
+    people_max: int
+
+
+WIDE = _Size("wide", WIDE_WIDTH, 400.0, WIDE_LABELS, WIDE_CLUSTER_LABELS, WIDE_PEOPLE_MAX)
+NARROW = _Size(
+    "narrow", NARROW_WIDTH, 420.0, NARROW_LABELS, NARROW_CLUSTER_LABELS, NARROW_PEOPLE_MAX
+)
+CLUSTER_NOTE = (
+    "Too many people to draw one by one at this size: each circle is a faction (people "
+    "tied more to each other than to the rest), coloured by their stances, with its most "
+    "influential person under it. Open one to see its people and their relationships."
+)
+
+
+def _nodes(data: GroupMap, *, link: bool, can_edit: bool) -> list[MapNode]:
     """Each person links where the viewer may go: editors to the edit form, everyone else
     to the read-only person page with the timeline."""
-    group = data.group
     target = "stakeholder_edit" if can_edit else "stakeholder_timeline"
-    nodes = [
+    return [
         MapNode(
             key=s.email,
             name=s.name or s.email,
@@ -22,11 +72,14 @@ def map_svg(
             influence=s.influence,
             stance=s.stance,
             consent=s.consent,
-            href=reverse(target, args=[group.pk, s.pk]) if link else None,
+            href=reverse(target, args=[data.group.pk, s.pk]) if link else None,
         )
         for s in data.stakeholders
     ]
-    edges = [
+
+
+def _edges(data: GroupMap, friction: Mapping | None) -> list[MapEdge]:
+    return [
         MapEdge(
             source=r.source.email,
             target=r.target.email,
@@ -36,6 +89,105 @@ def map_svg(
         )
         for r in data.relationships
     ]
+
+
+def _people_drawing(
+    data: GroupMap, nodes: Sequence[MapNode], edges: Sequence[MapEdge], size: _Size, title: str
+) -> str:
+    keys = {n.key for n in nodes}
+    isolated = len(set(data.insights.isolated) & keys)
+    height = canvas_height(
+        len(keys), isolated, width=size.width, labels=size.labels, minimum=size.minimum_height
+    )
     return render_map(
-        nodes, edges, insights=data.insights, title=f"Stakeholder map of {group.name}"
+        nodes,
+        edges,
+        insights=data.insights,
+        title=title,
+        width=size.width,
+        height=height,
+        id_prefix=f"map-{size.name}",
+        labels=size.labels,
+        crop=True,
+    )
+
+
+def _clusters_drawing(
+    data: GroupMap,
+    nodes: Sequence[MapNode],
+    clusters: Sequence[Cluster],
+    size: _Size,
+    *,
+    link: bool,
+) -> str:
+    people = {n.key: n for n in nodes}
+    cluster_of = {key: c.number for c in clusters for key in c.keys}
+    conflicts: dict[int, int] = {}
+    for r in data.relationships:
+        a, b = cluster_of.get(r.source.email), cluster_of.get(r.target.email)
+        if r.kind == CONFLICT and a is not None and b is not None and a != b:
+            conflicts[a] = conflicts.get(a, 0) + 1
+            conflicts[b] = conflicts.get(b, 0) + 1
+    pks = {s.email: s.pk for s in data.stakeholders}
+    hrefs = {
+        c.number: reverse("faction_map", args=[data.group.pk, pks[c.keys[0]]]) if link else None
+        for c in clusters
+    }
+    return render_clusters(
+        cluster_layout(clusters, width=size.width, labels=size.cluster_labels),
+        people,
+        conflicts=conflicts,
+        hrefs=hrefs,
+        title=f"Factions of {data.group.name}",
+        id_prefix=f"factions-{size.name}",
+    )
+
+
+def _wrap(size: _Size, svg: str, note: str = "") -> str:
+    paragraph = f'<p class="map-note small muted">{escape(note)}</p>' if note else ""
+    return f'<div class="map-drawing map-drawing--{size.name}">{paragraph}{svg}</div>'
+
+
+def map_svg(
+    data: GroupMap, *, link: bool = True, can_edit: bool = True, friction: dict | None = None
+) -> str:
+    """The HTML of the group page's map: its wide and its narrow drawing."""
+    nodes = _nodes(data, link=link, can_edit=can_edit)
+    edges = _edges(data, friction)
+    influence = {n.key: n.influence for n in nodes}
+    clusters = cluster_groups(data.insights.factions, influence)
+    title = f"Stakeholder map of {data.group.name}"
+    parts = []
+    for size in (WIDE, NARROW):
+        if len(nodes) <= size.people_max or len(clusters) < 2:
+            parts.append(_wrap(size, _people_drawing(data, nodes, edges, size, title)))
+        else:
+            drawing = _clusters_drawing(data, nodes, clusters, size, link=link)
+            parts.append(_wrap(size, drawing, CLUSTER_NOTE))
+    return "".join(parts)
+
+
+def faction_of(data: GroupMap, key: str) -> Cluster | None:
+    """The cluster (as the group page draws factions) holding the person ``key``."""
+    influence = {s.email: s.influence for s in data.stakeholders}
+    for cluster in cluster_groups(data.insights.factions, influence):
+        if key in cluster.keys:
+            return cluster
+    return None
+
+
+def faction_svg(
+    data: GroupMap,
+    cluster: Cluster,
+    *,
+    title: str,
+    can_edit: bool = True,
+    friction: dict | None = None,
+) -> str:
+    """The HTML of one cluster's own map (wide and narrow), always person by person."""
+    members = set(cluster.keys)
+    nodes = [n for n in _nodes(data, link=True, can_edit=can_edit) if n.key in members]
+    edges = [e for e in _edges(data, friction) if e.source in members and e.target in members]
+    return "".join(
+        _wrap(size, _people_drawing(data, nodes, edges, size, title)) for size in (WIDE, NARROW)
     )

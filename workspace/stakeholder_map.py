@@ -35,6 +35,7 @@ import numpy as np
 from scoring.core.graph import CONFLICT, GraphInsights, Person, Tie
 from scoring.core.layout import layout
 from scoring.core.layout_sizes import (
+    BADGE_RADIUS,
     BROKER_RING,
     MARGIN,
     LabelStyle,
@@ -42,14 +43,13 @@ from scoring.core.layout_sizes import (
     label_style,
     node_radius,
 )
-from workspace.map_edges import _choose_bend, _edge_svg, _Obstacles
+from workspace.map_edges import _choose_bend, _control, _edge_svg, _Obstacles
 from workspace.map_style import (
     _KIND_ORDER,
     _KIND_TEXT,
     BROKER,
     INK,
     MUTED,
-    STANCES,
     MapEdge,
     MapNode,
     _clip,
@@ -65,6 +65,8 @@ from workspace.map_style import (
 )
 
 # ------------------------------------------------------------------------- nodes
+
+HIT = 48.0  # the smallest tap target around a linked node, in drawing units
 
 
 def _node_svg(
@@ -107,6 +109,12 @@ def _node_svg(
         f'{" node--no-consent" if not node.consent else ""}" id="{node_id}">'
     )
     parts.append(f"<title>{escape(hover)}</title>")
+    if href:  # a tap target of at least HIT x HIT around the node, invisible
+        half = max(HIT / 2, radius + (BROKER_RING if broker else 0.0))
+        parts.append(
+            f'<rect class="hit" x="{_n(x - half)}" y="{_n(y - half)}" width="{_n(2 * half)}" '
+            f'height="{_n(2 * half)}" fill="#ffffff" fill-opacity="0"/>'
+        )
     if broker:
         parts.append(
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius + BROKER_RING - 1)}" '
@@ -200,8 +208,14 @@ def render_map(
     width: float = 960,
     height: float = 600,
     id_prefix: str = "map",
+    labels: LabelStyle | None = None,
+    crop: bool = False,
 ) -> str:
-    """The stakeholder map as one ``<svg>`` element (a string, every text escaped)."""
+    """The stakeholder map as one ``<svg>`` element (a string, every text escaped).
+
+    ``labels``: the label style (default: by group size); the layout keeps room for it.
+    ``crop``: the view box keeps only the rows of the canvas that something is drawn on
+    (the layout does not always fill a tall canvas)."""
     prefix = _prefix(id_prefix)
     people = _dedupe(nodes)
     if not people:
@@ -223,7 +237,9 @@ def render_map(
         insights,
         width=width,
         height=height,
+        labels=labels,
     )
+    labels = labels or label_style(len(people))
     brokers = set(insights.brokers) & people.keys()
     isolated = set(insights.isolated) & people.keys()
     conflict_pairs = {tuple(sorted((e.source, e.target))) for e in drawn if e.kind == CONFLICT}
@@ -237,7 +253,8 @@ def render_map(
         parts.append(
             f'<g class="unconnected"><path d="M{_n(MARGIN)} {_n(top)}H{_n(width - MARGIN)}" '
             f'stroke="#d1d5db" stroke-width="1" stroke-dasharray="4 4"/>'
-            f'<text x="{_n(MARGIN)}" y="{_n(top + 13)}" font-size="11" fill="{MUTED}">'
+            f'<text x="{_n(MARGIN)}" y="{_n(top + 13)}" font-size="{_n(labels.role_size)}" '
+            f'fill="{MUTED}">'
             f"No relationships yet</text></g>"
         )
 
@@ -249,7 +266,6 @@ def render_map(
     order_keys = list(people)
     slot = {k: i for i, k in enumerate(order_keys)}
     circles = np.array([(*positions[k], radius[k]) for k in order_keys])
-    labels = label_style(len(people))
     boxes = []
     for k in order_keys:
         x, y = positions[k]
@@ -257,6 +273,8 @@ def render_map(
         half = labels.width / 2 - 10
         boxes.append((x - half, top + 2, x + half, top + labels.height - 2))
     obstacles = _Obstacles(circles, np.array(boxes), float(width), float(height))
+    drawn_ys = [box[1] - labels.height for box in boxes] + [box[3] + 4 for box in boxes]
+    drawn_ys += [positions[k][1] - radius[k] - BADGE_RADIUS * 2 for k in order_keys]
     by_pair: dict[tuple[str, str], list[MapEdge]] = {}
     for edge in drawn:
         by_pair.setdefault(tuple(sorted((edge.source, edge.target))), []).append(edge)
@@ -271,6 +289,8 @@ def render_map(
                 base = -base  # bends are measured from the lower key to the higher one
             a, b = positions[edge.source], positions[edge.target]
             bend = _choose_bend(a, b, base, obstacles, skip)
+            cy = _control(a, b, bend)[1]
+            drawn_ys.extend((0.25 * a[1] + 0.5 * cy + 0.25 * b[1]) + d for d in (-10, 10))
             source, target = people[edge.source], people[edge.target]
             text = (
                 f"{source.name} {_KIND_TEXT[edge.kind]} {target.name} "
@@ -304,90 +324,12 @@ def render_map(
             )
         )
     parts.append("</g></svg>")
-    return "".join(parts)
-
-
-def render_legend(id_prefix: str = "legend") -> str:
-    """A small SVG explaining node size, stance, relationships and the markers."""
-    prefix = _prefix(id_prefix)
-    width, height = 960.0, 136.0
-    parts = _svg_open(
-        prefix,
-        width,
-        height,
-        "Map legend",
-        "Node size shows influence from 1 to 5; colour and a glyph show stance (tick "
-        "supporter, bar neutral, cross skeptic, question mark unknown); a solid arrow "
-        "points from a person to their manager, a dashed arrow shows influence, a thin "
-        "line collaboration and a red zig-zag with a lightning badge a conflict; a purple "
-        "ring marks a broker between factions and a crossed envelope a person who has "
-        "not consented to contact.",
-    )
-    text = f'font-size="11" fill="{INK}"'
-    note = f'font-size="10" fill="{MUTED}"'
-    heading = f'font-size="10.5" font-weight="700" fill="{MUTED}" letter-spacing="0.06em"'
-
-    # Influence: circles 1..5.
-    parts.append(f'<g class="legend-influence"><text x="16" y="20" {heading}>INFLUENCE</text>')
-    x = 18.0
-    for level in range(1, 6):
-        r = node_radius(level)
-        x += r
-        parts.append(
-            f'<circle cx="{_n(x)}" cy="60" r="{_n(r)}" fill="#e5e7eb" stroke="#6b7280" '
-            f'stroke-width="1.2"/>'
-            f'<text x="{_n(x)}" y="104" text-anchor="middle" {text}>{level}</text>'
+    if crop:
+        low = max(0.0, min(drawn_ys) - MARGIN)
+        high = min(float(height), max(drawn_ys) + MARGIN)
+        parts[0] = parts[0].replace(
+            f'viewBox="0 0 {_n(width)} {_n(height)}"',
+            f'viewBox="0 {_n(low)} {_n(width)} {_n(high - low)}"',
+            1,
         )
-        x += r + 5
-    parts.append(f'<text x="16" y="124" {note}>low \u2192 high</text></g>')
-
-    # Stance: colour plus glyph.
-    parts.append(f'<g class="legend-stance"><text x="252" y="20" {heading}>STANCE</text>')
-    for i, key in enumerate(("supporter", "neutral", "skeptic", "unknown")):
-        cx, cy = 264.0 + (i % 2) * 104, 48.0 + (i // 2) * 36
-        style = STANCES[key]
-        parts.append(
-            f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="12" fill="{style.fill}" '
-            f'stroke="{style.stroke}" stroke-width="1.5"/>'
-            + _glyph(key, cx, cy, 12)
-            + f'<text x="{_n(cx + 18)}" y="{_n(cy + 4)}" {text}>{style.label}</text>'
-        )
-    parts.append("</g>")
-
-    # Relationships: one sample line each.
-    parts.append(
-        f'<g class="legend-relationships"><text x="486" y="20" {heading}>RELATIONSHIPS</text>'
-    )
-    samples = (
-        ("reports_to", "Reports to (arrow points to the manager)"),
-        ("influences", "Influences"),
-        ("collaborates", "Collaborates with"),
-        (CONFLICT, "In conflict"),
-    )
-    for i, (kind, label) in enumerate(samples):
-        lx, ly = 486.0, 40.0 + i * 21
-        edge = MapEdge("a", "b", kind, 3)
-        parts.append(_edge_svg(edge, (lx, ly), (lx + 58, ly), 0.0, 0.0, 0.0, label))
-        parts.append(f'<text x="{_n(lx + 68)}" y="{_n(ly + 4)}" {text}>{escape(label)}</text>')
-    parts.append(
-        f'<text x="486" y="128" {note}>Thicker = stronger; grey \u2192 red = more friction '
-        f"(when shown)</text></g>"
-    )
-
-    # Markers: broker ring and no consent.
-    parts.append(f'<g class="legend-markers"><text x="800" y="20" {heading}>MARKERS</text>')
-    parts.append(
-        f'<circle cx="816" cy="50" r="{_n(11 + BROKER_RING - 1)}" fill="#ffffff" '
-        f'stroke="{BROKER}" stroke-width="2.5"/>'
-        f'<circle cx="816" cy="50" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
-        f'<text x="840" y="47" {text}>Broker</text>'
-        f'<text x="840" y="60" {note}>bridges factions</text>'
-    )
-    parts.append(
-        '<circle cx="816" cy="94" r="11" fill="#e5e7eb" stroke="#6b7280" stroke-width="1.2"/>'
-        + _no_consent_badge(816 + 11 * math.sqrt(0.5), 94 - 11 * math.sqrt(0.5))
-        + f'<text x="840" y="91" {text}>No consent</text>'
-        f'<text x="840" y="104" {note}>do not contact</text></g>'
-    )
-    parts.append("</svg>")
     return "".join(parts)

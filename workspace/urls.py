@@ -3,7 +3,7 @@ from django.urls import path
 from kits import views as kit_views
 from planner import views as planner_views
 from suggestions import views as suggestion_views
-from workspace import editing, views
+from workspace import editing, map_pages, people, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -13,8 +13,11 @@ urlpatterns = [
     path("organization/planning/", views.planner_settings, name="planner_settings"),
     path("groups/new/", planner_views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("groups/<int:pk>/map/<int:sid>/", map_pages.faction_map, name="faction_map"),
     path("groups/<int:pk>/edit/", planner_views.group_edit, name="group_edit"),
     path("groups/<int:pk>/archive/", planner_views.group_archive, name="group_archive"),
+    path("groups/<int:pk>/people/", people.group_people, name="group_people"),
+    path("groups/<int:pk>/people/search.json", people.people_search_json, name="people_search"),
     path("groups/<int:pk>/people/new/", editing.stakeholder_add, name="stakeholder_add"),
     path("groups/<int:pk>/people/<int:sid>/", editing.stakeholder_edit, name="stakeholder_edit"),
     path(

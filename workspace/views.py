@@ -41,9 +41,8 @@ from scoring.core.changes import what_changed
 from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
 from suggestions import selectors as suggestion_selectors
-from workspace import group_charts
-from workspace.missing_info import missing_information
-from workspace.stakeholder_map import render_legend
+from workspace import group_charts, people, recipient_picker
+from workspace.map_legend import render_legend
 
 PAGE_SIZE = 20
 
@@ -128,7 +127,7 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "backfire": alert,
         "plan": plan,
         "shared_reasons": shared_reasons,
-        "missing": missing_information(data),
+        **people.group_page_people(data),
         "outlook": outlook,
         "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), analysis),
         "changes": what_changed(
@@ -143,11 +142,17 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "can_build_kits": request.membership.role in KIT_BUILDERS,
         "person_form": person_form or StakeholderForm(group=group, prefix="person"),
         "tie_form": tie_form
-        or RelationshipForm(group=group, stakeholders=data.stakeholders, prefix="tie"),
+        or RelationshipForm(
+            group=group,
+            stakeholders=data.stakeholders,
+            prefix="tie",
+            search_url=reverse("people_search", args=[group.pk]),
+        ),
         "touch_form": touch_form
         or TouchForm(
             group=group,
             stakeholders=data.stakeholders,
+            picker=recipient_picker.build(group, data),
             prefix="touch",
             initial={"occurred_at": now},
         ),

@@ -190,8 +190,12 @@ def layout(
     *,
     width: float,
     height: float,
+    labels: LabelStyle | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Canvas coordinates (node centres, in pixels) for every person, keyed by key.
+
+    ``labels`` is the label style the map will be drawn with (default: by group size,
+    :func:`~scoring.core.layout_sizes.label_style`); the layout keeps room for it.
 
     Deterministic and independent of input order; see the module docstring for the
     method and the guarantees. ``insights`` should come from
@@ -219,7 +223,7 @@ def layout(
             factions.append(members)
     factions.extend([k] for k in sorted(influence.keys() - seen, key=member_order))
 
-    labels = label_style(len(influence))
+    labels = labels or label_style(len(influence))
     cells = _Cells.of(labels)
     positions, strip_top = _unconnected_rows(
         isolated, width, height, alone=not factions, labels=labels

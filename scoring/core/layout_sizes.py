@@ -60,6 +60,9 @@ def _top_extent(influence: int, *, broker: bool) -> float:
     return max(outer_radius(influence, broker=broker), badge)
 
 
+_CAPTION = 18.0  # room above the bottom rows for a caption
+
+
 @dataclass(frozen=True)
 class _Cells:
     """Spacing derived from the label style (before any squeeze)."""
@@ -80,10 +83,45 @@ class _Cells:
         )
 
 
-_CAPTION = 18.0  # room above the bottom rows for a caption
 _CLUSTER_GAP = 1.0  # cells between two clusters
 _MAX_ZOOM = 1.2  # small groups get roomier cells
 _GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
 _DISC_STEPS = 30
 _BOX_STEPS = 60
 _CIRCLE_STEPS = 60
+
+
+# The group page draws the map twice, for the width it will be shown at (one unit is
+# about one CSS pixel there), with labels that stay at least 11 px on screen: a wide
+# drawing for desktops and tablets (shown 600 to about 820 px wide) and a narrow one for
+# phones (shown about 280 to 480 px wide). Label widths are max_chars at 0.6 em.
+WIDE_WIDTH = 640.0
+NARROW_WIDTH = 340.0
+WIDE_LABELS = LabelStyle(width=141.0, height=32.0, name_size=13.0, role_size=12.0, max_chars=18)
+NARROW_LABELS = LabelStyle(width=118.0, height=34.0, name_size=14.0, role_size=13.0, max_chars=14)
+_ROOMY = 1.3  # extra area a grown canvas gives each person over the layout's own need
+
+
+def canvas_height(
+    people: int, isolated: int, *, width: float, labels: LabelStyle, minimum: float
+) -> float:
+    """A canvas height for ``people`` (``isolated`` of them without relationships) on a
+    canvas ``width`` wide that lets the layout place everyone without squeezing: the map
+    grows with the group instead of crowding it. Never less than ``minimum``."""
+    cells = _Cells.of(labels)
+    connected = max(0, people - isolated)
+    height = 0.0
+    if connected:
+        span_x = max(width - 2 * MARGIN - labels.width, 1.0)
+        needed = connected * cells.cell_x * cells.cell_y * 1.15 * _ROOMY
+        span_y = max(needed / (span_x + cells.cell_x) - cells.cell_y, 0.0)
+        top = _top_extent(MAX_LEVEL, broker=True)
+        bottom = label_offset(MAX_LEVEL, broker=True) + labels.height
+        height = span_y + top + bottom + 2 * MARGIN
+    if isolated:
+        per_row = max(1, int((width - 2 * MARGIN) // cells.slot_width))
+        rows = math.ceil(isolated / per_row)
+        strip = rows * cells.row_height + _CAPTION + 2 * MARGIN
+        # The rows may take 45% of a canvas that also holds connected people.
+        height = max(height + strip, (strip / 0.45) if connected else strip)
+    return float(math.ceil(max(minimum, height)))

@@ -37,7 +37,7 @@ def upload(page: Page, text: str) -> None:
 
 
 def edges_on_map(page: Page) -> int:
-    return page.locator(".map svg g.edges > g.edge").count()
+    return page.locator(".map-drawing--wide svg g.edges > g.edge").count()
 
 
 def test_marketer_imports_fixes_and_maps(setup, page_for, screenshots):
@@ -75,7 +75,7 @@ def test_marketer_imports_fixes_and_maps(setup, page_for, screenshots):
     form.get_by_role("button", name="Add relationship").click()
 
     expect(page.get_by_text("Added: Henrik Larsen reports to Grace Okafor.")).to_be_visible()
-    expect(page.locator(".map svg g.edges > g.edge")).to_have_count(1)
+    expect(page.locator(".map-drawing--wide svg g.edges > g.edge")).to_have_count(1)
     assert page.url.endswith(f"/groups/{group.pk}/")  # swapped in place by htmx, no reload
     assert Relationship.objects.filter(group=group, kind="reports_to").count() == 1
     page.screenshot(path=str(screenshots / "group-after-import.png"), full_page=True)

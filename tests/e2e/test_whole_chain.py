@@ -77,7 +77,7 @@ def open_group(walk: Walk) -> None:
 
 
 def first_person_on_the_map(page: Page):
-    return page.locator(".map a[href]").first
+    return page.locator(".map a[href]:visible").first
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -21,6 +21,7 @@ VIEWS = [
     ("import", "post", "/groups/{g}/import/", True),
     ("export csv", "get", "/groups/{g}/export.csv", False),
     ("export json", "get", "/groups/{g}/export.json", False),
+    ("faction map", "get", "/groups/{g}/map/{s}/", False),
 ]
 OBJECT_VIEWS = [v for v in VIEWS if "{g}" in v[2]]
 EDITOR_VIEWS = [v for v in VIEWS if v[3]]

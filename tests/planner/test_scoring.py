@@ -212,7 +212,7 @@ def test_analysis_costs_the_same_queries_for_5_and_50_members(org, frozen_clock)
     assert _queries_to_analyze(org, 5) == _queries_to_analyze(org, 50)
 
 
-def test_a_big_groups_heatmap_shows_its_40_most_influential_members(
+def test_a_big_groups_heatmap_shows_its_25_most_influential_members(
     client, marketer, org, frozen_clock
 ):
     group = group_of(org, 45, name="Big rollout")
@@ -222,6 +222,6 @@ def test_a_big_groups_heatmap_shows_its_40_most_influential_members(
     html = client.get(f"/groups/{group.pk}/").content.decode()
 
     heatmap = html.split('id="heatmap-title"', 1)[1].split("</section>", 1)[0]
-    assert "What the 40 most influential of the 45 members of Big rollout have heard" in heatmap
+    assert "What the 25 most influential of the 45 members of Big rollout have heard" in heatmap
     assert "Person 44" in heatmap  # the most influential comes first
-    assert len(set(re.findall(r"Person \d\d", heatmap))) == 40
+    assert len(set(re.findall(r"Person \d\d", heatmap))) == 25

@@ -6,8 +6,9 @@ import xml.etree.ElementTree as ET
 
 from scoring.core.graph import Person, Tie, analyze_graph
 from scoring.core.layout_sizes import BROKER_RING, node_radius
+from workspace.map_legend import render_legend
 from workspace.map_style import STANCES, MapEdge, MapNode
-from workspace.stakeholder_map import render_legend, render_map
+from workspace.stakeholder_map import render_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script> & Co"

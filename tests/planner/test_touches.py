@@ -177,7 +177,12 @@ def test_an_asset_alone_is_enough(client, marketer, group, downtime_calculator, 
 @pytest.mark.parametrize(
     ("case", "fields", "field", "message"),
     [
-        ("no recipients", {"recipients": []}, "recipients", "This field is required."),
+        (
+            "no recipients",
+            {"recipients": []},
+            "recipients",
+            "Choose at least one person who received it.",
+        ),
         (
             "future date",
             {"occurred_at": "2026-11-06T09:30"},
