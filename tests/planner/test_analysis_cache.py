@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -560,3 +560,23 @@ def test_an_htmx_change_from_the_long_list_keeps_it_long(client, marketer, org):
     )
     ties = short.content.decode().split('id="ties-title"')[1].split("</section>")[0]
     assert ties.count('class="list-row"') == views.RELATIONSHIPS_SHOWN
+
+
+def test_an_analysis_made_during_a_write_is_not_reused_after_it_commits(
+    group, analyses, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.stakeholder_create(group=group, email="zoe@customer.example", name="Zoe")
+        # Stored while the write is in flight (another connection would read the old rows):
+        scoring_cached.current_analysis(group)
+    group.refresh_from_db()
+    before = len(analyses)  # (the commit also had a snapshot taken: its own analysis)
+    assert "zoe@customer.example" in scoring_cached.current_analysis(group).map.by_email
+    assert len(analyses) == before + 1  # the token changed again on commit: analysed afresh
+
+
+def test_an_evicted_version_is_a_new_version(group, analyses):
+    scoring_cached.current_analysis(group)
+    cache.delete(versions._group_key(group.pk))  # e.g. evicted by Redis
+    scoring_cached.current_analysis(group)
+    assert len(analyses) == 2
