@@ -33,6 +33,7 @@ GOALS_MS = {10: None, 50: 40.0, 200: 250.0, 500: 1000.0}
 RUNS = {10: 9, 50: 7, 200: 5, 500: 3}
 CACHED_RATIO = 3.0
 SIZE_GOAL_BYTES = 400_000
+PICKLED_AT = (200, 500)  # the cached analysis: its size and the time to read it back
 SIZE_AT = 200
 
 
@@ -116,7 +117,44 @@ def _child() -> list[dict]:
                     "ok": size != SIZE_AT or length <= SIZE_GOAL_BYTES,
                 }
             )
+            if size in PICKLED_AT:
+                rows.extend(_pickled(groups[size], size, engine))
     return rows
+
+
+def _pickled(group, size: int, engine: str) -> list[dict]:
+    """What the analysis cache holds for a group (scoring.cached): the pickled analysis's
+    size, and the time to unpickle it against the time to compute it."""
+    from scoring import cached
+    from scoring.analysis import analyze
+
+    group.refresh_from_db()
+    compute = median_ms(lambda: analyze(group), runs=3, warmup=1)
+    data = cached.dumps(cached.current_analysis(group, store=False))
+    load = median_ms(lambda: cached.loads(data), runs=9, warmup=1)
+    log(
+        f"page sizes: {size} members, cached analysis {len(data):,} bytes, unpickled in "
+        f"{load:.1f} ms (computed in {compute:.0f} ms)"
+    )
+    return [
+        {
+            "name": f"analysis cache: unpickling a {size}-member analysis vs computing it "
+            f"({engine})",
+            "value": load,
+            "unit": "ms",
+            "goal": "report",
+            "baseline": compute,
+            "ok": True,
+        },
+        {
+            "name": f"analysis cache: pickled size of a {size}-member analysis ({engine})",
+            "value": float(len(data)),
+            "unit": "bytes",
+            "goal": "report",
+            "baseline": None,
+            "ok": True,
+        },
+    ]
 
 
 def run() -> list[Result]:
