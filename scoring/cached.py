@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import hashlib
 import io
 import logging
 import pickle
@@ -33,12 +34,23 @@ from django.utils import timezone
 
 from planner.models import BuyingGroup
 from scoring import versions
-from scoring.analysis import GroupAnalysis, analyze
+from scoring.analysis import GroupAnalysis, TouchHistory, analyze
+from scoring.group_map import GroupMap
 
 log = logging.getLogger(__name__)
 
-PREFIX = "analysis:v1"
 T = TypeVar("T")
+
+
+def _shape(*classes) -> str:
+    """The fields of what is pickled: code that adds or renames one (a new deploy) never
+    reads an analysis pickled by the code before it. (Bump PREFIX when what a `derived`
+    value holds changes shape.)"""
+    names = [f"{c.__name__}:{','.join(f.name for f in dataclasses.fields(c))}" for c in classes]
+    return hashlib.sha256(";".join(names).encode()).hexdigest()[:8]
+
+
+PREFIX = f"analysis:v1:{_shape(GroupAnalysis, GroupMap, TouchHistory)}"
 
 
 def read_only(mapping: dict) -> MappingProxyType:
