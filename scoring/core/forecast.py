@@ -165,6 +165,7 @@ class Model:
         )
         self.p = self.lam[:, None] * self.w  # ΛW
         self.keep = 1.0 - self.lam  # diag(I - Λ)
+        self._responses: dict[int, np.ndarray] = {}  # weeks -> A_T (see response)
 
     # -- pieces
 
@@ -211,13 +212,19 @@ class Model:
         return np.linalg.solve(np.eye(n) - self.p, self.keep[:, None] * x0)
 
     def response(self, weeks: int) -> np.ndarray:
-        """A_T with x(T) = A_T x(0): A_0 = I, A_{t+1} = ΛW A_t + (I - Λ)."""
-        n = len(self.keys)
-        a = np.eye(n)
-        keep = np.diag(self.keep)
-        for _ in range(weeks):
-            a = self.p @ a + keep
-        return a
+        """A_T with x(T) = A_T x(0): A_0 = I, A_{t+1} = ΛW A_t + (I - Λ). Computed once
+        per model and horizon (members x members, `weeks` products: at 500 members a
+        tenth of a second), however many assets ask who should get them first. Read-only."""
+        found = self._responses.get(weeks)
+        if found is None:
+            n = len(self.keys)
+            found = np.eye(n)
+            keep = np.diag(self.keep)
+            for _ in range(weeks):
+                found = self.p @ found + keep
+            found.flags.writeable = False
+            self._responses[weeks] = found
+        return found
 
     def scores(self, states: np.ndarray) -> np.ndarray:
         """Divergence of each state (K x members x themes)."""
