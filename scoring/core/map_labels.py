@@ -7,15 +7,17 @@ free spot of:
 
 1. below the node (where a reader looks first), above it, to its right, to its left,
    then below or above it, shifted sideways;
-2. the same spots with a shorter text: the first name and the last name's initial
-   ("Alexandra K.") and a shorter role; then the short name alone; then cut shorter.
+2. the same spots with a shorter text: a shorter role, the first name and the last
+   name's initial ("Alexandra K."), the name alone, then a name cut shorter. A short
+   name that could stand for someone else in the group is never used.
 
 A spot is free when the label's box (with its white halo) stays inside the canvas,
 keeps off every node circle (brokers' rings and no-consent badges included), every label
 already placed and the "No relationships yet" caption. When a label finds no free spot,
-the layout runs again on a taller canvas, then with more room kept around each person;
-if that still fails, everyone goes into a plain grid where every label fits below its
-own node. Everything is deterministic.
+the picture is pulled taller (every node keeps its place across, moves down in proportion),
+step by step; then the layout runs again keeping more room around each person, and is
+pulled taller again; if that still fails, everyone goes into a plain grid where every
+label fits below its own node. Everything is deterministic.
 
 Guarantees (tested in ``tests/analysis/test_map_labels.py``, for groups of 2 to 40 people
 at both drawing widths): no two label boxes overlap, no label overlaps a node, every
@@ -45,7 +47,7 @@ GAP = 1.0  # between a label and a node, another label or the edge of the canvas
 INSET = MARGIN / 2  # labels stay this far inside the canvas
 CAPTION = "No relationships yet"
 _CAPTION_ABOVE = 40.0  # the caption's line sits this far above the first unconnected row
-_GROW = ((1.0, False), (1.3, False), (1.3, True), (1.8, True), (2.4, True))
+_STRETCH = (1.0, 1.2, 1.45, 1.75, 2.1, 2.5)  # the picture pulled taller, top to bottom
 
 
 @dataclass(frozen=True)
@@ -80,21 +82,45 @@ def short_name(name: str) -> str:
     return f"{words[0]} {words[-1][0]}."
 
 
-def _texts(name: str, role: str, labels: LabelStyle) -> list[tuple[str, str]]:
-    """The texts to try, longest first (duplicates removed)."""
-    short = short_name(name)
+def _names(name: str, labels: LabelStyle) -> list[str]:
+    """A name as it may be shown, longest first."""
+    short, limit = short_name(name), labels.max_chars
+    shorter = max(6, limit * 2 // 3)
+    return [clip(name, limit), clip(short, limit), clip(short, shorter), clip(short, 5)]
+
+
+def _shortenings(names: Iterable[str], labels: LabelStyle) -> dict[str, set[str]]:
+    """Each shortened name -> the full names it may stand for."""
+    meaning: dict[str, set[str]] = {}
+    for name in names:
+        for shown in _names(name, labels):
+            meaning.setdefault(shown, set()).add(name)
+    return meaning
+
+
+def _texts(
+    name: str, role: str, labels: LabelStyle, meaning: Mapping[str, set[str]]
+) -> list[tuple[str, str]]:
+    """The texts to try, longest first (duplicates removed). A shortened name that could
+    stand for someone else too ("Member 0." for "Member 007" and "Member 000") is never
+    used: the layout makes room instead."""
+    full, short, shorter, shortest = _names(name, labels)
     limit = labels.max_chars
+    role_short = clip(role, max(6, limit * 2 // 3))
     options = [
-        (clip(name, limit), clip(role, limit)),
-        (clip(short, limit), clip(role, limit)),
-        (clip(short, limit), clip(role, max(6, limit * 2 // 3))),
-        (clip(short, limit), ""),
-        (clip(short, max(6, limit * 2 // 3)), ""),
-        (clip(short, 5), ""),
+        (full, clip(role, limit)),
+        (full, role_short),
+        (short, clip(role, limit)),
+        (short, role_short),
+        (full, ""),
+        (short, ""),
+        (shorter, ""),
+        (shortest, ""),
     ]
     seen: list[tuple[str, str]] = []
     for option in options:
-        if option not in seen:
+        clear = option[0] == full or meaning.get(option[0], set()) <= {name}
+        if clear and option not in seen:
             seen.append(option)
     return seen
 
@@ -126,7 +152,7 @@ def _node(x: float, y: float, influence: int, broker: bool) -> _Node:
         x,
         y,
         extent,
-        label_offset(influence, broker=broker),
+        max(label_offset(influence, broker=broker), extent + GAP + HALO + 0.5),
         max(outer_radius(influence, broker=broker), extent) + LABEL_GAP,
     )
 
@@ -177,12 +203,13 @@ def place_labels(
 ) -> dict[str, PlacedLabel] | None:
     """A free spot for every label, in ``order``; None when some label finds none."""
     placed: dict[str, PlacedLabel] = {}
+    meaning = _shortenings((texts[key][0] for key in order), labels)
     taken = list(reserved)
     circles = [(n.x, n.y, n.radius) for n in nodes.values()]
     for key in order:
         found = None
         name, role = texts[key]
-        for shown_name, shown_role in _texts(name, role, labels):
+        for shown_name, shown_role in _texts(name, role, labels, meaning):
             w = label_width(shown_name, shown_role, labels)
             h = label_height(labels, role=bool(shown_role))
             for x, anchor, top in _spots(nodes[key], w, h, below_only=below_only):
@@ -231,15 +258,21 @@ def _grid(
     levels: Mapping[str, int],
     brokers: set[str],
     insights: GraphInsights,
+    texts: Mapping[str, tuple[str, str]],
     *,
     width: float,
     labels: LabelStyle,
 ) -> tuple[dict[str, tuple[float, float]], float]:
-    """The last resort: one cell per person, faction by faction, each label below its own
-    node in its own cell (the shortest texts fit any cell)."""
+    """The last resort: one cell per person, faction by faction, each full label below its
+    own node in its own cell (a cell is as wide as the widest label)."""
     rank = {k: f for f, faction in enumerate(insights.factions) for k in faction}
     keys = sorted(levels, key=lambda k: (rank.get(k, len(rank)), -levels[k], k))
-    columns = max(1, int((width - 2 * MARGIN) // (labels.width + 8.0)))
+    widest = max(
+        label_width(clip(name, labels.max_chars), clip(role, labels.max_chars), labels)
+        for name, role in texts.values()
+    )
+    cell = max(widest, 2 * _top_extent(MAX_LEVEL, broker=True)) + 2 * HALO + 2 * GAP + 1.0
+    columns = max(1, int((width - 2 * MARGIN) // cell))
     cell_x = (width - 2 * MARGIN) / columns
     top = max(_top_extent(MAX_LEVEL, broker=True), _top_extent(MIN_LEVEL, broker=True))
     cell_y = top + label_offset(MAX_LEVEL, broker=True) + labels.height + 4 * HALO + 2 * GAP
@@ -275,18 +308,20 @@ def map_plan(
     isolated = set(insights.isolated) & levels.keys()
     order = sorted(levels, key=lambda k: (-levels[k], k))
     roomy = replace(labels, width=labels.width * 1.35, height=labels.height + 10.0)
-    for grow, more_room in _GROW:
-        canvas = float(math.ceil(height * grow))
+    for more_room in (False, True):
         room = roomy if more_room else labels
-        positions = layout(people, ties, insights, width=width, height=canvas, labels=room)
-        nodes = {k: _node(*positions[k], levels[k], k in brokers) for k in levels}
-        caption_top, reserved = _caption(positions, isolated, labels)
-        placed = place_labels(
-            nodes, texts, order, width=width, height=canvas, labels=labels, reserved=reserved
-        )
-        if placed is not None:
-            return MapPlan(positions, placed, canvas, caption_top)
-    positions, canvas = _grid(levels, brokers, insights, width=width, labels=labels)
+        laid = layout(people, ties, insights, width=width, height=height, labels=room)
+        for stretch in _STRETCH:
+            canvas = float(math.ceil(height * stretch))
+            positions = {k: (x, round(y * stretch, 2)) for k, (x, y) in laid.items()}
+            nodes = {k: _node(*positions[k], levels[k], k in brokers) for k in levels}
+            caption_top, reserved = _caption(positions, isolated, labels)
+            placed = place_labels(
+                nodes, texts, order, width=width, height=canvas, labels=labels, reserved=reserved
+            )
+            if placed is not None:
+                return MapPlan(positions, placed, canvas, caption_top)
+    positions, canvas = _grid(levels, brokers, insights, texts, width=width, labels=labels)
     nodes = {k: _node(*positions[k], levels[k], k in brokers) for k in levels}
     placed = place_labels(
         nodes, texts, order, width=width, height=canvas, labels=labels, below_only=True

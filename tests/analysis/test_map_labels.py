@@ -172,3 +172,14 @@ def test_the_same_group_always_gets_the_same_labels():
     first, _, _ = plan_for(people, ties, names, "narrow")
     again, _, _ = plan_for(list(reversed(people)), list(reversed(ties)), names, "narrow")
     assert first == again
+
+
+def test_a_short_name_that_could_be_someone_else_is_never_shown():
+    # "Member 007" and "Member 000" would both be "Member 0.": the map grows instead.
+    keys = [f"m{i:03d}@buyer.test" for i in range(16)]
+    people = [Person(k, 5, "Executive Sponsor") for k in keys]
+    ties = [Tie(a, b, "influences", 3) for a, b in combinations(keys, 2)]
+    names = {k: f"Member {i:03d}" for i, k in enumerate(keys)}
+    plan = check(people, ties, names, "narrow")
+    shown = sorted(label.name for label in plan.labels.values())
+    assert shown == sorted(names.values())
