@@ -74,7 +74,7 @@ def check(people, ties, names, size):
     boxes = {}
     for key, label in plan.labels.items():
         left, top, right, bottom = label.box
-        assert 0 <= left and right <= width and 0 <= top and bottom <= plan.height, key
+        assert left >= 0 and right <= width and top >= 0 and bottom <= plan.height, key
         # The box is at least as wide and tall as the text drawn in it.
         drawn = max(
             text_width(label.name, labels.name_size),
@@ -140,7 +140,7 @@ def test_a_tight_spot_shortens_the_name_to_first_name_and_initial():
     keys = [f"p{i}@buyer.test" for i in range(12)]
     people = [Person(k, 5, "Executive Sponsor") for k in keys]
     ties = [Tie(a, b, "collaborates", 5) for a, b in combinations(keys, 2)]
-    names = {k: "Wilhelmina Oppenheimer" for k in keys}
+    names = dict.fromkeys(keys, "Wilhelmina Oppenheimer")
     plan = check(people, ties, names, "narrow")
     shown = [label.name for label in plan.labels.values()]
     assert set(shown) <= {"Wilhelmina Op\u2026", "Wilhelmina O.", "Wilhelmi\u2026", "Wilh\u2026"}

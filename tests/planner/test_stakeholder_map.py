@@ -407,5 +407,3 @@ def test_the_legend_explains_every_symbol_in_words_with_glyphs_as_decoration():
         assert {t.text for t in glyph.iter(f"{SVG}text")} <= {"?"}
         assert float(glyph.get("width")) <= 130  # fits a phone next to its words
     assert len(edge_groups(root, "conflicts_with")) == 1
-
-
