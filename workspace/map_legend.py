@@ -38,11 +38,12 @@ def _item(glyph: str, words: str, note: str = "") -> str:
     return f"<li>{glyph}<span>{escape(words)}{small}</span></li>"
 
 
-def _group(title: str, items: list[str], note: str = "") -> str:
+def _group(title: str, items: list[str], note: str = "", *, wide: bool = False) -> str:
     after = f'<p class="small muted">{escape(note)}</p>' if note else ""
+    kind = "map-legend__items map-legend__items--wide" if wide else "map-legend__items"
     return (
         f'<div class="map-legend__group"><h3>{escape(title)}</h3>'
-        f'<ul class="map-legend__items">{"".join(items)}</ul>{after}</div>'
+        f'<ul class="{kind}">{"".join(items)}</ul>{after}</div>'
     )
 
 
@@ -122,7 +123,7 @@ def render_legend(id_prefix: str = "legend") -> str:
         _item(_svg(20, 20, _bolt(10, 10, 1.15)), "Conflict with another faction"),
     ]
     groups = [
-        _group("Influence", [_item(_influence(), "1 (small) to 5 (large)")]),
+        _group("Influence", [_item(_influence(), "1 (small) to 5 (large)")], wide=True),
         _group("Stance", stances),
         _group(
             "Relationships",
