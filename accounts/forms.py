@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
@@ -94,8 +96,38 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9(][0-9 ().\-/]*$")
+PHONE_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})$", re.IGNORECASE)
+
+
+def clean_phone_number(value: str) -> str:
+    """A phone number as people write it (+44 20 7946 0958, (555) 010-2000 ext. 12):
+    digits, spaces, ( ) . - /, a leading +, an optional extension; 6 to 15 digits
+    (E.164 allows 15). Returned with its spaces tidied; "" stays "" (no phone)."""
+    text = " ".join(value.split())
+    if not text:
+        return ""
+    extension = PHONE_EXTENSION.search(text)
+    number = text[: extension.start()] if extension else text
+    digits = sum(ch.isdigit() for ch in number)
+    if not PHONE_CHARACTERS.match(number) or not 6 <= digits <= 15:
+        raise forms.ValidationError(
+            "Enter a phone number of 6 to 15 digits, for example +44 20 7946 0958 "
+            "(spaces, brackets, dots and dashes are fine; add an extension as “ext. 12”).",
+            code="invalid_phone",
+        )
+    return f"{number.strip()} ext. {extension.group(1)}" if extension else number.strip()
+
+
 class PreferencesForm(forms.Form):
     name = forms.CharField(max_length=150, required=False)
+    phone = forms.CharField(
+        max_length=32,
+        required=False,
+        help_text="Printed with your name and email on the consensus kits you build, so the "
+        "buying group can reach you. Leave it empty to show your email only.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     time_zone = forms.ChoiceField(
         choices=TIME_ZONE_CHOICES,
         help_text="Dates are shown, and the weekly digest is sent, in this time zone.",
@@ -121,6 +153,9 @@ class PreferencesForm(forms.Form):
         empty_value=None,
         help_text="The hour it arrives, in your time zone above (within the hour).",
     )
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data.get("phone") or "")
 
 
 class OrganizationForm(forms.ModelForm):

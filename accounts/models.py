@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
+    # Printed with the name and email on the consensus kits this person builds.
+    phone = models.CharField(max_length=32, blank=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     digest_enabled = models.BooleanField(
         "weekly digest", default=True, help_text="Send me the weekly digest email."

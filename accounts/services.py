@@ -194,17 +194,28 @@ def preferences_update(
     name: str,
     digest_weekday: int | None = None,
     digest_hour: int | None = None,
+    phone: str | None = None,
 ) -> User:
-    """Save the user's preferences; a digest day or hour left out (None) stays as it was."""
+    """Save the user's preferences; a digest day or hour, or a phone, left out (None)
+    stays as it was."""
     user.time_zone = time_zone
     user.digest_enabled = digest_enabled
     user.name = name
+    if phone is not None:
+        user.phone = phone
     if digest_weekday is not None:
         user.digest_weekday = digest_weekday
     if digest_hour is not None:
         user.digest_hour = digest_hour
     user.full_clean(exclude=["password"])
     user.save(
-        update_fields=["time_zone", "digest_enabled", "name", "digest_weekday", "digest_hour"]
+        update_fields=[
+            "time_zone",
+            "digest_enabled",
+            "name",
+            "phone",
+            "digest_weekday",
+            "digest_hour",
+        ]
     )
     return user

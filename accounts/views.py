@@ -211,6 +211,7 @@ def preferences(request):
         posted(request),
         initial={
             "name": user.name,
+            "phone": user.phone,
             "time_zone": user.time_zone,
             "digest_enabled": user.digest_enabled,
             "digest_weekday": user.digest_weekday,

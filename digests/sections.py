@@ -67,6 +67,7 @@ class Suggestion:
     asset: str
     reasons: tuple[str, ...]
     send_first_name: str | None
+    send_first_why: str = ""  # a clause: "they link the sides of the group"
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def suggestions_section(scores: list[GroupScores]) -> Section:
                 asset=str(found.asset),
                 reasons=tuple(str(r) for r in (found.reasons or ())),
                 send_first_name=found.send_first_name or None,
+                send_first_why=str(found.send_first_why or ""),
             )
         )
     return Section(

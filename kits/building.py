@@ -5,9 +5,7 @@ The kit document is built from what may leave the company only (see `kits.conten
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import json
 import logging
 import time
 import zipfile
@@ -26,24 +24,37 @@ from kits.drafting import discussion_guide, draft_title, success_measures
 from kits.models import ConsensusKit
 from kits.render import render_pdf, render_text
 from kits.signals import kit_built
+from kits.stored import document_json
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
 
 log = logging.getLogger(__name__)
 
 
-def glossary_terms(
-    group: BuyingGroup, *, themes: set[str]
-) -> tuple[list[KitTerm], dict[str, list[str]]]:
-    """The glossary terms linked to one of `themes` (this group's): a term written for
-    another deal's themes stays out of this group's kit."""
-    terms = [
-        term
-        for term in GlossaryTerm.objects.filter(organization_id=group.organization_id)
+def glossary_candidates(group: BuyingGroup) -> list[GlossaryTerm]:
+    """Every term of the organization's glossary (with its themes), by term."""
+    return list(
+        GlossaryTerm.objects.filter(organization_id=group.organization_id)
         .prefetch_related("themes")
         .order_by("term")
-        if any(theme.slug in themes for theme in term.themes.all())
-    ]
+    )
+
+
+def matches_themes(term: GlossaryTerm, themes: set[str]) -> bool:
+    return any(theme.slug in themes for theme in term.themes.all())
+
+
+def glossary_terms(
+    group: BuyingGroup, *, themes: set[str], kept: list[int] | None = None
+) -> tuple[list[KitTerm], dict[str, list[str]]]:
+    """The kit's glossary and, per theme, its terms. `kept`: the ids of the terms the
+    rep kept (any others stay out); None: the terms linked to one of `themes` (this
+    group's), so a term written for another deal's themes stays out of this group's kit."""
+    candidates = glossary_candidates(group)
+    if kept is None:
+        terms = [term for term in candidates if matches_themes(term, themes)]
+    else:
+        terms = [term for term in candidates if term.pk in set(kept)]
     links: dict[str, list[str]] = {}
     for term in terms:
         for theme in term.themes.all():
@@ -59,6 +70,19 @@ def group_themes(analysis: GroupAnalysis, assets) -> set[str]:
     return themes
 
 
+def _kit_asset(asset: Asset, why: str) -> KitAsset:
+    has_file = bool(asset.file)
+    return KitAsset(
+        title=asset.title,
+        kind=asset.get_kind_display(),
+        why=why,
+        url=asset.url,
+        summary=asset.summary,
+        file_name=(asset.file_name or asset.file.name.rsplit("/", 1)[-1]) if has_file else "",
+        file_key=str(asset.pk) if has_file else "",
+    )
+
+
 def _progress(kit: ConsensusKit, percent: int, step: str) -> None:
     build_progress(kit_id=kit.pk, percent=percent, step=step)
 
@@ -69,18 +93,10 @@ def kit_document(kit: ConsensusKit, *, analysis: GroupAnalysis | None = None) ->
     by_id = Asset.objects.filter(organization_id=group.organization_id).in_bulk(
         [a["id"] for a in kit.assets]
     )
-    terms, links = glossary_terms(group, themes=group_themes(analysis, by_id.values()))
-    assets = [
-        KitAsset(
-            title=by_id[a["id"]].title,
-            kind=by_id[a["id"]].get_kind_display(),
-            why=a["why"],
-            url=by_id[a["id"]].url,
-            summary=by_id[a["id"]].summary,
-        )
-        for a in kit.assets
-        if a["id"] in by_id
-    ]
+    terms, links = glossary_terms(
+        group, themes=group_themes(analysis, by_id.values()), kept=kit.glossary
+    )
+    assets = [_kit_asset(by_id[a["id"]], a["why"]) for a in kit.assets if a["id"] in by_id]
     people = [person_facts(s) for s in analysis.map.stakeholders]
     theme_names = {slug: analysis.theme_name(slug) for slug in analysis.theme_names}
     divergent = [slug for slug, value in analysis.divergence.theme_contributions if value > 0][:3]
@@ -101,6 +117,8 @@ def kit_document(kit: ConsensusKit, *, analysis: GroupAnalysis | None = None) ->
         account=group.account or group.name,
         version=kit.version,
         prepared_by=kit.created_by.get_full_name() if kit.created_by else "",
+        prepared_by_email=kit.created_by.email if kit.created_by else "",
+        prepared_by_phone=kit.created_by.phone if kit.created_by else "",
         prepared_on=timezone.localdate(),
         problem_statement=kit.problem_statement,
         terms=tuple(terms),
@@ -119,10 +137,6 @@ def kit_document(kit: ConsensusKit, *, analysis: GroupAnalysis | None = None) ->
             for row in kit.plan
         ),
     )
-
-
-def _document_json(document: KitDocument) -> dict:
-    return json.loads(json.dumps(dataclasses.asdict(document), default=str))
 
 
 def _zip(kit: ConsensusKit, document: KitDocument, pdf: bytes) -> bytes:
@@ -169,7 +183,7 @@ def kit_build(*, kit_id: int) -> ConsensusKit | None:
         with transaction.atomic():
             kit.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
             kit.zip.save(f"{base}.zip", ContentFile(archive), save=False)
-            kit.document = _document_json(document)
+            kit.document = document_json(document)
             kit.status = ConsensusKit.Status.READY
             kit.progress = 100
             kit.step = "Ready"

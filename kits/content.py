@@ -81,11 +81,20 @@ class KitAsset:
     why: str  # one line: why this matters to the whole group
     url: str = ""
     summary: str = ""
+    # The asset's own file, if it has one: its name, and its key among the kit's files
+    # (the asset's id, as text): a share link serves it at files/<key>/, and the PDF a
+    # share link gives links it there.
+    file_name: str = ""
+    file_key: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("title", "kind", "why", "url"):
+        for name in ("title", "kind", "why", "url", "file_name"):
             _set(self, name, _text(getattr(self, name), name))
         _set(self, "summary", _text(self.summary, "summary", multiline=True))
+        key = _text(self.file_key, "file_key")
+        if key and not key.isdigit():
+            raise ValueError("file_key is an asset id")
+        _set(self, "file_key", key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +155,12 @@ class KitDocument:
     disagreements: tuple[str, ...] = ()  # where views differ: themes only, never people
     bridges: tuple[str, ...] = ()  # how to bridge them
     plan: tuple[KitStep, ...] = ()
+    # How the group reaches the rep who built the kit (from their profile).
+    prepared_by_email: str = ""
+    prepared_by_phone: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("title", "account", "prepared_by"):
+        for name in ("title", "account", "prepared_by", "prepared_by_email", "prepared_by_phone"):
             _set(self, name, _text(getattr(self, name), name))
         _set(
             self,
@@ -279,8 +291,11 @@ def internal_words(doc: KitDocument) -> tuple[str, ...]:
 
 def _all_text(doc: KitDocument) -> list[str]:
     texts = [doc.title, doc.account, doc.prepared_by, doc.problem_statement]
+    texts += [doc.prepared_by_email, doc.prepared_by_phone]
     texts += [part for t in doc.terms for part in (t.term, t.definition)]
-    texts += [p for a in doc.assets for p in (a.title, a.kind, a.why, a.url, a.summary)]
+    texts += [
+        p for a in doc.assets for p in (a.title, a.kind, a.why, a.url, a.summary, a.file_name)
+    ]
     texts += [m.theme for m in doc.measures] + [
         p for m in doc.measures for r in m.people for p in r
     ]
@@ -288,6 +303,12 @@ def _all_text(doc: KitDocument) -> list[str]:
     texts += [q.role for q in doc.questions] + [x for q in doc.questions for x in q.questions]
     texts += [p for s in doc.plan for p in (s.step, s.owner)]
     return texts
+
+
+def phone_link(phone: str) -> str:
+    """The number a `tel:` link dials: the + and digits before any extension."""
+    number = re.split(r"(?i)\s*(?:x|ext)", phone or "", maxsplit=1)[0]
+    return "".join(ch for ch in number if ch == "+" or ch.isdigit())
 
 
 def theme_label(slug: str, theme_names: Mapping[str, str]) -> str:

@@ -11,6 +11,10 @@ def kit_upload_to(kit: "ConsensusKit", filename: str) -> str:
     return f"kits/{kit.group.organization_id}/{kit.group_id}/v{kit.version}/{filename}"
 
 
+def share_upload_to(share: "KitShare", filename: str) -> str:
+    return kit_upload_to(share.kit, f"shares/{share.pk}/{filename}")
+
+
 class ConsensusKit(models.Model):
     """One built version (v1, v2, ...) of the kit a sales rep hands the buying group.
 
@@ -32,6 +36,8 @@ class ConsensusKit(models.Model):
     problem_statement = models.TextField()
     assets = models.JSONField(default=list)  # [{"id": asset pk, "why": "..."}] in kit order
     plan = models.JSONField(default=list)  # [{"step", "owner", "due" (ISO date or "")}]
+    # The glossary terms the rep kept (ids); null: the terms of the group's themes.
+    glossary = models.JSONField(null=True, blank=True)
     document = models.JSONField(default=dict, blank=True)
     pdf = models.FileField(upload_to=kit_upload_to, blank=True)
     zip = models.FileField(upload_to=kit_upload_to, blank=True)
@@ -130,6 +136,9 @@ class KitShare(models.Model):
     views = models.PositiveIntegerField(default=0)
     first_viewed_at = models.DateTimeField(null=True, blank=True)
     last_viewed_at = models.DateTimeField(null=True, blank=True)
+    # The kit's PDF as this link gives it: each asset file linked through this link
+    # (made on the first download; it stops working with the link).
+    pdf = models.FileField(upload_to=share_upload_to, blank=True)
 
     class Meta:
         db_table = "planner_kitshare"

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
 import typst
 
-from kits.content import KitDocument
+from kits.content import KitDocument, phone_link
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 TEMPLATE = TEMPLATE_DIR / "kit.typ"
@@ -55,6 +56,12 @@ LABELS: dict[str, str] = {
     "no_date": "To be agreed",
     "page": "Page",
     "of": "of",
+    "contact": "Your contact",
+    "email": "Email",
+    "phone": "Phone",
+    "file": "File:",
+    "download": "Download:",
+    "file_via_share": "open it from the link this kit was shared with",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHS_LONG = (
@@ -98,8 +105,23 @@ def _closing(doc: KitDocument) -> str:
     return f"Questions or changes? Talk to{who}: this kit is yours to edit and share."
 
 
-def payload(doc: KitDocument) -> dict:
-    """The JSON document the Typst template reads (all text; dates formatted here)."""
+def _contact(doc: KitDocument) -> dict:
+    """The rep who built the kit, as the cover and the last page show them."""
+    parts = [p for p in (doc.prepared_by, doc.prepared_by_email, doc.prepared_by_phone) if p]
+    return {
+        "name": doc.prepared_by,
+        "email": doc.prepared_by_email,
+        "phone": doc.prepared_by_phone,
+        "tel": phone_link(doc.prepared_by_phone),
+        "line": " · ".join(parts),
+    }
+
+
+def payload(doc: KitDocument, *, file_links: Mapping[str, str] | None = None) -> dict:
+    """The JSON document the Typst template reads (all text; dates formatted here).
+    `file_links`: asset file key -> the URL a reader downloads it from (a share link's);
+    without one, an asset's file is named and said to come with the share link."""
+    links = file_links or {}
     return {
         "labels": LABELS,
         "title": doc.title or f"{doc.account}: one shared view",
@@ -109,10 +131,19 @@ def payload(doc: KitDocument) -> dict:
         "meta": _meta(doc),
         "footer": f"v{doc.version} · {short_date(doc.prepared_on)}",
         "closing": _closing(doc),
+        "contact": _contact(doc),
         "problem": doc.problem_statement.split("\n\n") if doc.problem_statement else [],
         "terms": [{"term": t.term, "definition": t.definition} for t in doc.terms],
         "assets": [
-            {"title": a.title, "kind": a.kind, "why": a.why, "url": a.url, "summary": a.summary}
+            {
+                "title": a.title,
+                "kind": a.kind,
+                "why": a.why,
+                "url": a.url,
+                "summary": a.summary,
+                "file": a.file_name,
+                "file_url": links.get(a.file_key, "") if a.file_key else "",
+            }
             for a in doc.assets
         ],
         "measures": [
@@ -143,9 +174,9 @@ def _fonts() -> typst.Fonts:
     return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=extra)
 
 
-def render_pdf(doc: KitDocument) -> bytes:
-    """The kit as an A4 PDF. The same document always gives the same bytes (the PDF's
-    creation date is the kit's date)."""
+def render_pdf(doc: KitDocument, *, file_links: Mapping[str, str] | None = None) -> bytes:
+    """The kit as an A4 PDF (`file_links`: see :func:`payload`). The same document always
+    gives the same bytes (the PDF's creation date is the kit's date)."""
     stamp = datetime(
         doc.prepared_on.year, doc.prepared_on.month, doc.prepared_on.day, 12, tzinfo=UTC
     )
@@ -154,12 +185,14 @@ def render_pdf(doc: KitDocument) -> bytes:
         root=str(TEMPLATE_DIR),
         font_paths=_fonts(),
         format="pdf",
-        sys_inputs={"data": json.dumps(payload(doc), ensure_ascii=False)},
+        sys_inputs={"data": json.dumps(payload(doc, file_links=file_links), ensure_ascii=False)},
         timestamp=stamp,
     )
 
 
-def render_pages_png(doc: KitDocument, *, ppi: float = 80) -> list[bytes]:
+def render_pages_png(
+    doc: KitDocument, *, ppi: float = 80, file_links: Mapping[str, str] | None = None
+) -> list[bytes]:
     """Each page as a PNG (for previews and for looking at the layout)."""
     pages = typst.compile(
         str(TEMPLATE),
@@ -167,7 +200,7 @@ def render_pages_png(doc: KitDocument, *, ppi: float = 80) -> list[bytes]:
         font_paths=_fonts(),
         format="png",
         ppi=ppi,
-        sys_inputs={"data": json.dumps(payload(doc), ensure_ascii=False)},
+        sys_inputs={"data": json.dumps(payload(doc, file_links=file_links), ensure_ascii=False)},
     )
     return pages if isinstance(pages, list) else [pages]
 
@@ -200,12 +233,15 @@ def _bullets(items: tuple[str, ...] | list[str], indent: str = "") -> list[str]:
     return lines
 
 
-def render_text(doc: KitDocument) -> str:
+def render_text(doc: KitDocument, *, file_links: Mapping[str, str] | None = None) -> str:
     """The kit as plain text: the same sections as the PDF, wrapped at 78 columns."""
-    data = payload(doc)
+    links = file_links or {}
+    data = payload(doc, file_links=links)
     title = data["title"]
     out: list[str] = [*_wrap(title), "=" * min(WIDTH, len(title)), data["prepared_for"]]
     out += _wrap(data["meta"])
+    if data["contact"]["line"]:
+        out += _wrap(f"{LABELS['contact']}: {data['contact']['line']}")
     number = 0
 
     def section(title: str) -> None:
@@ -240,6 +276,14 @@ def render_text(doc: KitDocument) -> str:
                     out += _wrap(paragraph, "   ")
             if asset.url:
                 out.append(f"   {LABELS['open']} {asset.url}")
+            if asset.file_name:
+                url = links.get(asset.file_key) if asset.file_key else ""
+                line = (
+                    f"{LABELS['download']} {asset.file_name}: {url}"
+                    if url
+                    else f"{LABELS['file']} {asset.file_name}: {LABELS['file_via_share']}"
+                )
+                out += _wrap(line, "   ")
 
     if data["measures"]:
         section(LABELS["measures"])
@@ -275,5 +319,8 @@ def render_text(doc: KitDocument) -> str:
             out += _wrap(step["step"], "     ", first=f"  {i}. ")
             out.append(f"     {LABELS['owner']}: {step['owner']} · {LABELS['date']}: {due}")
 
-    out += ["", "", *_wrap(data["closing"]), f"v{doc.version} · {short_date(doc.prepared_on)}"]
+    out += ["", "", *_wrap(data["closing"])]
+    contact = data["contact"]
+    out += [f"{LABELS[k]}: {contact[k]}" for k in ("email", "phone") if contact[k]]
+    out.append(f"v{doc.version} · {short_date(doc.prepared_on)}")
     return "\n".join(out).rstrip() + "\n"

@@ -14,20 +14,24 @@ from datetime import date, timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.form_fields import parse_id
 from accounts.models import User
-from content.models import Asset
-from kits.building import glossary_terms, group_themes
+from content.models import Asset, GlossaryTerm
+from kits.building import glossary_candidates, glossary_terms, group_themes, matches_themes
 from kits.building import kit_build as kit_build
 from kits.building import kit_document as kit_document
 from kits.content import KitStep
 from kits.drafting import asset_why, default_plan, draft_problem_statement
 from kits.models import ConsensusKit, KitShare, KitView
+from kits.render import render_pdf
 from kits.signals import kit_viewed
+from kits.stored import document_from_json
 from kits.tasks import build_enqueue
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze
@@ -49,7 +53,8 @@ def draft(group: BuyingGroup, *, analysis: GroupAnalysis | None = None) -> dict:
     plan = group_plan(group, analysis=analysis, top=5)
     assets = {a.slug: a for a in Asset.objects.filter(organization_id=group.organization_id)}
     picked = [assets[s.asset] for s in plan.suggestions if s.asset in assets]
-    terms, links = glossary_terms(group, themes=group_themes(analysis, picked))
+    themes = group_themes(analysis, picked)
+    terms, links = glossary_terms(group, themes=themes)
     theme_names = {slug: analysis.theme_name(slug) for slug in analysis.theme_names}
     divergent = [slug for slug, value in analysis.divergence.theme_contributions if value > 0][:3]
     chosen, said = [], set()
@@ -69,6 +74,8 @@ def draft(group: BuyingGroup, *, analysis: GroupAnalysis | None = None) -> dict:
         "problem_statement": statement,
         "assets": chosen,
         "plan": [_step_json(step) for step in steps],
+        # Kept by default: the terms linked to this group's themes.
+        "glossary": [t.pk for t in glossary_candidates(group) if matches_themes(t, themes)],
     }
 
 
@@ -119,6 +126,20 @@ def _clean_assets(group: BuyingGroup, assets: list[dict]) -> list[dict]:
     return [{"id": int(a["id"]), "why": str(a.get("why", ""))[:300]} for a in assets]
 
 
+def _clean_glossary(group: BuyingGroup, glossary: list[int] | None) -> list[int] | None:
+    if glossary is None:
+        return None
+    ids = sorted({int(pk) for pk in glossary})
+    known = set(
+        GlossaryTerm.objects.filter(organization_id=group.organization_id, pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(ids) - known:
+        raise ValidationError("A glossary term is not in your glossary.")
+    return ids
+
+
 def _clean_plan(plan: list[dict]) -> list[dict]:
     if len(plan) > MAX_PLAN_STEPS:
         raise ValidationError(f"A mutual plan holds at most {MAX_PLAN_STEPS} steps.")
@@ -145,10 +166,12 @@ def kit_request(
     problem_statement: str,
     assets: list[dict],
     plan: list[dict],
+    glossary: list[int] | None = None,
     enqueue: bool = True,
 ) -> ConsensusKit:
     """Queue a new version of the group's kit; it is built by Celery once this commits
-    (`enqueue=False`: the caller builds it itself, as `build_kit` does)."""
+    (`enqueue=False`: the caller builds it itself, as `build_kit` does). `glossary`: the
+    ids of the glossary terms the rep kept; None: the terms of the group's themes."""
     statement = problem_statement.strip()
     if not statement:
         raise ValidationError("Write the problem statement the whole group should agree on.")
@@ -160,6 +183,7 @@ def kit_request(
         problem_statement=statement[:4000],
         assets=_clean_assets(group, assets),
         plan=_clean_plan(plan),
+        glossary=_clean_glossary(group, glossary),
         created_by=by,
         step="Waiting for a worker",
         queued_at=timezone.now(),
@@ -208,6 +232,31 @@ def share_create(*, kit: ConsensusKit, by: User | None, days: int = SHARE_DAYS) 
         created_by=by,
         expires_at=timezone.now() + timedelta(days=days),
     )
+
+
+def share_file_links(share: KitShare, *, site_url: str) -> dict[str, str]:
+    """Asset file key -> the URL this share link serves the file at (absolute)."""
+    token = share_token(share)
+    return {
+        a["file_key"]: site_url + reverse("shared_kit_file", args=[token, int(a["file_key"])])
+        for a in share.kit.document.get("assets") or ()
+        if str(a.get("file_key") or "").isdigit()
+    }
+
+
+def share_pdf(*, share: KitShare, site_url: str):
+    """The kit's PDF as this share link gives it: each asset file linked through the
+    link (signed; it stops with the share). Made from the kit as built, on the first
+    download, then kept with the share."""
+    if share.pdf:
+        return share.pdf
+    links = share_file_links(share, site_url=site_url)
+    if not links:
+        return share.kit.pdf  # nothing to link: the kit's own PDF says the same
+    pdf = render_pdf(document_from_json(share.kit.document), file_links=links)
+    share.pdf.save(f"kit-v{share.kit.version}.pdf", ContentFile(pdf), save=False)
+    KitShare.objects.filter(pk=share.pk).update(pdf=share.pdf.name)
+    return share.pdf
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from content.uploads import BY_KEY
 from kits import services as kits
 from kits import tasks as kit_tasks
 from kits.access import get_kit_for_user, get_share_for_user
+from kits.content import phone_link
 from kits.models import KitDownload
 from planner.access import get_group_for_user
 from planner.forms import KitForm
@@ -32,13 +33,17 @@ SHARE_RATE_LIMIT = 60  # page or PDF requests per address per minute
 def kit_new(request, pk: int):
     group = get_group_for_user(request, pk, roles=KIT_BUILDERS)
     assets = Asset.objects.filter(organization_id=group.organization_id).order_by("title")
-    draft = kits.draft(group) if request.method == "GET" else {"assets": [], "plan": []}
+    draft = (
+        kits.draft(group) if request.method == "GET" else {"assets": [], "plan": [], "glossary": []}
+    )
     form = KitForm(
         posted(request),
         assets=assets,
         initial={"problem_statement": draft.get("problem_statement", "")},
         initial_assets=draft["assets"],
         initial_plan=draft["plan"],
+        terms=kits.glossary_candidates(group),
+        initial_terms=draft["glossary"],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,6 +53,7 @@ def kit_new(request, pk: int):
                 problem_statement=form.cleaned_data["problem_statement"],
                 assets=form.cleaned_data["assets"],
                 plan=form.cleaned_data["plan"],
+                glossary=form.cleaned_data["glossary"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -174,6 +180,7 @@ def shared_kit(request, token: str):
     if refusal is not None:
         return _noindex(refusal)
     kits.share_viewed(share=share)
+    linked = {str(a.get("file_key")) for a in share.kit.document.get("assets") or ()}
     return _noindex(
         render(
             request,
@@ -182,7 +189,10 @@ def shared_kit(request, token: str):
                 "kit": share.kit,
                 "doc": share.kit.document,
                 "token": token,
-                "files": _shared_files(share.kit),
+                "tel": phone_link(share.kit.document.get("prepared_by_phone") or ""),
+                # Files of assets the document does not link itself (kits built before
+                # assets carried their file).
+                "files": [a for a in _shared_files(share.kit) if str(a.pk) not in linked],
             },
         )
     )
@@ -221,7 +231,8 @@ def shared_kit_pdf(request, token: str):
     if refusal is not None:
         return _noindex(refusal)
     kit = share.kit
+    pdf = kits.share_pdf(share=share, site_url=settings.SITE_URL)
     response = file_response(
-        kit.pdf, filename=kit.pdf.name.rsplit("/", 1)[-1], content_type="application/pdf"
+        pdf, filename=kit.pdf.name.rsplit("/", 1)[-1], content_type="application/pdf"
     )
     return _noindex(response)

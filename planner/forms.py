@@ -330,9 +330,19 @@ class KitForm(forms.Form):
         help_text="Drafted from what the group has in common. Say it the way the group would.",
     )
 
-    def __init__(self, *args, assets, initial_assets, initial_plan, **kwargs):
+    def __init__(
+        self, *args, assets, initial_assets, initial_plan, terms=(), initial_terms=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.assets = list(assets)
+        # The glossary: one box per term, ticked when it is kept (by default, the terms
+        # linked to the group's themes).
+        self.terms = list(terms)
+        kept = set(initial_terms)
+        for term in self.terms:
+            self.fields[f"term_{term.pk}_keep"] = forms.BooleanField(
+                required=False, initial=term.pk in kept, label=term.term
+            )
         chosen = {a["id"]: (position, a["why"]) for position, a in enumerate(initial_assets, 1)}
         for asset in self.assets:
             position, why = chosen.get(asset.pk, (None, ""))
@@ -369,6 +379,11 @@ class KitForm(forms.Form):
                 self[f"asset_{asset.pk}_why"],
             )
 
+    def term_rows(self):
+        """(term, its box), the terms ticked by default first."""
+        rows = [(term, self[f"term_{term.pk}_keep"]) for term in self.terms]
+        return sorted(rows, key=lambda row: not row[1].initial)
+
     def plan_rows(self):
         for index in range(PLAN_ROWS):
             yield (
@@ -387,6 +402,7 @@ class KitForm(forms.Form):
         cleaned["assets"] = [
             {"id": pk, "why": cleaned.get(f"asset_{pk}_why", "")} for _o, _t, pk in sorted(picked)
         ]
+        cleaned["glossary"] = [t.pk for t in self.terms if cleaned.get(f"term_{t.pk}_keep")]
         cleaned["plan"] = [
             {
                 "step": cleaned.get(f"plan_{i}_step", ""),

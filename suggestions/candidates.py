@@ -109,6 +109,11 @@ class Suggestion:
     reasons: tuple[str, ...]  # 2 to 4 plain-words sentences
     recipients: tuple[str, ...]  # keys; the first is the person to send it to first
     send_first: str | None
+    # Who goes first and why, for pages that say it once for a list of suggestions:
+    # the person's name and a clause ("they link the sides of the group"). The last of
+    # `reasons` says the same in a full sentence (kept for the JSON documents).
+    first_name: str = ""
+    first_why: str = ""
 
 
 @dataclass(frozen=True)

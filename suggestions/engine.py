@@ -211,7 +211,7 @@ def suggest(
     order, final = engine.rank(top)
     picks = engine.choose(set_size)
 
-    recipients, send_first, first_reason = engine.recipients()
+    recipients, send_first, first_reason, first_name, first_why = engine.recipients()
 
     def suggestion(i: int, score: float, effect: tuple[float, float] | None, **words) -> Suggestion:
         return Suggestion(
@@ -221,6 +221,8 @@ def suggest(
             reasons=engine.reasons(i, effect, first_reason, **words),
             recipients=recipients,
             send_first=send_first,
+            first_name=first_name,
+            first_why=first_why,
         )
 
     # A group send is proposed only for what some contactable member still lacks, and

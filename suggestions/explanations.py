@@ -16,6 +16,12 @@ from suggestions.candidates import (
 )
 from suggestions.measures import _effect_sentence, _is_champion, _join, _percent, _points
 
+# Why a person goes first, as a clause after "Send it to <name> first: ".
+FIRST_BROKER = "they link the sides of the group"
+FIRST_CHAMPION = "as the champion, they can carry it to the rest of the group"
+FIRST_INFLUENTIAL = "they are the most influential person you can contact"
+FIRST_FORECAST = "the consensus forecast brings the group closest when they hear it first"
+
 
 class Explanations:
     """The engine's sentences: why an asset, why no set, who first. Mixed into
@@ -37,7 +43,9 @@ class Explanations:
 
     # -- recipients and words
 
-    def recipients(self) -> tuple[tuple[str, ...], str, str]:
+    def recipients(self) -> tuple[tuple[str, ...], str, str, str, str]:
+        """(recipients, the first one's key, the sentence on why them first, their name,
+        the same why as a clause)."""
         contactable = [(i, m) for i, m in enumerate(self.people) if self.consent[i] > 0]
 
         def strongest(group: list[tuple[int, Audience]]) -> Audience | None:
@@ -51,19 +59,22 @@ class Explanations:
         assert first is not None  # there is at least one contactable member
         name = first.name or first.key
         if brokers is not None:
+            why = FIRST_BROKER
             reason = f"Send it to {name} first, who links the sides of the group."
         elif champion is not None:
+            why = FIRST_CHAMPION
             reason = (
                 f"Send it to {name} first: as the champion, they can carry it to the rest "
                 "of the group."
             )
         else:
+            why = FIRST_INFLUENTIAL
             reason = f"Send it to {name} first, the most influential person you can contact."
         rest = sorted(
             (item for item in contactable if item[1].key != first.key),
             key=lambda item: (-self.influence[item[0]], item[1].key),
         )
-        return (first.key, *(m.key for _, m in rest)), first.key, reason
+        return (first.key, *(m.key for _, m in rest)), first.key, reason, name, why
 
     def theme_name(self, slug: str) -> str:
         return self.theme_names.get(slug) or slug.replace("-", " ").replace("_", " ")

@@ -24,7 +24,9 @@ from scoring.core import forecast
 from scoring.core.divergence import Member, common_ground, divergence
 from scoring.core.exposure import exposure_mass
 from scoring.core.readiness import readiness
+from suggestions.cards import said_once as said_once
 from suggestions.engine import Audience, Candidate, Plan, Suggestion, simulate, suggest
+from suggestions.explanations import FIRST_FORECAST
 
 # Where the deal stands -> the buying job the group is most likely doing now (Gartner's
 # buying jobs, as the content library's `stage` names them).
@@ -170,6 +172,9 @@ def _reordered(
                 "(the usual pick: the best-connected broker or the champion)."
             )
             reasons = (*reasons[:-1], reason) if reasons else (reason,)
+            suggestion = dataclasses.replace(
+                suggestion, first_name=names.get(best.key, best.key), first_why=FIRST_FORECAST
+            )
         else:  # a tie within half a point: keep the rule's pick and its reason
             order.remove(suggestion.send_first)
             order.insert(0, suggestion.send_first)
@@ -268,40 +273,25 @@ def what_if(
 class TopSuggestion:
     title: str
     asset: str
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # its own: whom to send it to first is said apart
     send_first_name: str | None
+    send_first_why: str = ""  # a clause: "they link the sides of the group"
 
 
 def top_suggestion(group: BuyingGroup) -> TopSuggestion | None:
-    """The first asset of the suggested set, for the digest."""
+    """The first asset of the suggested set, for the digest: its reasons, and apart from
+    them whom to send it to first and why (said once, not again among the reasons)."""
     analysis = analyze(group)
     plan = group_plan(group, analysis=analysis, top=1)
     if not plan.suggestions:
         return None
     best = plan.suggestions[0]
     names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    shown, _ = said_once(dataclasses.replace(plan, suggestions=(best,)), shown="suggestions")
     return TopSuggestion(
         title=best.title,
         asset=best.asset,
-        reasons=best.reasons,
+        reasons=shown.suggestions[0].reasons,
         send_first_name=names.get(best.send_first) if best.send_first else None,
+        send_first_why=best.first_why if best.send_first else "",
     )
-
-
-def said_once(plan: Plan, *, shown: str = "ranked") -> tuple[Plan, tuple[str, ...]]:
-    """The plan with every sentence that all the cards of the list a page shows
-    (`shown`: "ranked" or "suggestions") share taken off them, and those sentences (to be
-    said once above the list): each card then says only what is its own."""
-    cards = list(getattr(plan, shown))
-    if len(cards) < 2:
-        return plan, ()
-    shared = [r for r in cards[0].reasons if all(r in card.reasons for card in cards[1:])]
-    if not shared:
-        return plan, ()
-
-    def own(suggestion):
-        return dataclasses.replace(
-            suggestion, reasons=tuple(r for r in suggestion.reasons if r not in shared)
-        )
-
-    return dataclasses.replace(plan, **{shown: tuple(own(s) for s in cards)}), tuple(shared)

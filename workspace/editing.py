@@ -211,6 +211,21 @@ def _asset_for_group(group, slug: str):
     return Asset.objects.filter(organization_id=group.organization_id, slug=slug).first()
 
 
+def _not_a_group_send(asset, analysis) -> str:
+    """Why `asset` is never planned as a send to the whole group, or "": it is written
+    for one person, or everyone who may be contacted already has it."""
+    if asset.level == "individualized" or asset.framing == "individual":
+        return (
+            f"{asset.title} is written for one person: sent to the whole group it would "
+            "deepen the split, so it is not planned as a group send."
+        )
+    contactable = [s.email for s in analysis.map.stakeholders if s.consent]
+    seen = analysis.history.seen
+    if contactable and all(asset.slug in seen.get(email, ()) for email in contactable):
+        return f"Everyone you can contact has already received {asset.title}."
+    return ""
+
+
 @require_POST
 def suggestion_accept(request, pk: int):
     group = get_group_for_user(request, pk, roles=EDITORS)
@@ -218,6 +233,10 @@ def suggestion_accept(request, pk: int):
     if asset is None:
         raise Http404("No such asset in your library.")
     analysis = scoring.analyze(group)
+    refusal = _not_a_group_send(asset, analysis)
+    if refusal:
+        messages.error(request, refusal)
+        return see_other(reverse("group_detail", args=[group.pk]) + "#sends-title")
     plan = suggesting.group_plan(group, analysis=analysis, top=50)
     chosen = next((s for s in plan.suggestions + plan.ranked if s.asset == asset.slug), None)
     people = {s.email: s for s in analysis.map.stakeholders}

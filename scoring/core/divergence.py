@@ -253,8 +253,10 @@ def pairwise_divergences(
             table[row[key], column[t]] = v
     index = np.array([[row[a], row[b]] for a, b in both])
     terms, _mix, _entropy = _jensen_shannon_terms(np.full((len(both), 2), 0.5), table[index])
-    for pair, js in zip(both, terms.sum(axis=(1, 2)).tolist(), strict=True):
-        result[pair] = _snap(js)
+    # fsum: the correctly rounded sum, so a pair's value does not depend on how many
+    # other themes (zeros for this pair) the batch has, as numpy's pairwise sum would.
+    for pair, row in zip(both, terms.reshape(len(both), -1).tolist(), strict=True):
+        result[pair] = _snap(math.fsum(row))
     return {pair: result[pair] for pair in pairs}
 
 

@@ -108,6 +108,7 @@ class FakeSuggestion:
     asset: str
     reasons: tuple[str, ...]
     send_first_name: str | None
+    send_first_why: str = ""
 
 
 @pytest.fixture

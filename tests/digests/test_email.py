@@ -101,13 +101,13 @@ def test_the_plain_text_body(clock, busy_week, berlin_marketer, org, suggestions
         "WHAT TO SEND NEXT\n"
         "For each group at risk, the shared-problem content that brings it together best.\n"
         "\n"
-        '* Northwind pilot (readiness 30): send "Cost of downtime calculator", '
-        "to Dana Decider first\n"
+        '* Northwind pilot (readiness 30): send "Cost of downtime calculator" '
+        "to Dana Decider first.\n"
         "  - Everyone cares about downtime.\n"
         "  - Shared-problem framing.\n"
         f"  {group(org.pk, ids['northwind'])}\n"
         "\n"
-        '* Contoso renewal (readiness 45): send "Security checklist"\n'
+        '* Contoso renewal (readiness 45): send "Security checklist".\n'
         f"  {group(org.pk, ids['contoso'])}\n"
         "\n"
         "MISSING ROLES\n"
@@ -146,7 +146,7 @@ def test_the_html_body(clock, busy_week, berlin_marketer, org, suggestions):
     assert set(re.findall(r"https://\S+", text)) == set(links)
     for heading in ("Drifting apart", "Readiness fell", "Readiness rose", "What to send next"):
         assert f">{heading}</h2>" in html
-    assert "<strong>Cost of downtime calculator</strong>, to Dana Decider first" in html
+    assert "<strong>Cost of downtime calculator</strong> to Dana Decider first." in html
     assert "<li>Everyone cares about downtime.</li>" in html
     assert "Why: Two factions hear different stories." in html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html

@@ -242,4 +242,4 @@ def test_since_last_week_compares_with_the_snapshot_of_a_week_ago(
     html = client.get(f"/groups/{group.pk}/").content.decode()
     changes = html.split('id="changes-title"', 1)[1].split("</ul>", 1)[0]
     assert "Readiness rose from" in changes
-    assert "Divergence shrank from 100 to 0: the stories come together." in changes
+    assert "Divergence is measured now that people were reached: 0 points." in changes

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from content.models import Asset
 from planner.management.arguments import as_of_day, group_by_id
 from scoring.analysis import end_of_day
+from scoring.core.scale import points
 from suggestions.forecasting import MAX_WEEKS, WEEKS, ForecastError, group_forecast
 
 
@@ -58,17 +59,19 @@ class Command(BaseCommand):
             f"members, as of {doc['as_of']}",
             "Plan: "
             + (f"send {plan['asset']} to {', '.join(plan['to'])}" if plan else "nothing sent"),
-            f"Now: divergence {doc['now']['divergence']:.2f}, readiness {doc['now']['readiness']}",
-            f"After {doc['weeks']} weeks: divergence {doc['forecast']['divergence']:.2f}, "
+            "Scores in points from 0 to 100 (divergence: 0 = everyone heard the same story).",
+            f"Now: divergence {points(doc['now']['divergence'])}, "
+            f"readiness {doc['now']['readiness']}",
+            f"After {doc['weeks']} weeks: divergence {points(doc['forecast']['divergence'])}, "
             f"readiness {doc['forecast']['readiness']} (settles near "
-            f"{doc['forecast']['steady_state']:.2f})",
+            f"{points(doc['forecast']['steady_state'])})",
             "Trajectory: "
-            + " ".join(f"{p['divergence']:.2f}" for p in doc["forecast"]["trajectory"]),
+            + " ".join(str(points(p["divergence"])) for p in doc["forecast"]["trajectory"]),
         ]
         if doc["first_recipients"]:
             lines.append(f"Best first recipients for {doc['first_recipients_asset']}:")
             lines += [
-                f"  {r['email']:<40} divergence {r['divergence']:.2f}"
+                f"  {r['email']:<40} divergence {points(r['divergence'])}"
                 for r in doc["first_recipients"][:5]
             ]
         if not plan:

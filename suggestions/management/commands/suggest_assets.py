@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from planner.management.arguments import as_of_day, group_by_id
+from scoring.core.scale import points
 from suggestions.suggesting import suggestions_document
 
 
@@ -29,12 +30,14 @@ class Command(BaseCommand):
         forecast = document["forecast"]
         lines = [
             f"{group.name}: send the whole group this set "
-            f"(divergence {forecast['divergence_before']:.2f} -> "
-            f"{forecast['divergence_after']:.2f})"
+            f"(divergence {points(forecast['divergence_before'])} -> "
+            f"{points(forecast['divergence_after'])} points of 100)"
         ]
         for number, s in enumerate(document["suggestions"], 1):
             mark = "*" if s["in_set"] else " "
-            lines.append(f"{mark}{number:>2}. {s['title']} [{s['asset']}] score {s['score']:.2f}")
+            lines.append(
+                f"{mark}{number:>2}. {s['title']} [{s['asset']}] score {points(s['score'])}"
+            )
             lines += [f"      - {reason}" for reason in s["reasons"]]
         lines += [f"! {w}" for w in document["warnings"]]
         self.stdout.write("\n".join(lines))
