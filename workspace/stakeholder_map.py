@@ -114,6 +114,16 @@ def _node_svg(
             f'<rect class="hit" x="{_n(x - half)}" y="{_n(y - half)}" width="{_n(2 * half)}" '
             f'height="{_n(2 * half)}" fill="#ffffff" fill-opacity="0"/>'
         )
+        # The label is part of the target too, and so is any gap between it and the node.
+        left, top, right, bottom = label.box
+        if min(bottom, y + half) > max(top, y - half):  # beside the node
+            left, right = min(left, x + half), max(right, x - half)
+        elif min(right, x + half) > max(left, x - half):  # above or below it
+            top, bottom = min(top, y + half), max(bottom, y - half)
+        parts.append(
+            f'<rect class="hit" x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" '
+            f'height="{_n(bottom - top)}" fill="#ffffff" fill-opacity="0"/>'
+        )
     if broker:
         parts.append(
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius + BROKER_RING - 1)}" '
