@@ -19,3 +19,4 @@ ANY_ROLE = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.MARKETER})
 KIT_BUILDERS = frozenset({Role.ADMIN, Role.SALES})  # build and share consensus kits
+API_KEY_OWNERS = ADMINS  # may create API keys; a key works only while its creator is one

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.emails import email_send
 from accounts.models import Invitation, Membership, Organization, User
 from accounts.roles import Role
+from accounts.signals import member_left, member_role_changed
 from accounts.tokens import invitation_token
 
 
@@ -144,25 +145,40 @@ def _refuse_last_admin(membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_change_role(*, membership: Membership, role: str) -> Membership:
+def member_change_role(*, membership: Membership, role: str, by: User | None = None) -> Membership:
+    """Give a member another role. Whatever they may no longer do stops at once: the API
+    keys they made stop working if the new role may not own keys (`member_role_changed`)."""
     if role not in Role.values:
         raise ValidationError("Unknown role.")
     current, other_admins = _locked(membership)
     if current.role == Role.ADMIN and role != Role.ADMIN and other_admins == 0:
         _refuse_last_admin(current)
+    previous = current.role
     current.role = role
     current.save(update_fields=["role"])
     membership.role = role
+    if previous != role:
+        member_role_changed.send(
+            sender=Membership,
+            organization_id=current.organization_id,
+            user_id=current.user_id,
+            role=role,
+            previous=previous,
+            by=by,
+        )
     return membership
 
 
 @transaction.atomic
-def member_remove(*, membership: Membership) -> None:
-    """Remove a member (or let a member leave). The last admin can do neither."""
+def member_remove(*, membership: Membership, by: User | None = None) -> None:
+    """Remove a member (or let a member leave). The last admin can do neither. What they
+    made that acts with their rights (API keys) stops working at once (`member_left`)."""
     current, other_admins = _locked(membership)
     if current.role == Role.ADMIN and other_admins == 0:
         _refuse_last_admin(current)
+    organization_id, user_id = current.organization_id, current.user_id
     current.delete()
+    member_left.send(sender=Membership, organization_id=organization_id, user_id=user_id, by=by)
 
 
 def password_reset_send(*, email: str) -> int:

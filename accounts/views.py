@@ -116,7 +116,9 @@ def member_role(request, pk: int):
         messages.error(request, "Choose one of the roles.")
         return redirect("members")
     try:
-        services.member_change_role(membership=target, role=form.cleaned_data["role"])
+        services.member_change_role(
+            membership=target, role=form.cleaned_data["role"], by=request.user
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -128,7 +130,7 @@ def member_role(request, pk: int):
 def member_remove(request, pk: int):
     target = access.get_member_for_admin(request, pk)
     try:
-        services.member_remove(membership=target)
+        services.member_remove(membership=target, by=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -140,7 +142,7 @@ def member_remove(request, pk: int):
 def organization_leave(request):
     membership = access.require_role(request, ANY_ROLE)
     try:
-        services.member_remove(membership=membership)
+        services.member_remove(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("members")

@@ -6,4 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "HTTP API and webhooks"
 
     def ready(self) -> None:
-        from api import events  # noqa: F401  (connects the webhook receivers)
+        from api import events, key_owners  # noqa: F401  (connects the receivers)

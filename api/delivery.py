@@ -1,5 +1,8 @@
 """Sending webhook deliveries: the SSRF guard, the signature, one attempt, what is due.
 
+The guard resolves the endpoint's host once per attempt and the connection goes to the
+addresses it vetted, never to a second lookup (`api.pinning`: no DNS rebinding).
+
 See `api.webhooks` for the envelope, the headers and the retry schedule.
 """
 
@@ -19,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from api.models import WebhookDelivery
+from api.pinning import Address, PinnedHTTPConnection, PinnedHTTPSConnection
 
 RETRY_FOR = timedelta(hours=24)
 FIRST_RETRY = timedelta(minutes=1)
@@ -32,35 +36,62 @@ class UnsafeUrl(ValueError):
     pass
 
 
-def check_url(url: str) -> None:
-    """Refuse anything but http(s) to a host resolving only to public addresses."""
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """May a webhook connect to this address? Only to globally routable unicast ones."""
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def _syntax(url: str):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeUrl("The URL must start with http:// or https:// and name a host.")
     if parts.username or parts.password:
         raise UnsafeUrl("The URL may not carry a user name or password.")
-    if settings.WEBHOOK_ALLOW_PRIVATE:
-        return
+    return parts
+
+
+def vetted_addresses(url: str) -> list[Address]:
+    """Resolve the URL's host once and return where a delivery may connect: every answer
+    must be a public address (unless `WEBHOOK_ALLOW_PRIVATE`), or the URL is refused.
+
+    The delivery then connects to these very addresses (`api.pinning`): resolving the
+    host again to connect would let a DNS server answer differently the second time."""
+    parts = _syntax(url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(
+            parts.hostname, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+        )
     except (OSError, ValueError) as error:
         raise UnsafeUrl(f"The host {parts.hostname} cannot be resolved.") from error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_multicast
-            or address.is_reserved
-            or address.is_unspecified
-            or not address.is_global
-        ):
+    addresses = []
+    for family, _type, _proto, _name, sockaddr in infos:
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if not settings.WEBHOOK_ALLOW_PRIVATE and not is_public(address):
             raise UnsafeUrl(
                 f"The host {parts.hostname} resolves to {address}, a private, loopback or "
                 "link-local address; webhooks only go to public addresses."
             )
+        if family in (socket.AF_INET, socket.AF_INET6):
+            addresses.append(Address(family, tuple(sockaddr)))
+    if not addresses:
+        raise UnsafeUrl(f"The host {parts.hostname} cannot be resolved.")
+    return addresses
+
+
+def check_url(url: str) -> None:
+    """Refuse anything but http(s) to a host resolving only to public addresses."""
+    _syntax(url)
+    if not settings.WEBHOOK_ALLOW_PRIVATE:
+        vetted_addresses(url)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -68,14 +99,21 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    check_url(url)
+def connection_for(url: str) -> PinnedHTTPConnection:
+    """A connection to the URL's host pinned to the addresses vetted just now."""
+    addresses = vetted_addresses(url)
     parts = urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection_class = PinnedHTTPSConnection if parts.scheme == "https" else PinnedHTTPConnection
+    return connection_class(
+        parts.hostname, parts.port, addresses=addresses, timeout=TIMEOUT_SECONDS
     )
-    connection = connection_class(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """One POST; a redirect is an answer like any other (never followed)."""
+    connection = connection_for(url)
     try:
+        parts = urlsplit(url)
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query

@@ -1,11 +1,11 @@
-"""The analysis document, cached like the group page: under the group's and the
-organization's version tokens (bumped by every write, `workspace.page_cache`) and the
-content library's fingerprint, for the day it is computed for. A write, a change to the
-library or the planner settings, or the next day all make a new one."""
+"""The analysis document, cached under the group's version (`scoring.versions`: bumped by
+every write, the content library's fingerprint, the planner settings), for the day it is
+computed for. A write, a change to the library or the planner settings, or the next day
+all make a new one. (An analysis as of the end of a given day, not "now": so not
+`scoring.cached.current_analysis`.)"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from datetime import date
@@ -14,27 +14,17 @@ from django.core.cache import cache
 
 from planner.models import BuyingGroup
 from scoring.analysis import analyze, end_of_day
-from workspace.page_cache import page_state, tokens
+from scoring.versions import group_version
 
 log = logging.getLogger(__name__)
 KEEP_SECONDS = 60 * 60
 
 
 def _key(group: BuyingGroup, day: date) -> str | None:
-    try:
-        group_token, organization_token = tokens(group.pk, group.organization_id)
-    except Exception:  # the cache is down: compute every time
-        log.warning("the analysis cache is unreachable", exc_info=True)
+    version = group_version(group)
+    if version is None:  # the cache is down: compute every time
         return None
-    parts = (
-        group.pk,
-        group_token,
-        organization_token,
-        page_state(group).library,
-        group.updated_at.isoformat() if group.updated_at else "",
-        day.isoformat(),
-    )
-    return "api:analysis:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"api:analysis:{version}:{day.isoformat()}"
 
 
 def analysis_json(group: BuyingGroup, *, day: date) -> str:

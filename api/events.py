@@ -1,5 +1,9 @@
 """The planner's signals, turned into webhook events (see `api.webhooks`).
 
+`touch.created`: the touches a change recorded, at most `TOUCHES_PER_EVENT` per event;
+a bigger change (a CSV import of 50,000 rows) becomes several events that share
+`data.batch.id` and say which part of how many each one is.
+
 `group.readiness_changed`: a new snapshot's readiness differs from the one before it.
 `group.drifting`: a new snapshot's divergence is at least `DRIFT` (the digest's own
 "worth a line" threshold) above the one before it.
@@ -7,9 +11,13 @@
 
 from __future__ import annotations
 
+import math
+import uuid
+from collections.abc import Iterator
+
 from django.dispatch import receiver
 
-from api.webhooks import emit
+from api.webhooks import emit, emit_parts
 from kits.models import ConsensusKit, KitShare
 from kits.signals import kit_built, kit_viewed
 from planner.models import BuyingGroup
@@ -18,31 +26,47 @@ from scoring.models import Snapshot
 from scoring.signals import snapshot_stored
 
 DRIFT = 0.02
+TOUCHES_PER_EVENT = 1_000  # about 150 KB of JSON per event, whatever the size of the change
 
 
 def _group(group: BuyingGroup) -> dict:
     return {"id": group.pk, "name": group.name}
 
 
+def _touch(touch) -> dict:
+    return {
+        "id": touch.pk,
+        "email": touch.stakeholder.email,
+        "occurred_at": touch.occurred_at.isoformat(),
+        "channel": touch.channel,
+        "asset": touch.asset.slug if touch.asset_id else None,
+    }
+
+
+def touch_parts(group: BuyingGroup, touches) -> Iterator[dict]:
+    """The `data` of each `touch.created` event for one change: at most
+    `TOUCHES_PER_EVENT` touches each, all sharing one batch id."""
+    touches = list(touches)
+    parts = max(1, math.ceil(len(touches) / TOUCHES_PER_EVENT))
+    batch = "bat_" + uuid.uuid4().hex
+    for part in range(parts):
+        chunk = touches[part * TOUCHES_PER_EVENT : (part + 1) * TOUCHES_PER_EVENT]
+        yield {
+            "group": _group(group),
+            "count": len(chunk),
+            "touches": [_touch(touch) for touch in chunk],
+            "batch": {"id": batch, "part": part + 1, "parts": parts, "touches": len(touches)},
+        }
+
+
 @receiver(touches_created, dispatch_uid="api.touch_created")
 def on_touches_created(sender, group: BuyingGroup, touches, **kwargs) -> None:
-    emit(
+    """One `touch.created` per `TOUCHES_PER_EVENT` touches: a 50,000-row import is 50
+    events of bounded size, written with the import and sent only if it commits."""
+    emit_parts(
         organization_id=group.organization_id,
         event="touch.created",
-        data={
-            "group": _group(group),
-            "count": len(touches),
-            "touches": [
-                {
-                    "id": touch.pk,
-                    "email": touch.stakeholder.email,
-                    "occurred_at": touch.occurred_at.isoformat(),
-                    "channel": touch.channel,
-                    "asset": touch.asset.slug if touch.asset_id else None,
-                }
-                for touch in touches
-            ],
-        },
+        parts=touch_parts(group, touches),
     )
 
 

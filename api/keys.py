@@ -2,6 +2,11 @@
 per-key rate limit (a fixed window counted in the shared cache, so every web process
 counts the same requests).
 
+A key made by a person acts with that person's rights: when they leave the organization
+or lose the admin role, the membership services revoke their keys (`api.key_owners`),
+and every check verifies it again in the same query that finds the key (their current
+role comes along as a subquery), so no cache can serve a stale answer.
+
 A key is `cp_` + 43 random URL-safe characters (256 bits); only its sha256 is stored, so
 a stolen database does not hold usable keys, and one hash lookup finds a key.
 """
@@ -9,6 +14,7 @@ a stolen database does not hold usable keys, and one hash lookup finds a key.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 import time
@@ -18,16 +24,21 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from accounts.models import Organization, User
+from accounts.models import Membership, Organization, User
+from accounts.roles import API_KEY_OWNERS
 from api.errors import ApiError
 from api.models import ApiKey
 
 PREFIX = "cp_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # last use is written at most once a minute
+Because = ApiKey.RevokedBecause
+
+log = logging.getLogger(__name__)
 
 
 def key_hash(raw: str) -> str:
@@ -42,12 +53,20 @@ def api_key_create(
     scope: str = ApiKey.Scope.READ,
     by: User | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key and its secret value (shown once, never stored)."""
+    """A new key and its secret value (shown once, never stored). A key made `by` someone
+    acts with their rights, so only a member who may own keys can make one."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the key a name, such as the system that uses it."})
     if scope not in ApiKey.Scope.values:
         raise ValidationError({"scope": "The scope is read or write."})
+    if (
+        by is not None
+        and not Membership.objects.filter(
+            user=by, organization=organization, role__in=API_KEY_OWNERS, user__is_active=True
+        ).exists()
+    ):
+        raise ValidationError(f"Only an admin of {organization} can create its API keys.")
     raw = PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         organization=organization,
@@ -56,25 +75,115 @@ def api_key_create(
         prefix=raw[:10],
         key_hash=key_hash(raw),
         created_by=by,
+        created_by_email=by.email if by is not None else "",
     )
     return key, raw
 
 
 @transaction.atomic
-def api_key_revoke(*, key: ApiKey) -> ApiKey:
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+def api_key_revoke(*, key: ApiKey, because: str = Because.ADMIN, by: User | None = None) -> ApiKey:
+    """Revoke a key (once: a key already revoked keeps its first date and reason)."""
+    now = timezone.now()
+    revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_because=because, revoked_by=by
+    )
+    if revoked:
+        log.info(
+            "API key revoked",
+            extra={"api_key": key.pk, "organization": key.organization_id, "because": because},
+        )
+    fresh = ApiKey.objects.values("revoked_at", "revoked_because", "revoked_by_id").get(pk=key.pk)
+    key.revoked_at = fresh["revoked_at"]
+    key.revoked_because = fresh["revoked_because"]
+    key.revoked_by_id = fresh["revoked_by_id"]
     return key
 
 
+@transaction.atomic
+def api_keys_revoke_for_creator(
+    *, organization_id: int, user_id: int, because: str, by: User | None = None
+) -> int:
+    """Revoke every working key `user_id` made for the organization (they left it or lost
+    the role that may own keys): how many. Each keeps the reason, the moment and who made
+    the change, which the API keys page shows."""
+    revoked = ApiKey.objects.filter(
+        organization_id=organization_id, created_by_id=user_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_because=because, revoked_by=by)
+    if revoked:
+        log.info(
+            "API keys revoked with their creator",
+            extra={
+                "organization": organization_id,
+                "creator": user_id,
+                "because": because,
+                "count": revoked,
+            },
+        )
+    return revoked
+
+
+def with_creator_role(queryset: QuerySet[ApiKey]) -> QuerySet[ApiKey]:
+    """Keys with their creator (and the creator's current role in the key's organization
+    as `creator_role`, None if they are no member) loaded in the same query."""
+    role = Membership.objects.filter(
+        user_id=OuterRef("created_by_id"), organization_id=OuterRef("organization_id")
+    ).values("role")[:1]
+    return queryset.select_related("organization", "created_by").annotate(
+        creator_role=Subquery(role)
+    )
+
+
+def creator_problem(key: ApiKey) -> str | None:
+    """Why a key may no longer act for its creator (a `RevokedBecause`), or None. The key
+    must come from `with_creator_role`. A key without a creator (made on the command line
+    without `--user`) belongs to the organization and has no such problem."""
+    if not key.has_creator:
+        return None
+    if key.created_by is None:  # the account was deleted
+        return Because.CREATOR_LEFT
+    if not key.created_by.is_active:
+        return Because.CREATOR_INACTIVE
+    if key.creator_role is None:
+        return Because.CREATOR_LEFT
+    if key.creator_role not in API_KEY_OWNERS:
+        return Because.CREATOR_ROLE
+    return None
+
+
+def keys_of(organization: Organization) -> list[ApiKey]:
+    """The organization's keys for its admins' page, each with `problem`: why a key that
+    is not revoked yet no longer works (its creator left or lost the role), or None."""
+    keys = list(
+        with_creator_role(ApiKey.objects.filter(organization=organization)).select_related(
+            "revoked_by"
+        )
+    )
+    for key in keys:
+        problem = None if key.revoked_at else creator_problem(key)
+        key.problem = Because(problem) if problem else None
+    return keys
+
+
 def key_from_secret(raw: str) -> ApiKey | None:
+    """The key with this secret (revoked or not), with its creator's current role."""
     if not raw.startswith(PREFIX) or len(raw) > 200:
         return None
+    return with_creator_role(ApiKey.objects.filter(key_hash=key_hash(raw))).first()
+
+
+def revoked_detail(key: ApiKey) -> str:
+    """What a caller with a revoked key is told (it holds the key: it may know why)."""
+    day = key.revoked_at.date().isoformat()
+    organization = key.organization.name
+    if key.revoked_because in ("", Because.ADMIN):
+        return (
+            f"This API key was revoked on {day} by an admin of {organization}; "
+            "ask them for a new key."
+        )
     return (
-        ApiKey.objects.select_related("organization", "created_by")
-        .filter(key_hash=key_hash(raw), revoked_at__isnull=True)
-        .first()
+        f"This API key was revoked on {day}: its {key.get_revoked_because_display()}. "
+        f"A key acts with the rights of the person who created it; ask an admin of "
+        f"{organization} for a new key."
     )
 
 
@@ -118,6 +227,19 @@ class ApiKeyAuth(HttpBearer):
         key = key_from_secret(token.strip())
         if key is None:
             return None
+        if key.revoked_at is None:
+            # Defence in depth: the membership services revoke a leaving creator's keys,
+            # but a change made elsewhere (the admin site, the shell) must not leave a
+            # key acting for someone who may no longer act.
+            problem = creator_problem(key)
+            if problem:
+                api_key_revoke(key=key, because=problem)
+        if key.revoked_at is not None:
+            raise ApiError(
+                401,
+                revoked_detail(key),
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         rate_limit(key)
         _note_use(key)
         if self.write and not key.can_write:

@@ -28,7 +28,9 @@ api = NinjaAPI(
     description=(
         "Push people and touches in, pull analysis, suggestions and kits out. "
         "Send `Authorization: Bearer KEY` with an organization's API key (admins create "
-        'keys on the API keys page). Errors: `{"detail": ..., "errors": [{"field", '
+        "keys on the API keys page; a key acts with its creator's rights and stops working, "
+        "with a 401 saying why, when they leave the organization or stop being an admin). "
+        'Errors: `{"detail": ..., "errors": [{"field", '
         '"item", "message"}]}`; `item` is the position (from 0) in a list body.'
     ),
     urls_namespace="api-1",

@@ -10,11 +10,21 @@ from accounts.models import Organization
 
 class ApiKey(models.Model):
     """An organization's key for the HTTP API. Only the sha256 of the key is kept: the key
-    itself is shown once, when it is created."""
+    itself is shown once, when it is created.
+
+    A key made by a person acts with that person's rights: it works only while they are
+    an active member of the organization in a role that may own keys. A key made on the
+    command line without `--user` belongs to the organization and has no creator."""
 
     class Scope(models.TextChoices):
         READ = "read", "Read"
         WRITE = "write", "Read and write"
+
+    class RevokedBecause(models.TextChoices):
+        ADMIN = "admin", "revoked by an admin"
+        CREATOR_LEFT = "creator_left", "creator left the organization"
+        CREATOR_ROLE = "creator_role", "creator is no longer an admin"
+        CREATOR_INACTIVE = "creator_inactive", "creator's account was deactivated"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=80)
@@ -24,12 +34,20 @@ class ApiKey(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The creator's address when the key was made: kept if their account is deleted, and
+    # the sign that this key had a creator (a key with one but no account left is dead).
+    created_by_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=16, choices=RevokedBecause.choices, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "created_by"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -37,6 +55,10 @@ class ApiKey(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+    @property
+    def has_creator(self) -> bool:
+        return self.created_by_id is not None or bool(self.created_by_email)
 
 
 class IdempotentRequest(models.Model):

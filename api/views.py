@@ -35,11 +35,16 @@ def api_keys(request):
         )
         new_key = {"key": key, "secret": secret}
         form = ApiKeyForm()
-    existing = ApiKey.objects.filter(organization=admin.organization).select_related("created_by")
+    existing = keys.keys_of(admin.organization)
     response = render(
         request,
         "api/api_keys.html",
-        {"form": form, "keys": existing, "new_key": new_key, "organization": admin.organization},
+        {
+            "form": form,
+            "keys": existing,
+            "new_key": new_key,
+            "organization": admin.organization,
+        },
     )
     response["Cache-Control"] = "no-store"  # the new key is on this page once
     return response
@@ -49,7 +54,7 @@ def api_keys(request):
 def api_key_revoke(request, pk: int):
     admin = require_role(request, ADMINS)
     key = get_object_or_404(ApiKey, pk=pk, organization=admin.organization)
-    keys.api_key_revoke(key=key)
+    keys.api_key_revoke(key=key, by=request.user)
     return see_other(reverse("api_keys"))
 
 

@@ -15,8 +15,13 @@ apart) until 24 hours after the event, then the delivery is marked failed. Redel
 from the log sends a copy (same event id) at once.
 
 Endpoints must be http(s) URLs whose host resolves only to public addresses (checked when
-registered and again before every attempt; redirects are not followed), unless the
-setting `WEBHOOK_ALLOW_PRIVATE` (env `WEBHOOK_ALLOW_PRIVATE=1`) is on.
+registered and again before every attempt, and the attempt connects to the addresses
+checked, never to a second lookup; redirects are not followed), unless the setting
+`WEBHOOK_ALLOW_PRIVATE` (env `WEBHOOK_ALLOW_PRIVATE=1`) is on.
+
+The envelope's `id` (also `X-Webhook-Id`) is the receiver's idempotency key: one per
+event, kept by retries and redeliveries. A big change is several events of bounded size
+(`touch.created`: at most `api.events.TOUCHES_PER_EVENT` touches each).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -40,7 +46,9 @@ log = logging.getLogger(__name__)
 EVENTS = {
     "kit.built": "A consensus kit finished building.",
     "kit.viewed": "Someone opened a shared kit link.",
-    "touch.created": "Touches were recorded (by hand, import, API or a planned send).",
+    "touch.created": (
+        "Touches were recorded (by hand, import, API or a planned send); at most 1,000 per event."
+    ),
     "group.readiness_changed": "A group's readiness score changed at a rescoring.",
     "group.drifting": "A group's divergence rose at a rescoring: its story is drifting apart.",
 }
@@ -82,6 +90,20 @@ def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
 def emit(*, organization_id: int, event: str, data: dict, now: datetime | None = None) -> int:
     """Queue `event` for every active endpoint of the organization that wants it. Call it
     inside the transaction that made the change: deliveries leave once it commits."""
+    return emit_parts(organization_id=organization_id, event=event, parts=[data], now=now)
+
+
+def emit_parts(
+    *,
+    organization_id: int,
+    event: str,
+    parts: Iterable[dict],
+    now: datetime | None = None,
+) -> int:
+    """Queue one event per part (a big change told in several events of bounded size):
+    each part gets its own event id, which receivers use as its idempotency key. `parts`
+    is only read when some endpoint wants the event. Deliveries leave once the calling
+    transaction commits (none if it rolls back); how many were queued."""
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(organization_id=organization_id, active=True)
@@ -91,23 +113,30 @@ def emit(*, organization_id: int, event: str, data: dict, now: datetime | None =
         return 0
     now = now or timezone.now()
     slug = Organization.objects.filter(pk=organization_id).values_list("slug", flat=True).first()
-    envelope = {
-        "id": "evt_" + uuid.uuid4().hex,
-        "type": event,
-        "created_at": now.isoformat(),
-        "organization": slug,
-        "data": data,
-    }
+    envelopes = [
+        {
+            "id": "evt_" + uuid.uuid4().hex,
+            "type": event,
+            "created_at": now.isoformat(),
+            "organization": slug,
+            "data": data,
+        }
+        for data in parts
+    ]
     deliveries = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            endpoint=endpoint,
-            event=event,
-            event_id=envelope["id"],
-            payload=envelope,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for endpoint in endpoints
+        (
+            WebhookDelivery(
+                endpoint=endpoint,
+                event=event,
+                event_id=envelope["id"],
+                payload=envelope,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for envelope in envelopes
+            for endpoint in endpoints
+        ),
+        batch_size=500,
     )
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: _enqueue(ids))

@@ -78,7 +78,7 @@ def _child() -> list[dict]:
     from api.keys import api_key_create
     from planner.importing import import_apply, import_plan
     from planner.models import BuyingGroup, Stakeholder, Touch
-    from workspace.page_cache import bump_group
+    from scoring.versions import bump_group
 
     organization = seed_organization()
     user = User.objects.create_user("marketer@bench.example", "not-used-password-1", name="M")

@@ -36,6 +36,9 @@ def django_env(database_url: str, **extra: str) -> dict[str, str]:
         "REDIS_URL": "",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # What config/__init__.py sets for every process of the app; here numpy is
+        # imported (bench.group_spec) before config is, so the child gets it up front.
+        "OPENBLAS_NUM_THREADS": "1",
         **extra,
     }
 

@@ -26,7 +26,8 @@ from kits.render import render_pdf, render_text
 from kits.signals import kit_built
 from kits.stored import document_json
 from planner.models import BuyingGroup
-from scoring.analysis import GroupAnalysis, analyze
+from scoring.analysis import GroupAnalysis
+from scoring.cached import current_analysis
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def _progress(kit: ConsensusKit, percent: int, step: str) -> None:
 
 def kit_document(kit: ConsensusKit, *, analysis: GroupAnalysis | None = None) -> KitDocument:
     group = kit.group
-    analysis = analysis or analyze(group)
+    analysis = analysis or current_analysis(group)
     by_id = Asset.objects.filter(organization_id=group.organization_id).in_bulk(
         [a["id"] for a in kit.assets]
     )

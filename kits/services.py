@@ -34,7 +34,8 @@ from kits.signals import kit_viewed
 from kits.stored import document_from_json
 from kits.tasks import build_enqueue
 from planner.models import BuyingGroup
-from scoring.analysis import GroupAnalysis, analyze
+from scoring.analysis import GroupAnalysis
+from scoring.cached import current_analysis
 from suggestions.suggesting import group_plan
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ MAX_PLAN_STEPS = 12
 
 def draft(group: BuyingGroup, *, analysis: GroupAnalysis | None = None) -> dict:
     """What the rep starts from: a problem statement, the suggested assets, a plan."""
-    analysis = analysis or analyze(group)
+    analysis = analysis or current_analysis(group)
     plan = group_plan(group, analysis=analysis, top=5)
     assets = {a.slug: a for a in Asset.objects.filter(organization_id=group.organization_id)}
     picked = [assets[s.asset] for s in plan.suggestions if s.asset in assets]

@@ -1,9 +1,9 @@
 """What the planner tells the rooms above it, without importing them.
 
-The group page cache (`workspace`), rescoring (`scoring`) and the API's webhooks (`api`)
-listen; planner only sends. Sent inside the writing transaction: a receiver that acts
-outside the database defers that with `transaction.on_commit`, so nothing is announced
-that was rolled back.
+The versions of cached analyses (`scoring.versions`), rescoring (`scoring`) and the
+API's webhooks (`api`) listen; planner only sends. Sent inside the writing transaction:
+a receiver that acts outside the database defers that with `transaction.on_commit`, so
+nothing is announced that was rolled back.
 """
 
 from django.dispatch import Signal

@@ -7,10 +7,11 @@ themes), theme names: five, whatever the size of the group.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings as django_settings
@@ -38,7 +39,7 @@ from scoring.core.exposure import (
     recent_activity,
 )
 from scoring.core.readiness import GroupState, Readiness, readiness
-from scoring.group_map import GroupMap, group_map, people_and_ties
+from scoring.group_map import GroupMap, group_map
 
 RECENT_DAYS = 30
 
@@ -64,6 +65,9 @@ class GroupAnalysis:
     history: TouchHistory
     settings: PlannerSettings
     state: GroupState
+    # Where this analysis is cached (`scoring.cached`), and what is derived from it may be;
+    # None when it was computed for a given moment or without a cache.
+    cache_key: str | None = field(default=None, compare=False)
 
     @property
     def group(self) -> BuyingGroup:
@@ -131,10 +135,15 @@ def _num(value: float) -> float:
 
 @dataclass(frozen=True)
 class TouchHistory:
-    events: list[TouchEvent]
+    # The touches up to as_of. Everything the rooms above need of them is computed here
+    # (exposure, `mass`, ...): a cached analysis (`scoring.cached`) keeps none.
+    events: Sequence[TouchEvent]
     seen: dict[str, frozenset[str]]  # person -> asset slugs they received
     recent: int  # touches in the last RECENT_DAYS
     individual_share: float  # of those: written for one person, or reached one member only
+    # person -> the recency-weighted touches behind their exposure (`exposure_mass`), set
+    # by `analyze` (its half-life is the organization's).
+    mass: Mapping[str, float] = field(default_factory=dict)
 
 
 def _read_themes(known: dict, text: str | None) -> tuple[bool, Mapping[str, float]]:
@@ -236,7 +245,11 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
     emails = {s.pk: s.email for s in data.stakeholders}
     history = touch_history(group, as_of=as_of, emails=emails)
     events = history.events
-    exposures = exposure(events, as_of=as_of, half_life_days=float(settings.half_life_days))
+    half_life = float(settings.half_life_days)
+    exposures = exposure(events, as_of=as_of, half_life_days=half_life)
+    history = dataclasses.replace(
+        history, mass=exposure_mass(events, as_of=as_of, half_life_days=half_life)
+    )
     members = [
         Member(
             key=s.email,
@@ -257,9 +270,8 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
     theme_names = dict(
         Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
     )
-    people, _ties = people_and_ties(list(data.stakeholders), list(data.relationships))
     state = GroupState(
-        people=tuple(people),
+        people=data.people,
         names={s.email: s.name or s.email for s in data.stakeholders},
         insights=data.insights,
         coverage=data.coverage,
@@ -292,14 +304,11 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
 def forecast_model(analysis: GroupAnalysis) -> forecast.Model:
     """The group of `analysis`, prepared for the consensus forecast (no query)."""
     data = analysis.map
-    people, ties = people_and_ties(list(data.stakeholders), list(data.relationships))
-    mass = exposure_mass(
-        analysis.history.events,
-        as_of=analysis.as_of,
-        half_life_days=float(analysis.settings.half_life_days),
-    )
     return forecast.Model(
         forecast.Group(
-            people=tuple(people), ties=tuple(ties), exposures=analysis.exposures, mass=mass
+            people=data.people,
+            ties=data.ties,
+            exposures=analysis.exposures,
+            mass=analysis.history.mass,
         )
     )

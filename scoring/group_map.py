@@ -34,6 +34,9 @@ class GroupMap:
     baseline: float
     baseline_note: str
     sentences: tuple[Sentence, ...]
+    # The people and ties as the pure cores take them (`people_and_ties`), built once.
+    people: tuple[Person, ...] = ()
+    ties: tuple[Tie, ...] = ()
 
     @property
     def by_email(self) -> dict[str, Stakeholder]:
@@ -92,4 +95,6 @@ def group_map(group: BuyingGroup, *, settings: PlannerSettings | None = None) ->
         sentences=describe(
             insights, coverage, names=names, size=len(stakeholders), missing_labels=missing_labels
         ),
+        people=tuple(people),
+        ties=tuple(ties),
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze, forecast_model
+from scoring.cached import current_analysis
 from scoring.core import forecast
 from scoring.models import Snapshot
 from scoring.signals import snapshot_stored
@@ -44,16 +45,21 @@ def _fingerprint(document: dict) -> str:
 
 def snapshot_take(*, group: BuyingGroup, now: datetime | None = None) -> Snapshot | None:
     """Score the group as of `now` and store it, unless the latest snapshot of the same day
-    already says exactly the same (so running this twice stores one snapshot).
+    already says exactly the same (so running this twice stores one snapshot). Without
+    `now`, the group's current analysis (`scoring.cached`) is used when a page or another
+    task already computed it for this version of the group this hour.
 
     The analysis only reads, from one consistent view of the database and without any
     write lock, so workers score groups in parallel; only checking the latest snapshot
     and inserting the new one is a (short) write transaction, which serialises two runs
     for the same group: the second finds the first's snapshot and stores nothing."""
-    now = now or timezone.now()
     with _consistent_reads():
-        analysis = analyze(group, as_of=now)
+        if now is None:
+            analysis = current_analysis(group, store=False)
+        else:
+            analysis = analyze(group, as_of=now)
         document = analysis.document()
+    now = now or timezone.now()
     document["forecast"] = snapshot_summary(analysis)  # for the digest's forecast line
     fingerprint = _fingerprint(document)
     with transaction.atomic():

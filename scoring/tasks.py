@@ -89,7 +89,8 @@ def rescore_all_task() -> int:
 def rescore_soon(group_id: int) -> None:
     """After the current transaction commits, rescore the group once: changes arriving in a
     burst (an import, several edits) share one Celery task, `DEBOUNCE_SECONDS` later.
-    (The group page's cache is renewed by the `group_changed` signal that asks for this.)
+    (The cached analysis is renewed by the `group_changed` signal that asks for this:
+    `scoring.versions`.)
 
     The durable "needs rescoring" marker (BuyingGroup.rescore_requested_at) was set by the
     planner in the change's own transaction: if Redis or the broker is down, the change

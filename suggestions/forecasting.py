@@ -11,6 +11,7 @@ Queries: those of `scoring.analyze` and, unless given, `suggesting.group_plan` (
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from charts.svg import ForecastLine
 from content.models import Asset
 from scoring.analysis import GroupAnalysis, analyze, forecast_model
+from scoring.cached import current_analysis, derived
 from scoring.core import forecast, forecast_parameters
 from suggestions.engine import Plan
 from suggestions.suggesting import group_plan, readiness_with
@@ -41,7 +43,7 @@ class Sent:
 
 @dataclass(frozen=True)
 class GroupForecast:
-    analysis: GroupAnalysis
+    analysis: GroupAnalysis  # (None only inside the cache: `plan_and_outlook`)
     weeks: int
     plan: Sent | None  # what the forecast assumes was sent (None: nothing)
     result: forecast.Forecast  # with `plan`
@@ -164,7 +166,8 @@ def group_forecast(
     `analysis`, suggestion `plan` and forecast `model` they already have."""
     if weeks < 0:
         raise ForecastError("weeks must be 0 or more")
-    analysis = analysis or analyze(group, as_of=as_of)
+    if analysis is None:  # now: shared with every page; a given moment: computed
+        analysis = current_analysis(group) if as_of is None else analyze(group, as_of=as_of)
     model = model or forecast_model(analysis)
     people = analysis.map.by_email
     contactable = [s.email for s in analysis.map.stakeholders if s.consent]
@@ -233,3 +236,19 @@ def _points(value: float) -> int:
 
 def _num(value: float) -> float:
     return round(float(value), 4)
+
+
+def plan_and_outlook(group, analysis: GroupAnalysis, *, top: int) -> tuple[Plan, GroupForecast]:
+    """The suggestion plan (its `top` suggestions) and the consensus forecast with it, as
+    the group page shows them: computed once per version of the group and hour, next to
+    its cached analysis (`scoring.cached.derived`; the assets and the deal stage they also
+    read are part of that version)."""
+
+    def compute() -> tuple[Plan, GroupForecast]:
+        model = forecast_model(analysis)
+        plan = group_plan(group, analysis=analysis, top=top, model=model)
+        outlook = group_forecast(group, analysis=analysis, plan=plan, model=model)
+        return plan, dataclasses.replace(outlook, analysis=None)  # cached on its own
+
+    plan, outlook = derived(analysis, f"plan-and-outlook:{top}", compute)
+    return plan, dataclasses.replace(outlook, analysis=analysis)

@@ -7,7 +7,8 @@ divergence ends up after `forecast.DEFAULT_WEEKS` weeks if each of them alone re
 the asset first (exact for any group size). Where that disagrees with the engine's
 broker / champion rule, the forecast wins and the reason says so.
 
-Queries on top of `scoring.analyze`: the organization's assets (one).
+Queries on top of the analysis (`scoring.cached.current_analysis` when the caller has
+none): the organization's assets (one).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from datetime import date
 from content.models import Asset
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
+from scoring.cached import current_analysis
 from scoring.core import forecast
 from scoring.core.divergence import Member, common_ground, divergence
-from scoring.core.exposure import exposure_mass
 from scoring.core.readiness import readiness
 from suggestions.cards import said_once as said_once
 from suggestions.engine import Audience, Candidate, Plan, Suggestion, simulate, suggest
@@ -60,11 +61,7 @@ def candidates(assets: Sequence[Asset]) -> list[Candidate]:
 
 
 def audience(analysis: GroupAnalysis) -> list[Audience]:
-    mass = exposure_mass(
-        analysis.history.events,
-        as_of=analysis.as_of,
-        half_life_days=float(analysis.settings.half_life_days),
-    )
+    mass = analysis.history.mass
     brokers = set(analysis.map.insights.brokers)
     return [
         Audience(
@@ -114,7 +111,7 @@ def group_plan(
     model: forecast.Model | None = None,
 ) -> Plan:
     """The suggestion engine's plan, with recipients ordered by the forecast."""
-    analysis = analysis or analyze(group)
+    analysis = analysis or current_analysis(group)
     assets = list(Asset.objects.filter(organization_id=group.organization_id))
     plan = suggest(
         audience(analysis),
@@ -281,7 +278,7 @@ class TopSuggestion:
 def top_suggestion(group: BuyingGroup) -> TopSuggestion | None:
     """The first asset of the suggested set, for the digest: its reasons, and apart from
     them whom to send it to first and why (said once, not again among the reasons)."""
-    analysis = analyze(group)
+    analysis = current_analysis(group)
     plan = group_plan(group, analysis=analysis, top=1)
     if not plan.suggestions:
         return None

@@ -8,7 +8,7 @@ from planner.access import (
     EDITORS,
     get_group_for_user,
 )
-from scoring import analysis as scoring
+from scoring.cached import current_analysis
 from suggestions import suggesting
 
 
@@ -16,7 +16,7 @@ from suggestions import suggesting
 def group_suggestions(request, pk: int):
     """Every ranked suggestion, and a "what if" forecast for any assets the user ticks."""
     group = get_group_for_user(request, pk)
-    analysis = scoring.analyze(group)
+    analysis = current_analysis(group)
     plan, shared_reasons = suggesting.said_once(
         suggesting.group_plan(group, analysis=analysis, top=20)
     )

@@ -27,7 +27,7 @@ from planner.forms import (
     StakeholderForm,
     TouchForm,
 )
-from scoring import analysis as scoring
+from scoring.cached import current_analysis
 from suggestions import services as suggestion_services
 from suggestions import suggesting
 from suggestions.access import get_planned_send_for_user
@@ -144,7 +144,7 @@ def touch_add(request, pk: int):
     """Log a touch. A GET is also the recipient picker without JavaScript: ?role= or
     ?faction= ticks those people, ?q= lists only the people it finds."""
     group = get_group_for_user(request, pk, roles=EDITORS)
-    group_map = scoring.analyze(group).map
+    group_map = current_analysis(group).map
     picker = recipient_picker.build(group, group_map)
     initial, status = {}, 200
     if request.method == "GET":
@@ -232,7 +232,7 @@ def suggestion_accept(request, pk: int):
     asset = _asset_for_group(group, request.POST.get("asset", ""))
     if asset is None:
         raise Http404("No such asset in your library.")
-    analysis = scoring.analyze(group)
+    analysis = current_analysis(group)
     refusal = _not_a_group_send(asset, analysis)
     if refusal:
         messages.error(request, refusal)

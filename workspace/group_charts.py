@@ -1,5 +1,7 @@
 """From an analysis (and its snapshots) to the group page's pictures: the stakeholder map
-with friction-coloured edges, the members-by-themes heatmap and the trend line."""
+with friction-coloured edges, the members-by-themes heatmap and the trend line. The map
+and the heatmap depend on the analysis alone: they are drawn once per version of the group
+(`cached_map`, `cached_heatmap`); the trend reads the snapshots, and is drawn every time."""
 
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from charts.svg import (
     render_trend,
 )
 from scoring.analysis import GroupAnalysis
+from scoring.cached import derived
 from workspace.map_view import map_svg
 
 MAX_HEATMAP_THEMES = 12
@@ -81,3 +84,17 @@ def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...
     return render_trend(
         points, title=f"Readiness and divergence of {analysis.group.name}", forecasts=forecasts
     )
+
+
+def cached_map(analysis: GroupAnalysis, *, can_edit: bool) -> str:
+    """The friction map, drawn once per version of the group (`scoring.cached`) and way of
+    linking its people (editors to the edit form, everyone else to the timeline)."""
+    variant = "edit" if can_edit else "view"
+    return derived(
+        analysis, f"svg:map:{variant}", lambda: friction_map(analysis, can_edit=can_edit)
+    )
+
+
+def cached_heatmap(analysis: GroupAnalysis) -> str:
+    """The heatmap, drawn once per version of the group."""
+    return derived(analysis, "svg:heatmap", lambda: heatmap(analysis))

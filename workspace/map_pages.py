@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from planner.access import EDITORS, get_stakeholder_for_user
-from scoring import analysis as scoring
+from scoring.cached import current_analysis
 from scoring.core.map_clusters import EVERYONE_ELSE
 from workspace.faction_circles import cluster_title
 from workspace.faction_ties import ties_to_other_factions
@@ -22,7 +22,7 @@ def faction_map(request, pk: int, sid: int):
     factions), and the same people as a list."""
     person = get_stakeholder_for_user(request, pk, sid)
     group = person.group
-    analysis = scoring.analyze(group)
+    analysis = current_analysis(group)
     data = analysis.map
     cluster = faction_of(data, person.email)
     if cluster is None:

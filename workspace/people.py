@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from planner import people_search
 from planner.access import EDITORS, get_group_for_user
 from planner.buying_roles import role_label
-from scoring import analysis as scoring
+from scoring.cached import current_analysis
 from workspace.missing_info import missing_information
 
 PEOPLE_SHOWN = 25  # the group page's People table: the most influential this many
@@ -46,7 +46,7 @@ def group_people(request, pk: int):
     """The People page: ?q= finds by name, email, title or role; ?missing=1 lists those
     with missing information. htmx gets the table only (the group page's search)."""
     group = get_group_for_user(request, pk)
-    data = scoring.analyze(group).map
+    data = current_analysis(group).map
     query = people_search.clean_query(request.GET.get("q"))
     missing_only = request.GET.get("missing") == "1"
     people = people_search.by_influence(people_search.matching(data.stakeholders, query))
@@ -80,7 +80,7 @@ def people_search_json(request, pk: int):
     group = get_group_for_user(request, pk)
     query = people_search.clean_query(request.GET.get("q"))
     people = people_search.by_influence(
-        people_search.matching(scoring.analyze(group).map.stakeholders, query)
+        people_search.matching(current_analysis(group).map.stakeholders, query)
     )
     return JsonResponse(
         {

@@ -10,13 +10,9 @@ import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -40,11 +36,12 @@ from planner.forms import (
 )
 from scoring import analysis as scoring
 from scoring import selectors as scoring_selectors
+from scoring.cached import current_analysis, derived
 from scoring.core.changes import what_changed
 from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
 from suggestions import selectors as suggestion_selectors
-from workspace import group_charts, page_cache, people, recipient_picker
+from workspace import group_charts, people, recipient_picker
 from workspace.map_legend import render_legend
 
 PAGE_SIZE = 20
@@ -91,46 +88,13 @@ def _shows_all_relationships(request) -> bool:
 
 
 def group_page(request, group, *, person_form=None, tie_form=None, touch_form=None, status=200):
-    """The group page (or, for htmx, its workspace).
-
-    Everything in the workspace but the kits section is the group's own data, the same
-    for every viewer with the same role and time zone: it is rendered without the request
-    (with a slot wherever a viewer's CSRF token goes) and cached by `workspace.page_cache`
-    until the group, its library or the hour changes. The kits section, the flash messages
-    and each viewer's CSRF token are filled in on every response. A form with errors is
-    rendered fresh, never cached. Anything that depends on the viewer, the session or data
-    without a cache bump must go into `_live_parts`, not into `_workspace_body`."""
+    """The group page (or, for htmx, its workspace), rendered like any page: from the
+    group's analysis and what is derived from it, cached once per version of the group
+    (`scoring.cached`, the pictures in `workspace.group_charts`), and what is live (the
+    kits, the snapshots, the touches, the forms) read on every view."""
     can_edit = request.membership.role in EDITORS
     all_ties = _shows_all_relationships(request)
-    forms = {"person_form": person_form, "tie_form": tie_form, "touch_form": touch_form}
-    state = page_cache.page_state(group)
-    key = None
-    if not any(forms.values()):
-        variant = f"{'edit' if can_edit else 'view'}:{'all' if all_ties else 'first'}"
-        key = page_cache.body_key(group, state, variant=variant)
-    body = page_cache.get_body(key)
-    if body is None:
-        body = page_cache.cut(_workspace_body(group, can_edit=can_edit, all_ties=all_ties, **forms))
-        page_cache.offer_body(key, body)
-    shell = render_to_string(
-        "workspace/group_detail.html#workspace" if request.htmx else "workspace/group_detail.html",
-        {
-            "group": group,
-            "can_edit": can_edit,
-            "workspace_body": mark_safe(page_cache.BODY_SLOT),  # noqa: S308 - a constant
-        },
-        request,
-    )
-    before, after = shell.encode().split(page_cache.BODY_SLOT.encode(), 1)
-    filled = page_cache.fill(body, _live_parts(request, group, has_kits=state.has_kits))
-    return HttpResponse(b"".join((before, filled, after)), status=status)
-
-
-def _workspace_body(
-    group, *, can_edit: bool, all_ties: bool, person_form=None, tie_form=None, touch_form=None
-) -> str:
-    """The workspace as anyone with this role sees it, with the page_cache slots in it."""
-    analysis = scoring.analyze(group)
+    analysis = current_analysis(group)
     data = analysis.map
     snapshots = scoring_selectors.recent_snapshots(group)
     week_ago = scoring_selectors.snapshot_before(snapshots, analysis.as_of - timedelta(days=7))
@@ -143,20 +107,20 @@ def _workspace_body(
         divergence_now=analysis.divergence.score,
         divergence_before=two_weeks_ago.divergence if two_weeks_ago else None,
     )
-    model = scoring.forecast_model(analysis)
-    plan = suggesting.group_plan(group, analysis=analysis, top=3, model=model)
-    outlook = forecasting.group_forecast(group, analysis=analysis, plan=plan, model=model)
+    plan, outlook = forecasting.plan_and_outlook(group, analysis, top=3)
     plan, shared_reasons = suggesting.said_once(plan, shown="suggestions")
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
-        "map_svg": group_charts.friction_map(analysis, can_edit=can_edit),
+        "map_svg": group_charts.cached_map(analysis, can_edit=can_edit),
         "legend_svg": _legend(),
-        "heatmap_svg": group_charts.heatmap(analysis),
+        "heatmap_svg": group_charts.cached_heatmap(analysis),
         "trend_svg": group_charts.trend(snapshots, analysis, tuple(outlook.lines())),
     }
     relationships = data.relationships if all_ties else data.relationships[:RELATIONSHIPS_SHOWN]
+    now = timezone.localtime().replace(second=0, microsecond=0)  # a new touch's default time
     context = {
         "group": group,
+        "can_edit": can_edit,
         "data": data,
         "analysis": analysis,
         **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
@@ -165,13 +129,17 @@ def _workspace_body(
         "shared_reasons": shared_reasons,
         **people.group_page_people(data),
         "outlook": outlook,
-        "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), model),
-        "changes": what_changed(week_ago.document if week_ago else None, analysis.document()),
+        "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), analysis),
+        "changes": what_changed(
+            week_ago.document if week_ago else None,
+            derived(analysis, "document", analysis.document),
+        ),
         "touches": selectors.recent_touches(group),
         "relationships": relationships,
         "relationships_hidden": len(data.relationships) - len(relationships),
         "all_relationships": all_ties,
-        "can_edit": can_edit,
+        "kits": kit_selectors.group_kits(group),
+        "can_build_kits": request.membership.role in KIT_BUILDERS,
         "person_form": person_form or StakeholderForm(group=group, prefix="person"),
         "tie_form": tie_form
         or RelationshipForm(
@@ -186,22 +154,24 @@ def _workspace_body(
             stakeholders=data.stakeholders,
             picker=recipient_picker.build(group, data),
             prefix="touch",
-            initial={"occurred_at": page_cache.OCCURRED_AT_SLOT},  # now, filled in per response
+            initial={"occurred_at": now},
         ),
-        # Slots, never a real token or the kits of the moment: see workspace.page_cache.
-        "csrf_token": page_cache.CSRF_SLOT,
-        "kits_slot": mark_safe(page_cache.KITS_SLOT),  # noqa: S308 - our own constant
     }
-    return render_to_string("workspace/group_detail.html#workspace-body", context)
+    template = (
+        "workspace/group_detail.html#workspace" if request.htmx else "workspace/group_detail.html"
+    )
+    return render(request, template, context, status=status)
 
 
-def _sends_with_forecast(sends, model) -> list:
+def _sends_with_forecast(sends, analysis) -> list:
     """(planned send, its consensus forecast or None) pairs: the forecast for the sends
     still planned, each to its own recipients."""
     pairs = []
+    model = None
     for send in sends:
         outlook = None
         if send.status == "planned":
+            model = model or scoring.forecast_model(analysis)
             recipients = [person.email for person in send.recipients.all()]
             outlook = suggesting.send_forecast(model, [send.asset], recipients)
         pairs.append((send, outlook))
@@ -211,29 +181,6 @@ def _sends_with_forecast(sends, model) -> list:
 @functools.cache
 def _legend() -> str:
     return render_legend()
-
-
-def _live_parts(request, group, *, has_kits: bool) -> dict[str, bytes]:
-    """What goes into a workspace body's slots for this response: this viewer's CSRF
-    token, the current minute as the default time of a new touch, the kits section now."""
-    csrf = page_cache.csrf_slot().replace(page_cache.CSRF_SLOT, get_token(request))
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    now_text = TouchForm.base_fields["occurred_at"].widget.format_value(now)
-    kits = render_to_string(
-        "kits/_kits.html",
-        {
-            "group": group,
-            # The page's one query said whether there is any kit; none: no kit query.
-            "kits": kit_selectors.group_kits(group) if has_kits else [],
-            "can_build_kits": request.membership.role in KIT_BUILDERS,
-        },
-        request=request,
-    )
-    return {
-        "csrf": csrf.encode(),
-        "kits": kits.encode(),
-        "occurred_at": f'value="{escape(now_text)}"'.encode(),
-    }
 
 
 @require_GET
@@ -255,7 +202,7 @@ def group_page_saved(request, group, text: str):
 @require_GET
 def stakeholder_timeline(request, pk: int, sid: int):
     person = get_stakeholder_for_user(request, pk, sid)
-    analysis = scoring.analyze(person.group)
+    analysis = current_analysis(person.group)
     touches = person.touches.select_related("asset", "logged_by").order_by("-occurred_at", "-pk")
     page = Paginator(touches, 25).get_page(request.GET.get("page"))
     shares = sorted(

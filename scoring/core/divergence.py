@@ -251,7 +251,9 @@ def pairwise_divergences(
     for key in keys:
         for t, v in normalised[key].items():
             table[row[key], column[t]] = v
-    index = np.array([[row[a], row[b]] for a, b in both])
+    index = np.fromiter(
+        (row[key] for pair in both for key in pair), dtype=np.intp, count=2 * len(both)
+    ).reshape(len(both), 2)
     terms, _mix, _entropy = _jensen_shannon_terms(np.full((len(both), 2), 0.5), table[index])
     # fsum: the correctly rounded sum, so a pair's value does not depend on how many
     # other themes (zeros for this pair) the batch has, as numpy's pairwise sum would.

@@ -15,6 +15,7 @@ from types import MappingProxyType
 import networkx as nx
 import numpy as np
 
+from scoring.core.betweenness import betweenness as fast_betweenness
 from scoring.core.relationship_map import (
     CONFLICT,
     MAX_LEVEL,
@@ -86,6 +87,19 @@ def _positive_graph(graph: CanonicalMap) -> nx.Graph:
             if i < j:
                 g.add_edge(i, j, strength=strength, length=_DISTANCE_SCALE // strength)
     return g
+
+
+def _adjacency(graph: CanonicalMap, n: int) -> list[list[tuple[int, int]]]:
+    """Each person's positive ties as (other, length), in the order `_positive_graph` adds
+    them to its networkx graph (so in the order networkx lists a node's neighbours)."""
+    adjacency: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for i, neighbours in enumerate(graph.positive):
+        for j, strength in neighbours.items():
+            if i < j:
+                length = _DISTANCE_SCALE // strength
+                adjacency[i].append((j, length))
+                adjacency[j].append((i, length))
+    return adjacency
 
 
 def _faction_labels(graph: CanonicalMap, g: nx.Graph) -> list[int]:
@@ -170,7 +184,8 @@ def _betweenness(graph: CanonicalMap, g: nx.Graph) -> list[float]:
     if m < 3:
         return [0.0] * n
     sources = None if m <= _BETWEENNESS_SOURCES else _BETWEENNESS_SOURCES
-    found = nx.betweenness_centrality(g, k=sources, weight="length", normalized=True, seed=_SEED)
+    # networkx's algorithm, float for float, without its graph views (scoring.core.betweenness)
+    found = fast_betweenness(_adjacency(graph, n), list(g.nodes), k=sources, seed=_SEED)
     # networkx divides by the pairs among the m linked people; the group has n.
     scale = (m - 1) * (m - 2) / ((n - 1) * (n - 2))
     return [min(1.0, max(0.0, found.get(i, 0.0) * scale)) for i in range(n)]

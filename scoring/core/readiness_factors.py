@@ -8,7 +8,7 @@ import math
 from itertools import combinations
 
 from scoring.core.baseline import baseline_purchase_likelihood
-from scoring.core.divergence import pairwise_divergence
+from scoring.core.divergence import pairwise_divergences
 from scoring.core.graph import Person
 from scoring.core.readiness_state import (
     Factor,
@@ -97,11 +97,10 @@ def faction_gap(state: GroupState) -> tuple[tuple[int, int, float], ...]:
 
 def _faction_gap(state: GroupState, group: _Group) -> tuple[tuple[int, int, float], ...]:
     real = _real_factions(state)
-    pooled = {i: _pooled(group, faction) for i, faction in real}
-    gaps = [
-        (i, j, round(pairwise_divergence(pooled[i], pooled[j]), _DECIMALS))
-        for (i, _), (j, _) in combinations(real, 2)
-    ]
+    pooled = {str(i): _pooled(group, faction) for i, faction in real}
+    pairs = [(str(i), str(j)) for (i, _), (j, _) in combinations(real, 2)]
+    found = pairwise_divergences(pooled, pairs)  # all pairs in one batch
+    gaps = [(int(a), int(b), round(found[(a, b)], _DECIMALS)) for a, b in pairs]
     return tuple(sorted(gaps, key=lambda g: (-g[2], g[0], g[1])))
 
 

@@ -139,6 +139,21 @@ def test_ranking_single_first_recipients_equals_forecasting_each_send(data):
         assert r.divergence == pytest.approx(alone.divergence, abs=1e-9)
 
 
+@FAST
+@given(data=st.data())
+def test_asking_a_model_again_with_other_candidates_gives_what_a_new_model_gives(data):
+    group = data.draw(groups())
+    themes = data.draw(mixes)
+    keys = [p.key for p in group.people]
+    some = data.draw(st.lists(st.sampled_from(keys), unique=True))
+    model = Model(group)
+    model.first_recipients(themes, candidates=some)  # scored and kept for these people
+    assert model.first_recipients(themes) == Model(group).first_recipients(themes)
+    assert model.first_recipients(themes, candidates=some) == Model(group).first_recipients(
+        themes, candidates=some
+    )
+
+
 def test_steady_state_is_the_closed_form_and_the_iteration_reaches_it():
     group = Group(
         people=(Person("a", 5, stance="supporter"), Person("b", 3, stance="neutral")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +30,10 @@ class Receiver:
         return [r for r in self.requests if r.headers.get("X-Webhook-Event") == kind]
 
 
-def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
+def start_receiver(
+    host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+) -> tuple[Receiver, ThreadingHTTPServer]:
+    """Listen on host:port (port 0: any free one); with `tls`, speak HTTPS."""
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -49,7 +53,10 @@ def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
         def log_message(self, *args):  # quiet
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    server = ThreadingHTTPServer((host, port), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    receiver.url = f"{scheme}://{host}:{server.server_address[1]}/hooks"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return receiver, server

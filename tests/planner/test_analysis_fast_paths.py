@@ -278,7 +278,7 @@ def test_snapshot_take_leaves_no_transaction_open_when_the_analysis_fails(org, m
     def broken(*args, **kwargs):
         raise RuntimeError("analysis failed")
 
-    monkeypatch.setattr("scoring.snapshots.analyze", broken)
+    monkeypatch.setattr("scoring.cached.analyze", broken)  # snapshot_take without `now`
     with pytest.raises(RuntimeError):
         snapshot_take(group=group)
     assert not getattr(connection.connection, "in_transaction", False)

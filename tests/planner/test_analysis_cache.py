@@ -1,12 +1,18 @@
-"""The group page cache (workspace.page_cache): every write shows on the next view, nothing
-of one viewer (CSRF token, flash messages, role, time zone) reaches another, and a cached
-page costs a few queries whatever the size of the group."""
+"""The analysis cache (scoring.cached, scoring.versions): a group is analysed once per
+version and hour, and that analysis is shared by the group page, the suggestions page, the
+kit draft and build, snapshots and the digest; every write shows on the next view; the
+page is rendered for each viewer like any page, so nothing of one viewer (CSRF token,
+flash messages, role, time zone) or organization reaches another; a cache that is down
+costs time, never the page."""
 
 import re
+import sys
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+import time_machine
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,15 +20,38 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from content.models import Asset, Theme
+from kits import services as kit_services
+from kits.building import kit_build
 from planner import importing, services
 from planner.models import Relationship, Stakeholder
+from scoring import analysis as scoring_analysis
+from scoring import cached as scoring_cached
+from scoring import versions
 from scoring.snapshots import snapshot_take
 from suggestions import services as suggestion_services
 from suggestions.models import PlannedSend
+from suggestions.suggesting import top_suggestion
 from tests.factories import group_of, member
-from workspace import page_cache, views
+from workspace import views
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def analyses(monkeypatch):
+    """Every call of scoring.analysis.analyze, wherever it was imported, as a list of the
+    groups analysed."""
+    calls = []
+    original = scoring_analysis.analyze
+
+    def counted(group, **kwargs):
+        calls.append(group.pk)
+        return original(group, **kwargs)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "analyze", None) is original:
+            monkeypatch.setattr(module, "analyze", counted)
+    return calls
 
 
 def page(client, group, **headers) -> str:
@@ -37,16 +66,23 @@ def queries(client, group) -> int:
     return len(captured)
 
 
-SERVED = 5  # session, user, memberships, the group, one query for the library and kits
-
-
 def cached(client, group) -> str:
-    """The page once it is served from the cache (a version is stored when it is rendered
-    the second time), checked by its query count."""
-    for _ in range(2):
+    """The page once the group's analysis is cached: viewed twice, analysed once."""
+    spy = []
+    original = scoring_cached.analyze
+
+    def counted(group, **kwargs):
+        spy.append(group.pk)
+        return original(group, **kwargs)
+
+    scoring_cached.analyze = counted
+    try:
         page(client, group)
-    assert queries(client, group) == SERVED
-    return page(client, group)
+        html = page(client, group)
+    finally:
+        scoring_cached.analyze = original
+    assert len(spy) <= 1, "the second view must use the cached analysis"
+    return html
 
 
 @pytest.fixture
@@ -68,6 +104,7 @@ def touched(group):
         occurred_at=timezone.now() - timedelta(days=2),
         themes={"security": 1},
     )
+    group.refresh_from_db()  # as a request loads it: recording touches changed the row
     return group
 
 
@@ -227,21 +264,12 @@ def test_deleting_a_relationship_shows_at_once(client, marketer, group):
 # --- nothing of one viewer reaches another ------------------------------------------------
 
 
-def test_two_users_never_see_each_others_csrf_tokens(org, group, marketer, admin, monkeypatch):
-    stored = []
-    original = page_cache.offer_body
-
-    def spy(key, body):
-        stored.append(body)
-        return original(key, body)
-
-    monkeypatch.setattr(page_cache, "offer_body", spy)
+def test_two_users_get_their_own_csrf_tokens(org, group, marketer, admin):
     clients = {}
     for user in (marketer, admin):
         clients[user] = Client(enforce_csrf_checks=True)
         clients[user].force_login(user)
     htmls = {user: [page(c, group) for _ in range(3)] for user, c in clients.items()}
-    assert len(stored) == 2  # rendered twice by the first user, then served to both
     secrets = {}
     for user, pages in htmls.items():
         tokens = {t for html in pages for t in TOKEN.findall(html)}
@@ -250,16 +278,13 @@ def test_two_users_never_see_each_others_csrf_tokens(org, group, marketer, admin
         assert {_unmask_cipher_token(t) for t in tokens} == {cookie}  # only their own
         secrets[user] = cookie
     assert secrets[marketer] != secrets[admin]
-    for user, pages in htmls.items():
-        other = secrets[admin if user == marketer else marketer]
-        for html in pages:
-            assert all(_unmask_cipher_token(t) != other for t in TOKEN.findall(html))
-    # What the cache holds has a slot where the tokens go, never a token.
-    for data, _slots in stored:
-        data = data.decode()
-        assert "csrfmiddlewaretoken" not in data
-        assert page_cache.csrf_slot() not in data
-        assert all(secret not in data for secret in secrets.values())
+    # The cache holds results, never a page, a token or anything of a viewer.
+    stored = b"".join(
+        value if isinstance(value, bytes) else repr(value).encode()
+        for value in cache._cache.values()  # LocMemCache's store: every value, pickled
+    )
+    assert b"csrfmiddlewaretoken" not in stored and b"<html" not in stored
+    assert all(secret.encode() not in stored for secret in secrets.values())
     # And each user's own token works.
     person = Stakeholder.objects.filter(group=group).order_by("name").first()
     for user, pages in htmls.items():
@@ -268,6 +293,20 @@ def test_two_users_never_see_each_others_csrf_tokens(org, group, marketer, admin
             f"/groups/{group.pk}/people/{person.pk}/delete/", {"csrfmiddlewaretoken": token}
         )
         assert response.status_code in (303, 404)  # 404: the first user removed them
+
+
+def test_another_organization_never_sees_the_data(client, marketer, group, foreign_group):
+    outsider = member(foreign_group.organization, Role.MARKETER, email="spy@globex.test")
+    client.force_login(marketer)
+    mine = cached(client, group)
+    assert "Person 00" in mine and "Globex secret deal" not in mine
+    other = Client()
+    other.force_login(outsider)
+    assert other.get(f"/groups/{group.pk}/").status_code == 404
+    theirs = page(other, foreign_group)
+    assert "Globex secret deal" in theirs and "Contoso renewal" not in theirs
+    assert f"p0@{group.pk}.example" not in theirs
+    assert client.get(f"/groups/{foreign_group.pk}/").status_code == 404
 
 
 def test_flash_messages_are_never_cached(org, group, marketer, admin):
@@ -351,20 +390,114 @@ def test_a_form_with_errors_is_rendered_fresh(client, marketer, group):
     assert 'value="Typed name"' not in page(client, group)
 
 
-# --- cost ----------------------------------------------------------------------------------
+# --- once per version ------------------------------------------------------------------
+
+
+def test_the_page_suggestions_and_kit_draft_share_one_analysis(
+    client, org, touched, shared_asset, analyses
+):
+    client.force_login(member(org, Role.ADMIN, email="boss@acme.test"))
+    page(client, touched)
+    assert client.get(f"/groups/{touched.pk}/suggestions/").status_code == 200
+    assert client.get(f"/groups/{touched.pk}/kits/new/").status_code == 200
+    assert client.get(f"/groups/{touched.pk}/suggestions/?asset=shared-story").status_code == 200
+    person = Stakeholder.objects.filter(group=touched).order_by("name").first()
+    assert client.get(f"/groups/{touched.pk}/people/{person.pk}/").status_code == 200
+    assert top_suggestion(touched) is not None  # the digest's
+    page(client, touched)
+    assert analyses == [touched.pk]
+
+
+def test_a_kit_is_built_from_one_analysis(org, touched, shared_asset, analyses):
+    draft = kit_services.draft(touched)
+    kit = kit_services.kit_request(
+        group=touched,
+        by=None,
+        problem_statement=draft["problem_statement"],
+        assets=draft["assets"],
+        plan=draft["plan"],
+        enqueue=False,
+    )
+    built = kit_build(kit_id=kit.pk)
+    assert built.status == "ready"
+    assert analyses == [touched.pk]
+
+
+def test_a_snapshot_uses_the_analysis_the_page_made(client, marketer, touched, analyses):
+    client.force_login(marketer)
+    page(client, touched)
+    snapshot = snapshot_take(group=touched)
+    assert analyses == [touched.pk]
+    assert "Readiness" in page(client, touched)  # and storing it keeps the analysis
+    assert analyses == [touched.pk]
+    assert snapshot.readiness == scoring_analysis.analyze(touched).readiness.score
+
+
+@pytest.mark.parametrize(
+    "write",
+    ["add a person", "log a touch", "change the library", "change the settings", "rename"],
+)
+def test_every_write_gives_a_fresh_analysis(client, marketer, touched, analyses, write):
+    client.force_login(marketer)
+    page(client, touched)
+    page(client, touched)
+    assert len(analyses) == 1
+    if write == "add a person":
+        services.stakeholder_create(group=touched, email="zoe@customer.example", name="Zoe")
+    elif write == "log a touch":
+        services.touches_record(
+            group=touched,
+            stakeholders=list(Stakeholder.objects.filter(group=touched)),
+            occurred_at=timezone.now(),
+            themes={"uptime": 1},
+        )
+    elif write == "change the library":
+        Asset.objects.create(organization=touched.organization, slug="new", title="New")
+    elif write == "change the settings":
+        services.planner_settings_update(
+            organization=touched.organization, roles=[], half_life_days=7
+        )
+    else:
+        services.group_update(group=touched, name="Contoso expansion")
+    page(client, touched)
+    page(client, touched)
+    assert len(analyses) == 2
+
+
+def test_an_analysis_is_reused_only_within_its_hour(client, marketer, touched, analyses):
+    client.force_login(marketer)
+    with time_machine_at("2026-11-05 12:01"):
+        page(client, touched)
+        assert len(analyses) == 1
+    with time_machine_at("2026-11-05 12:59"):
+        page(client, touched)
+        assert len(analyses) == 1
+    with time_machine_at("2026-11-05 13:00"):
+        page(client, touched)
+        assert len(analyses) == 2
+
+
+def time_machine_at(moment: str):
+    return time_machine.travel(timezone.datetime.fromisoformat(moment + "+00:00"), tick=False)
+
+
+def test_an_analysis_of_a_given_day_is_never_the_current_one(marketer, touched, analyses):
+    scoring_cached.current_analysis(touched)
+    scoring_analysis.analyze(touched, as_of=touched.created_at)
+    scoring_cached.current_analysis(touched)
+    assert len(analyses) == 2
 
 
 @pytest.mark.parametrize("role", [Role.MARKETER, Role.SALES])
-def test_a_cached_page_costs_the_same_few_queries_for_5_and_50_members(client, org, role):
+def test_a_cached_page_costs_the_same_queries_for_5_and_50_members(client, org, role):
     client.force_login(member(org, role, email=f"{role}@acme.test"))
     small, large = group_of(org, 5), group_of(org, 50)
     cached(client, small)
     cached(client, large)
-    # session, user, memberships, the group, and one query for the library and kits
-    assert queries(client, small) == queries(client, large) == 5
+    assert queries(client, small) == queries(client, large)
 
 
-def test_the_page_works_when_the_cache_is_down(client, marketer, group, monkeypatch):
+def test_the_page_works_when_the_cache_is_down(client, marketer, group, monkeypatch, analyses):
     client.force_login(marketer)
 
     class Down:
@@ -374,11 +507,20 @@ def test_the_page_works_when_the_cache_is_down(client, marketer, group, monkeypa
 
             return down
 
-    monkeypatch.setattr(page_cache, "cache", Down())
+    monkeypatch.setattr(versions, "cache", Down())
+    monkeypatch.setattr(scoring_cached, "cache", Down())
     for _ in range(3):
         assert "Person 00" in page(client, group)
+    assert len(analyses) == 3  # computed every time
     services.stakeholder_create(group=group, email="zoe@customer.example", name="Zoe Quinn")
     assert "Zoe Quinn" in page(client, group)
+
+
+def test_a_cached_analysis_from_other_code_is_computed_again(marketer, group, analyses):
+    key = scoring_cached.analysis_key(group)
+    cache.set(key, b"not a pickle")
+    assert scoring_cached.current_analysis(group).map.group == group
+    assert len(analyses) == 1
 
 
 # --- the long relationships list ----------------------------------------------------------
@@ -418,3 +560,23 @@ def test_an_htmx_change_from_the_long_list_keeps_it_long(client, marketer, org):
     )
     ties = short.content.decode().split('id="ties-title"')[1].split("</section>")[0]
     assert ties.count('class="list-row"') == views.RELATIONSHIPS_SHOWN
+
+
+def test_an_analysis_made_during_a_write_is_not_reused_after_it_commits(
+    group, analyses, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.stakeholder_create(group=group, email="zoe@customer.example", name="Zoe")
+        # Stored while the write is in flight (another connection would read the old rows):
+        scoring_cached.current_analysis(group)
+    group.refresh_from_db()
+    before = len(analyses)  # (the commit also had a snapshot taken: its own analysis)
+    assert "zoe@customer.example" in scoring_cached.current_analysis(group).map.by_email
+    assert len(analyses) == before + 1  # the token changed again on commit: analysed afresh
+
+
+def test_an_evicted_version_is_a_new_version(group, analyses):
+    scoring_cached.current_analysis(group)
+    cache.delete(versions._group_key(group.pk))  # e.g. evicted by Redis
+    scoring_cached.current_analysis(group)
+    assert len(analyses) == 2

@@ -1,0 +1,158 @@
+"""The analysis of a group as it is now, computed once per version of the group and hour.
+
+Every page, command and task that analyses a group *now* asks :func:`current_analysis`:
+the group page, suggestions and what-if, kit drafts and builds, snapshots and the digest
+then share one computation until a write makes a new version (`scoring.versions`) or the
+hour is over. Exposure decays with time and an analysis is "as of now", so an analysis is
+reused only within the hour it was computed in. An analysis as of a given moment (the
+`--as-of` day of the commands and the API) is not this: it calls `scoring.analysis.analyze`.
+
+What is derived from an analysis and costs time to compute (the forecast model, the
+suggestion plan, the pictures) is cached under the same key with :func:`derived`, so it is
+as fresh as the analysis it came from.
+
+The analysis is stored pickled, as one value (its model instances included: they are the
+rows as loaded), and loaded in a few milliseconds at 500 members. A cache that is down
+or a miss means: compute, and try to store. Nothing of a viewer is in an analysis, so one
+cached for a group serves every member of its organization.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import hashlib
+import io
+import logging
+import pickle
+from collections.abc import Callable
+from types import MappingProxyType
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from planner.models import BuyingGroup
+from scoring import versions
+from scoring.analysis import GroupAnalysis, TouchHistory, analyze
+from scoring.group_map import GroupMap
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def _shape(*classes) -> str:
+    """The fields of what is pickled: code that adds or renames one (a new deploy) never
+    reads an analysis pickled by the code before it. (Bump PREFIX when what a `derived`
+    value holds changes shape.)"""
+    names = [f"{c.__name__}:{','.join(f.name for f in dataclasses.fields(c))}" for c in classes]
+    return hashlib.sha256(";".join(names).encode()).hexdigest()[:8]
+
+
+PREFIX = f"analysis:v1:{_shape(GroupAnalysis, GroupMap, TouchHistory)}"
+
+
+def read_only(mapping: dict) -> MappingProxyType:
+    """How a pickled read-only mapping comes back (pickle finds this by its name)."""
+    return MappingProxyType(mapping)
+
+
+def _proxy(proxy: MappingProxyType) -> tuple:
+    return read_only, (dict(proxy),)
+
+
+class _Pickler(pickle.Pickler):
+    """pickle, plus the read-only mappings the core returns (plain pickle refuses them);
+    they come back read-only."""
+
+    dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _proxy}
+
+
+def dumps(value) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+def loads(data: bytes):
+    return pickle.loads(data)  # noqa: S301 - our own bytes, from our own cache
+
+
+def _rest_of_the_hour() -> int:
+    """Seconds until the hour in a key is over (the key is not asked for after that)."""
+    now = timezone.now()
+    return max(60, 3600 - now.minute * 60 - now.second + 5)
+
+
+def _get(key: str):
+    try:
+        data = cache.get(key)
+    except Exception:
+        log.warning("the analysis cache is unreachable", exc_info=True)
+        return None
+    if data is None:
+        return None
+    try:
+        return loads(data)
+    except Exception:  # written by another version of the code: compute again
+        log.warning("could not read a cached analysis", extra={"key": key}, exc_info=True)
+        return None
+
+
+def _set(key: str, value) -> None:
+    try:
+        cache.set(key, dumps(value), timeout=_rest_of_the_hour())
+    except Exception:
+        log.warning("could not cache an analysis", extra={"key": key}, exc_info=True)
+
+
+def analysis_key(group: BuyingGroup) -> str | None:
+    """The key of the group's analysis now: its version and the hour (UTC); None when
+    the cache cannot be reached."""
+    version = versions.group_version(group)
+    if version is None:
+        return None
+    return f"{PREFIX}:{version}:{timezone.now().strftime('%Y-%m-%dT%H')}"
+
+
+def current_analysis(group: BuyingGroup, *, store: bool = True) -> GroupAnalysis:
+    """The group's analysis now: from the cache when this version of the group was
+    analysed this hour, else computed (and stored). Its `cache_key` says where what is
+    derived from it may be cached (None: nowhere, see :func:`derived`).
+
+    `store=False` reads the cache but does not fill it: for bulk work (the nightly
+    rescoring of every group) whose analyses nobody will ask for again this hour."""
+    key = analysis_key(group)
+    found = _get(key) if key else None
+    if isinstance(found, GroupAnalysis):
+        # The caller's group row (the same version: its updated_at is in the key).
+        return dataclasses.replace(
+            found, map=dataclasses.replace(found.map, group=group), cache_key=key
+        )
+    analysis = _lean(analyze(group))  # the same, cached or not
+    if key and store:
+        _set(key, analysis)
+    return dataclasses.replace(analysis, cache_key=key if store else None)
+
+
+def _lean(analysis: GroupAnalysis) -> GroupAnalysis:
+    """What is cached of an analysis: all of it but the touch events it was computed from
+    (what is derived from them is in it; at 500 members they are most of its size)."""
+    history = dataclasses.replace(analysis.history, events=())
+    return dataclasses.replace(analysis, history=history)
+
+
+def derived(analysis: GroupAnalysis, name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, something that depends only on `analysis` (and on what its version
+    covers: the group, its people and sends, the library, the settings), cached next to
+    it under `name`. Computed every time when the analysis is not a cached one."""
+    if analysis.cache_key is None:
+        return compute()
+    key = f"{analysis.cache_key}:{name}"
+    found = _get(key)
+    if found is not None:
+        return found
+    value = compute()
+    _set(key, value)
+    return value
