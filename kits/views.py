@@ -22,9 +22,9 @@ from kits import services as kits
 from kits import tasks as kit_tasks
 from kits.access import get_kit_for_user, get_share_for_user
 from kits.content import phone_link
+from kits.forms import KitForm
 from kits.models import KitDownload
 from planner.access import get_group_for_user
-from planner.forms import KitForm
 
 SHARE_RATE_LIMIT = 60  # page or PDF requests per address per minute
 

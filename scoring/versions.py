@@ -12,7 +12,10 @@ A version is made of:
   (:func:`bump_organization`);
 * the content library's fingerprint (:func:`library_fingerprint`, one query): assets are
   written by the content app, which bumps nothing, so a new, changed or deleted asset
-  makes a new version at once.
+  makes a new version at once;
+* the code's fingerprint (:func:`code_fingerprint`): a deploy that changes how anything
+  cached is computed or drawn makes every version new, so no page shows an analysis or a
+  picture made by the code before it (and two releases side by side never share one).
 
 Tokens are random, never counters: a token evicted from the cache is replaced by a new
 one, so an old result can never be mistaken for a current one. They are bumped at once and
@@ -25,10 +28,13 @@ Cache errors never break a page: without a reachable cache there is no version
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -117,6 +123,23 @@ def library_fingerprint(organization_id: int) -> tuple[str, ...]:
     return tuple(str(value) for value in row)
 
 
+# The rooms whose code computes or draws what is cached under a version.
+CODE_ROOMS = ("charts", "content", "planner", "scoring", "suggestions", "workspace")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the Python source of CODE_ROOMS, read once per process (a few hundred
+    KB; files are read, not imported, so no room above is imported from here)."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for room in CODE_ROOMS:
+        for path in sorted((root / room).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def group_version(group: BuyingGroup) -> str | None:
     """The version of everything an analysis of `group` reads (see the module), or None
     when the cache cannot be reached (then nothing is cached)."""
@@ -131,6 +154,7 @@ def group_version(group: BuyingGroup) -> str | None:
         organization_token,
         library_fingerprint(group.organization_id),
         group.updated_at.isoformat() if group.updated_at else "",
+        code_fingerprint(),
     )
     return f"{group.pk}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
 

@@ -9,14 +9,17 @@ from planner.access import EDITORS, get_stakeholder_for_user
 from scoring.cached import current_analysis
 from scoring.core.map_clusters import EVERYONE_ELSE
 from workspace.faction_circles import cluster_title
+from workspace.faction_ties import ties_to_other_factions
 from workspace.group_charts import friction_both_ways
+from workspace.map_legend import render_legend
 from workspace.map_view import faction_of, faction_svg
 
 
 @require_GET
 def faction_map(request, pk: int, sid: int):
     """The people of the faction holding person `sid`, person by person, with their
-    relationships inside the faction, and the same people as a list."""
+    relationships inside the faction, their ties to other factions (with links to those
+    factions), and the same people as a list."""
     person = get_stakeholder_for_user(request, pk, sid)
     group = person.group
     analysis = current_analysis(group)
@@ -44,6 +47,8 @@ def faction_map(request, pk: int, sid: int):
             "brokers": set(data.insights.brokers),
             # faction_svg escapes every text it draws (tests/planner/test_faction_map.py).
             "drawings": mark_safe(drawings),  # noqa: S308
+            "legend": mark_safe(render_legend()),  # noqa: S308 - our own constant text
             "can_edit": can_edit,
+            "other_factions": ties_to_other_factions(data, cluster),
         },
     )

@@ -3,8 +3,10 @@
 The map is drawn twice, each for the width it is shown at (CSS shows one, by the width of
 its box: see `.map` in static/css/app.css), so labels stay readable and nodes easy to
 tap on a phone as on a desktop: a wide drawing and a narrow one. The canvas grows with
-the group (nobody overlaps); a group too big to draw person by person at that width
-shows its factions as circles instead, each linking to the faction's own map.
+the group (nobody overlaps, no label covers another). Both drawings show the same
+picture: a group of more than PEOPLE_MAX people in two factions or more shows its
+factions as circles, each linking to the faction's own map, with one sentence saying so
+and (up to EVERYONE_MAX people) a "Show everyone" switch that works without JavaScript.
 """
 
 from collections.abc import Mapping, Sequence
@@ -23,6 +25,7 @@ from scoring.core.layout_sizes import (
     canvas_height,
 )
 from scoring.core.map_clusters import (
+    EVERYONE_ELSE,
     NARROW_CLUSTER_LABELS,
     WIDE_CLUSTER_LABELS,
     Cluster,
@@ -32,11 +35,15 @@ from scoring.core.map_clusters import (
 )
 from scoring.group_map import GroupMap
 from workspace.faction_circles import render_clusters
-from workspace.map_style import MapEdge, MapNode
+from workspace.map_style import MapEdge, MapNode, _plural
 from workspace.stakeholder_map import render_map
 
-WIDE_PEOPLE_MAX = 40  # more people than this: the wide drawing shows factions
-NARROW_PEOPLE_MAX = 16  # the same for the narrow (phone) drawing
+# One rule for every screen, so a group looks the same on a phone and on a desktop: up to
+# PEOPLE_MAX people (what a phone can draw one by one), everyone is drawn; a bigger group
+# with two factions or more shows its factions, and up to EVERYONE_MAX people a "Show
+# everyone" switch (a <details>, no JavaScript) draws them one by one instead.
+PEOPLE_MAX = 16
+EVERYONE_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -46,18 +53,21 @@ class _Size:
     minimum_height: float
     labels: LabelStyle
     cluster_labels: ClusterLabels
-    people_max: int
 
 
-WIDE = _Size("wide", WIDE_WIDTH, 400.0, WIDE_LABELS, WIDE_CLUSTER_LABELS, WIDE_PEOPLE_MAX)
-NARROW = _Size(
-    "narrow", NARROW_WIDTH, 420.0, NARROW_LABELS, NARROW_CLUSTER_LABELS, NARROW_PEOPLE_MAX
-)
-CLUSTER_NOTE = (
-    "Too many people to draw one by one at this size: each circle is a faction (people "
-    "tied more to each other than to the rest), coloured by their stances, with its most "
-    "influential person under it. Open one to see its people and their relationships."
-)
+WIDE = _Size("wide", WIDE_WIDTH, 400.0, WIDE_LABELS, WIDE_CLUSTER_LABELS)
+NARROW = _Size("narrow", NARROW_WIDTH, 420.0, NARROW_LABELS, NARROW_CLUSTER_LABELS)
+
+
+def factions_sentence(people: int, clusters: Sequence[Cluster]) -> str:
+    """The one plain sentence above a map of factions, such as "32 people in 5 factions:
+    open a faction to see its people."."""
+    factions = sum(1 for c in clusters if c.number != EVERYONE_ELSE)
+    rest = " and a circle for everyone else" if factions < len(clusters) else ""
+    return (
+        f"{_plural(people, 'person', 'people')} in {_plural(factions, 'faction', 'factions')}"
+        f"{rest}: open a faction to see its people."
+    )
 
 
 def _nodes(data: GroupMap, *, link: bool, can_edit: bool) -> list[MapNode]:
@@ -143,28 +153,45 @@ def _clusters_drawing(
     )
 
 
-def _wrap(size: _Size, svg: str, note: str = "") -> str:
-    paragraph = f'<p class="map-note small muted">{escape(note)}</p>' if note else ""
-    return f'<div class="map-drawing map-drawing--{size.name}">{paragraph}{svg}</div>'
+def _wrap(size: _Size, svg: str) -> str:
+    return f'<div class="map-drawing map-drawing--{size.name}">{svg}</div>'
 
 
 def map_svg(
     data: GroupMap, *, link: bool = True, can_edit: bool = True, friction: dict | None = None
 ) -> str:
-    """The HTML of the group page's map: its wide and its narrow drawing."""
+    """The HTML of the group page's map: its wide and its narrow drawing (the same picture
+    at both widths), and for a big group a sentence and the "Show everyone" switch."""
     nodes = _nodes(data, link=link, can_edit=can_edit)
     edges = _edges(data, friction)
     influence = {n.key: n.influence for n in nodes}
     clusters = cluster_groups(data.insights.factions, influence)
     title = f"Stakeholder map of {data.group.name}"
-    parts = []
-    for size in (WIDE, NARROW):
-        if len(nodes) <= size.people_max or len(clusters) < 2:
-            parts.append(_wrap(size, _people_drawing(data, nodes, edges, size, title)))
-        else:
-            drawing = _clusters_drawing(data, nodes, clusters, size, link=link)
-            parts.append(_wrap(size, drawing, CLUSTER_NOTE))
-    return "".join(parts)
+    people = (
+        "".join(
+            _wrap(size, _people_drawing(data, nodes, edges, size, title)) for size in (WIDE, NARROW)
+        )
+        if len(nodes) <= EVERYONE_MAX or len(clusters) < 2
+        else ""
+    )
+    if len(nodes) <= PEOPLE_MAX or len(clusters) < 2:
+        return people
+    circles = "".join(
+        _wrap(size, _clusters_drawing(data, nodes, clusters, size, link=link))
+        for size in (WIDE, NARROW)
+    )
+    sentence = factions_sentence(len(nodes), clusters)
+    note = f'<p class="map-note">{escape(sentence)}</p>'
+    if not people:
+        return f"{note}{circles}"
+    count = _plural(len(nodes), "person", "people")
+    return (
+        f'<div class="map-switch">{note}<div class="map-factions">{circles}</div>'
+        f'<details class="map-everyone"><summary>'
+        f'<span class="map-everyone__show">Show everyone ({count}, one by one)</span>'
+        f'<span class="map-everyone__hide">Show factions</span></summary>'
+        f"{people}</details></div>"
+    )
 
 
 def faction_of(data: GroupMap, key: str) -> Cluster | None:

@@ -33,16 +33,15 @@ from html import escape
 import numpy as np
 
 from scoring.core.graph import CONFLICT, GraphInsights, Person, Tie
-from scoring.core.layout import layout
 from scoring.core.layout_sizes import (
     BADGE_RADIUS,
     BROKER_RING,
     MARGIN,
     LabelStyle,
-    label_offset,
     label_style,
     node_radius,
 )
+from scoring.core.map_labels import CAPTION, PlacedLabel, map_plan
 from workspace.map_edges import _choose_bend, _control, _edge_svg, _Obstacles
 from workspace.map_style import (
     _KIND_ORDER,
@@ -52,7 +51,6 @@ from workspace.map_style import (
     MUTED,
     MapEdge,
     MapNode,
-    _clip,
     _glyph,
     _n,
     _no_consent_badge,
@@ -78,6 +76,7 @@ def _node_svg(
     isolated: bool,
     node_id: str,
     labels: LabelStyle,
+    label: PlacedLabel,
 ) -> str:
     style = _stance(node.stance)
     radius = node_radius(node.influence)
@@ -98,12 +97,12 @@ def _node_svg(
     if href:
         # The link's name starts with the words it shows (WCAG 2.5.3, label in name),
         # then the full name when the drawing had to shorten it, then the facts.
-        shown_name, shown_role = _clip(name, labels.max_chars), _clip(role, labels.max_chars)
-        label = shown_name + (f", {shown_role}" if role else "")
+        shown_name, shown_role = label.name, label.role
+        text = shown_name + (f", {shown_role}" if shown_role else "")
         if shown_name != name or shown_role != role:
-            label += f": {name}" + (f", {role}" if role else "")
-        label += f" ({', '.join(facts)}{', no consent' if not node.consent else ''})"
-        parts.append(f'<a href="{escape(href)}" aria-label="{escape(label)}">')
+            text += f": {name}" + (f", {role}" if role else "")
+        text += f" ({', '.join(facts)}{', no consent' if not node.consent else ''})"
+        parts.append(f'<a href="{escape(href)}" aria-label="{escape(text)}">')
     parts.append(
         f'<g class="node node--{stance_class}{" node--broker" if broker else ""}'
         f'{" node--no-consent" if not node.consent else ""}" id="{node_id}">'
@@ -114,6 +113,16 @@ def _node_svg(
         parts.append(
             f'<rect class="hit" x="{_n(x - half)}" y="{_n(y - half)}" width="{_n(2 * half)}" '
             f'height="{_n(2 * half)}" fill="#ffffff" fill-opacity="0"/>'
+        )
+        # The label is part of the target too, and so is any gap between it and the node.
+        left, top, right, bottom = label.box
+        if min(bottom, y + half) > max(top, y - half):  # beside the node
+            left, right = min(left, x + half), max(right, x - half)
+        elif min(right, x + half) > max(left, x - half):  # above or below it
+            top, bottom = min(top, y + half), max(bottom, y - half)
+        parts.append(
+            f'<rect class="hit" x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" '
+            f'height="{_n(bottom - top)}" fill="#ffffff" fill-opacity="0"/>'
         )
     if broker:
         parts.append(
@@ -128,21 +137,19 @@ def _node_svg(
     if not node.consent:
         offset = radius * math.sqrt(0.5)
         parts.append(_no_consent_badge(x + offset, y - offset))
-    top = y + label_offset(level, broker=broker)
     halo = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
-    name_line = top + labels.name_size * 0.95
+    anchor = f'x="{_n(label.x)}" text-anchor="{label.anchor}"'
     parts.append(
-        f'<text x="{_n(x)}" y="{_n(name_line)}" text-anchor="middle" '
+        f'<text {anchor} y="{_n(label.top + labels.name_size * 0.95)}" '
         f'font-size="{_n(labels.name_size)}" font-weight="600" fill="{INK}" {halo}>'
-        f"{escape(_clip(name, labels.max_chars))}</text>"
+        f"{escape(label.name)}</text>"
     )
-    if role:
+    if label.role:
         parts.append(" ")  # the shown words read "name role", not "namerole"
-    if role:
         parts.append(
-            f'<text x="{_n(x)}" y="{_n(top + labels.height - 3)}" text-anchor="middle" '
+            f'<text {anchor} y="{_n(label.top + labels.height - 3)}" '
             f'font-size="{_n(labels.role_size)}" fill="{MUTED}" {halo}>'
-            f"{escape(_clip(role, labels.max_chars))}</text>"
+            f"{escape(label.role)}</text>"
         )
     parts.append("</g>")
     if href:
@@ -231,15 +238,17 @@ def render_map(
         }.values(),
         key=lambda e: (_KIND_ORDER[e.kind], e.source, e.target),
     )
-    positions = layout(
+    labels = labels or label_style(len(people))
+    plan = map_plan(
         [Person(n.key, n.influence, n.role_label, n.stance) for n in people.values()],
         [Tie(e.source, e.target, e.kind, e.strength) for e in drawn],
         insights,
+        {k: n.name for k, n in people.items()},
         width=width,
         height=height,
         labels=labels,
     )
-    labels = labels or label_style(len(people))
+    positions, height = plan.positions, plan.height
     brokers = set(insights.brokers) & people.keys()
     isolated = set(insights.isolated) & people.keys()
     conflict_pairs = {tuple(sorted((e.source, e.target))) for e in drawn if e.kind == CONFLICT}
@@ -248,14 +257,13 @@ def render_map(
     linked = any(_safe_href(node.href) for node in people.values())
     parts = _svg_open(prefix, width, height, title, desc, role="group" if linked else "img")
 
-    if isolated and len(isolated) < len(people):
-        top = min(positions[k][1] for k in isolated) - 26 - 14
+    if plan.caption_top is not None:
+        top = plan.caption_top
         parts.append(
             f'<g class="unconnected"><path d="M{_n(MARGIN)} {_n(top)}H{_n(width - MARGIN)}" '
             f'stroke="#d1d5db" stroke-width="1" stroke-dasharray="4 4"/>'
             f'<text x="{_n(MARGIN)}" y="{_n(top + 13)}" font-size="{_n(labels.role_size)}" '
-            f'fill="{MUTED}">'
-            f"No relationships yet</text></g>"
+            f'fill="{MUTED}">{CAPTION}</text></g>'
         )
 
     # Edges, under the nodes. Several edges between the same two people fan out.
@@ -266,15 +274,13 @@ def render_map(
     order_keys = list(people)
     slot = {k: i for i, k in enumerate(order_keys)}
     circles = np.array([(*positions[k], radius[k]) for k in order_keys])
-    boxes = []
-    for k in order_keys:
-        x, y = positions[k]
-        top = y + label_offset(people[k].influence, broker=k in brokers)
-        half = labels.width / 2 - 10
-        boxes.append((x - half, top + 2, x + half, top + labels.height - 2))
-    obstacles = _Obstacles(circles, np.array(boxes), float(width), float(height))
-    drawn_ys = [box[1] - labels.height for box in boxes] + [box[3] + 4 for box in boxes]
+    # Edges keep off the labels' text (the halo's inner part may be crossed).
+    boxes = [plan.labels[k].box for k in order_keys]
+    inner = [(a + 8, b + 4, max(a + 8, c - 8), max(b + 4, d - 4)) for a, b, c, d in boxes]
+    obstacles = _Obstacles(circles, np.array(inner), float(width), float(height))
+    drawn_ys = [box[1] for box in boxes] + [box[3] for box in boxes]
     drawn_ys += [positions[k][1] - radius[k] - BADGE_RADIUS * 2 for k in order_keys]
+    drawn_ys += [positions[k][1] + radius[k] for k in order_keys]
     by_pair: dict[tuple[str, str], list[MapEdge]] = {}
     for edge in drawn:
         by_pair.setdefault(tuple(sorted((edge.source, edge.target))), []).append(edge)
@@ -321,6 +327,7 @@ def render_map(
                 isolated=key in isolated,
                 node_id=f"{prefix}-node-{index[key]}",
                 labels=labels,
+                label=plan.labels[key],
             )
         )
     parts.append("</g></svg>")

@@ -580,3 +580,26 @@ def test_an_evicted_version_is_a_new_version(group, analyses):
     cache.delete(versions._group_key(group.pk))  # e.g. evicted by Redis
     scoring_cached.current_analysis(group)
     assert len(analyses) == 2
+
+
+def test_a_deploy_that_changes_the_code_makes_every_version_new(group, monkeypatch):
+    """An analysis or picture made by the code before a deploy is never shown after it."""
+    before = versions.group_version(group)
+    assert versions.group_version(group) == before  # stable while nothing changes
+    monkeypatch.setattr(versions, "code_fingerprint", lambda: "another-release")
+
+    assert versions.group_version(group) != before
+
+
+def test_the_code_fingerprint_reads_the_rooms_source(tmp_path, settings):
+    (tmp_path / "scoring").mkdir()
+    (tmp_path / "scoring" / "core.py").write_text("A = 1\n")
+    settings.BASE_DIR = tmp_path
+    versions.code_fingerprint.cache_clear()
+    try:
+        first = versions.code_fingerprint()
+        (tmp_path / "scoring" / "core.py").write_text("A = 2\n")
+        versions.code_fingerprint.cache_clear()
+        assert versions.code_fingerprint() != first
+    finally:
+        versions.code_fingerprint.cache_clear()

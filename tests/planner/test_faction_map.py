@@ -11,9 +11,9 @@ from bench.children import seed_group
 from bench.group_spec import group_spec
 from planner.models import Stakeholder
 from scoring.core.map_clusters import EVERYONE_ELSE
-from tests.factories import group_of
+from tests.factories import BuyingGroupFactory, RelationshipFactory, StakeholderFactory, group_of
 from tests.security.hostile import UNESCAPED, hostile
-from workspace.map_view import NARROW_PEOPLE_MAX, WIDE_PEOPLE_MAX
+from workspace.map_view import EVERYONE_MAX, PEOPLE_MAX
 
 SVG = re.compile(r"<svg .*?</svg>", re.S)
 
@@ -58,9 +58,12 @@ def test_labels_are_bigger_in_drawing_units_on_the_narrow_drawing(client, market
 def test_a_big_group_shows_its_factions_as_circles_that_open_their_own_map(
     client, marketer, big_group
 ):
-    assert NARROW_PEOPLE_MAX < WIDE_PEOPLE_MAX < 45
+    assert PEOPLE_MAX < EVERYONE_MAX < 45
     client.force_login(marketer)
     html = client.get(f"/groups/{big_group.pk}/").content.decode()
+    # One plain sentence says what the circles are; no "Show everyone" above 40 people.
+    assert re.search(r'<p class="map-note">45 people in \d+ factions', html)
+    assert "map-everyone" not in html
     for name, svg in drawings(html).items():
         assert 'class="node ' not in svg, name
         links = re.findall(r'<a href="(/groups/\d+/map/\d+/)" aria-label="([^"]*)"', svg)
@@ -124,3 +127,95 @@ def test_a_person_of_another_group_is_404(client, marketer, org, big_group):
     person = Stakeholder.objects.filter(group=other).first()
     client.force_login(marketer)
     assert client.get(f"/groups/{big_group.pk}/map/{person.pk}/").status_code == 404
+
+
+@pytest.fixture
+def group_of_30(org):
+    spec = group_spec(members=30, ties=90, touches=60, end=timezone.now(), seed=30)
+    return seed_group(org, spec, name="Globex rollout")
+
+
+def test_a_group_of_30_looks_the_same_on_a_phone_and_a_desktop(client, marketer, group_of_30):
+    """Issue 15.6: between 17 and 40 people the phone showed circles, the desktop people."""
+    client.force_login(marketer)
+    html = client.get(f"/groups/{group_of_30.pk}/").content.decode()
+    switch = html[html.index('<div class="map-switch">') :]
+    factions = switch[: switch.index('<details class="map-everyone">')]
+    everyone = switch[switch.index('<details class="map-everyone">') :]
+    circles = drawings(factions)
+    assert set(circles) == {"wide", "narrow"}
+    counts = {name: svg.count('class="cluster"') for name, svg in circles.items()}
+    assert counts["wide"] == counts["narrow"] >= 2  # the same picture at both widths
+    sentence = re.findall(r'<p class="map-note">([^<]*)</p>', html)
+    numbered = counts["wide"] - ("Everyone else" in circles["wide"])
+    rest = " and a circle for everyone else" if "Everyone else" in circles["wide"] else ""
+    assert sentence == [
+        f"30 people in {numbered} factions{rest}: open a faction to see its people."
+    ]
+    # "Show everyone" opens the same 30 people one by one, at both widths, without JS.
+    assert '<summary><span class="map-everyone__show">Show everyone (30 people, one by one)' in (
+        everyone
+    )
+    people = drawings(everyone)
+    assert set(people) == {"wide", "narrow"}
+    assert all(svg.count('class="node ') == 30 for svg in people.values())
+
+
+def test_a_group_of_16_is_drawn_person_by_person_everywhere(client, marketer, org):
+    group = group_of(org, PEOPLE_MAX, name="Sixteen")
+    client.force_login(marketer)
+    html = client.get(f"/groups/{group.pk}/").content.decode()
+    assert "map-note" not in html and "map-everyone" not in html
+    found = drawings(html)
+    assert all(svg.count('class="node ') == PEOPLE_MAX for svg in found.values())
+
+
+@pytest.fixture
+def two_teams(org):
+    """Two teams of four, each all collaborating; between them one conflict (a1 with b1)
+    and one weak collaboration (a2 with b2)."""
+    group = BuyingGroupFactory(organization=org, name="Two teams")
+    team = {}
+    for side in "ab":
+        for i in range(1, 5):
+            team[f"{side}{i}"] = StakeholderFactory(
+                group=group,
+                email=f"{side}{i}@buyer.test",
+                name=f"{side.upper()}{i} Person",
+                influence=5 if i == 1 else 2,
+            )
+    for side in "ab":
+        for i in range(1, 5):
+            for j in range(i + 1, 5):
+                RelationshipFactory(
+                    group=group, source=team[f"{side}{i}"], target=team[f"{side}{j}"], strength=5
+                )
+    RelationshipFactory(
+        group=group, source=team["a1"], target=team["b1"], kind="conflicts_with", strength=2
+    )
+    RelationshipFactory(group=group, source=team["b2"], target=team["a2"], strength=1)
+    return group, team
+
+
+def test_a_faction_page_lists_its_ties_to_other_factions_with_links(client, marketer, two_teams):
+    group, team = two_teams
+    client.force_login(marketer)
+    text = client.get(f"/groups/{group.pk}/map/{team['a1'].pk}/").content.decode()
+    section = text[text.index('<h2 id="outside-title">') :]
+    other = re.search(
+        r'<h3 class="outside-ties__faction"><a href="([^"]+)">(Faction \d)</a>', section
+    )
+    # The other team is the other faction, and its link opens its map.
+    assert other.group(1) == f"/groups/{group.pk}/map/{team['b1'].pk}/"
+    assert "4 people) · 2 ties · " in section and "1 conflict</span>" in section
+    inner = section[section.index("</h3>") : section.index("</ul>")]
+    items = re.findall(r"<li>(.*?)</li>", inner, re.S)
+    words = [re.sub(r"<[^>]+>", "", item).split() for item in items]
+    # The conflict first, each tie once, named as the people table names them.
+    assert [" ".join(w) for w in words] == [
+        "A1 Person is in conflict with B1 Person",
+        "B2 Person collaborates with A2 Person",
+    ]
+    assert client.get(other.group(1)).status_code == 200
+    back = client.get(other.group(1)).content.decode()
+    assert re.search(r'<a href="[^"]+">Faction \d</a>', back[back.index("outside-title") :])
