@@ -27,6 +27,11 @@ from charts.drawing import (
 
 # -------------------------------------------------------------------------- trend
 
+# The narrow drawing's text size and legend row: 13 units stay 12 px or more in a box as
+# narrow as 320 px (a 390 px phone, less the page's and the card's padding).
+NARROW_FONT = 13
+LEGEND_ROW = 20
+
 
 @dataclass(frozen=True)
 class _Series:
@@ -45,9 +50,15 @@ def render_trend(
     width: float = 640,
     height: float = 220,
     forecasts: Sequence[ForecastLine] = (),
+    narrow: bool = False,
 ) -> str:
     """Readiness (0..100) and divergence (x100) over time on one 0..100 axis, and any
-    `forecasts` of divergence continuing it as dashed lines."""
+    `forecasts` of divergence continuing it as dashed lines.
+
+    `narrow` draws it for a phone (`width` about 340): bigger text, the first and last
+    dates only, and the end labels stacked as a legend under the plot instead of in a
+    column to its right, so every text stays 11 px or more when the drawing is scaled
+    to a 320 px box."""
     prefix = _prefix(id_prefix)
     ordered = sorted(points, key=lambda p: p.at.toordinal())
     forecasts = [f for f in forecasts if f.points]
@@ -88,8 +99,14 @@ def render_trend(
         f"{'with suggestion' if f.suggestion else 'forecast'} {_pct(f.points[-1][1])}"
         for f in forecasts
     ]
-    gutter = 26 + max(_text_width(t, 12, bold=True) for t in end_text) * 1.08
-    left, right, top, bottom = 36.0, width - gutter, 14.0, height - 32.0
+    if narrow:
+        # The legend, one entry a row, goes under the plot: the plot keeps `height`.
+        left, right, top, bottom = 34.0, width - 12, 14.0, height - 34.0
+        height += 26 + LEGEND_ROW * len(end_text)
+    else:
+        gutter = 26 + max(_text_width(t, 12, bold=True) for t in end_text) * 1.08
+        left, right, top, bottom = 36.0, width - gutter, 14.0, height - 32.0
+    font = NARROW_FONT if narrow else 11
     days = [p.at.toordinal() for p in ordered]
     ahead = [at.toordinal() for f in forecasts for at, _ in f.points]
     first, last = min(days + ahead), max(days + ahead)
@@ -127,16 +144,18 @@ def render_trend(
         parts.append(
             f'<path d="M{_n(left)} {_n(y)}H{_n(right)}" '
             f'stroke="{"#d1d5db" if tick == 0 else FAINT}" stroke-width="1"/>'
-            f'<text x="{_n(left - 8)}" y="{_n(y + 4)}" text-anchor="end" font-size="11" '
+            f'<text x="{_n(left - 8)}" y="{_n(y + 4)}" text-anchor="end" font-size="{font}" '
             f'fill="{MUTED}">{tick}</text>'
         )
-    # X axis: first, middle and last dates (fewer when they would crowd).
+    # X axis: first, middle and last dates (fewer when they would crowd; on a phone the
+    # first and last only).
     chosen: list[int] = []
     ticks = [p.at for p in ordered]
     if ahead:
         ticks.append(date.fromordinal(last))
     tick_days = [at.toordinal() for at in ticks]
-    for index in (0, len(ordered) // 2, len(ordered) - 1, len(ticks) - 1):
+    candidates = (0, len(ordered) // 2, len(ordered) - 1, len(ticks) - 1)
+    for index in (0, len(ticks) - 1) if narrow else candidates:
         x = x_of(tick_days[index])
         if index not in chosen and all(abs(x - x_of(tick_days[i])) >= 56 for i in chosen):
             chosen.append(index)
@@ -144,10 +163,15 @@ def render_trend(
         x = x_of(tick_days[index])
         at = ticks[index]
         with_year = span_years and index in (0, len(ticks) - 1)
+        shown = _day(at, year=with_year)
+        text_x = x
+        if narrow:  # keep the whole date inside the drawing
+            half = _text_width(shown, font) / 2
+            text_x = _clamp(x, half + 2, width - half - 2)
         parts.append(
             f'<path d="M{_n(x)} {_n(bottom)}V{_n(bottom + 4)}" stroke="#9ca3af"/>'
-            f'<text x="{_n(x)}" y="{_n(bottom + 18)}" text-anchor="middle" font-size="11" '
-            f'fill="{MUTED}">{_day(at, year=with_year)}</text>'
+            f'<text x="{_n(text_x)}" y="{_n(bottom + 20 if narrow else bottom + 18)}" '
+            f'text-anchor="middle" font-size="{font}" fill="{MUTED}">{shown}</text>'
         )
     parts.append("</g>")
 
@@ -202,6 +226,11 @@ def render_trend(
         )
         forecast_ends.append((f.name, colour, _clamp(value, 0, 1) * 100, xy[-1][1]))
 
+    if narrow:
+        parts.append(_legend(ends, forecast_ends, left=left, top=bottom + 46))
+        parts.append("</svg>")
+        return "".join(parts)
+
     # End labels in a column to the right, pushed apart when they would overlap.
     label_y = [y for _, _, y in ends]
     if len(label_y) == 2 and abs(label_y[0] - label_y[1]) < 15:
@@ -231,6 +260,37 @@ def render_trend(
         )
     parts.append("</g></svg>")
     return "".join(parts)
+
+
+def _legend(
+    ends: list[tuple[_Series, float, float]],
+    forecast_ends: list[tuple[str, str, float, float]],
+    *,
+    left: float,
+    top: float,
+) -> str:
+    """The end labels of a narrow trend, one a row under the plot, each after a short
+    stroke in its line's colour and dash: the same words as the wide drawing's column."""
+    rows: list[str] = []
+    for s, value, _ in ends:
+        dash = f' stroke-dasharray="{s.dash.split()[0]} 3"' if s.dash else ""
+        y = top + LEGEND_ROW * len(rows)
+        rows.append(
+            f'<path d="M{_n(left)} {_n(y - 4)}H{_n(left + 18)}" stroke="{s.colour}" '
+            f'stroke-width="2.25"{dash}/>'
+            f'<text x="{_n(left + 24)}" y="{_n(y)}" font-size="{NARROW_FONT}" '
+            f'font-weight="600" fill="{s.colour}">{s.name} {round(value)}</text>'
+        )
+    for name, colour, value, _ in forecast_ends:
+        y = top + LEGEND_ROW * len(rows)
+        label = "forecast" if colour == DIVERGENCE else "with suggestion"
+        rows.append(
+            f'<path d="M{_n(left)} {_n(y - 4)}H{_n(left + 18)}" stroke="{colour}" '
+            f'stroke-width="1.75" stroke-dasharray="2 3"/>'
+            f'<text x="{_n(left + 24)}" y="{_n(y)}" font-size="{NARROW_FONT}" '
+            f'fill="{colour}"><title>{escape(name)}</title>{label} {round(value)}</text>'
+        )
+    return '<g class="trend-labels">' + "".join(rows) + "</g>"
 
 
 def _free_spot(y: float, taken: list[float], *, low: float, high: float) -> float:

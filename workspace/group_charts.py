@@ -21,6 +21,8 @@ MAX_HEATMAP_THEMES = 12
 # A bigger group shows its most influential members, as many as the People table lists:
 # 500 rows would weigh over 1 MB, 25 rows of 12 themes about 50 KB (issue 14).
 MAX_HEATMAP_MEMBERS = 25
+# The trend's phone drawing: about the width of its box on a 390 px screen (issue 15).
+TREND_NARROW_WIDTH = 340
 
 
 def friction_both_ways(analysis: GroupAnalysis) -> dict[tuple[str, str], float]:
@@ -66,6 +68,7 @@ def heatmap(analysis: GroupAnalysis) -> str:
 
 
 def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...] = ()) -> str:
+    """The HTML of the group page's trend: its wide and its narrow drawing."""
     points = [
         TrendPoint(
             at=timezone.localtime(s.taken_at).date(), divergence=s.divergence, readiness=s.readiness
@@ -81,8 +84,21 @@ def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...
             at=today, divergence=analysis.divergence.score, readiness=analysis.readiness.score
         )
     )
-    return render_trend(
-        points, title=f"Readiness and divergence of {analysis.group.name}", forecasts=forecasts
+    title = f"Readiness and divergence of {analysis.group.name}"
+    wide = render_trend(points, title=title, forecasts=forecasts)
+    narrow = render_trend(
+        points,
+        title=title,
+        forecasts=forecasts,
+        id_prefix="trend-narrow",
+        width=TREND_NARROW_WIDTH,
+        narrow=True,
+    )
+    # Drawn twice like the map: CSS shows the one that fits its box (static/css/app.css),
+    # the other is display: none, so a screen reader meets one picture.
+    return (
+        f'<div class="trend"><div class="trend-drawing trend-drawing--wide">{wide}</div>'
+        f'<div class="trend-drawing trend-drawing--narrow">{narrow}</div></div>'
     )
 
 

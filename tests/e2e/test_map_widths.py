@@ -46,6 +46,24 @@ MEASURE = """(selector) => {
 }"""
 
 
+# The trend on the group page: the drawing shown, its smallest text as rendered, and the
+# other drawing's display (none: out of the accessibility tree, not read twice).
+MEASURE_TREND = """() => {
+  const drawings = [...document.querySelectorAll('.trend-drawing')];
+  const visible = drawings.filter((d) => getComputedStyle(d).display !== 'none');
+  const svg = visible[0].querySelector('svg');
+  const scale = svg.getScreenCTM().a;
+  const fonts = [...svg.querySelectorAll('text')].map(
+    (t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return {visible: visible.map((d) => d.className),
+          hidden: drawings.filter((d) => !visible.includes(d)).map(
+            (d) => [d.className, getComputedStyle(d).display]),
+          smallest: Math.min(...fonts), texts: fonts.length,
+          boxWidth: document.querySelector('.trend').clientWidth,
+          svgWidth: svg.getBoundingClientRect().width};
+}"""
+
+
 @pytest.fixture
 def groups(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
@@ -87,6 +105,15 @@ def test_the_map_fits_and_stays_readable(groups, page_for, screenshots, width):
     check_fits(found, width)
     assert "map-drawing--narrow" in found["kind"] if width == 390 else "--wide" in found["kind"]
     assert len(found["links"]) == 9  # everyone in the demo group is on screen, linked
+    trend = page.evaluate(MEASURE_TREND)
+    # The drawing follows its box, not the screen: at 1280 px the trend sits in the page's
+    # narrow right column (about 340 px), where the wide drawing's text would be 6 px.
+    kind = "narrow" if trend["boxWidth"] < 600 else "wide"
+    assert trend["visible"] == [f"trend-drawing trend-drawing--{kind}"], trend
+    assert len(trend["hidden"]) == 1 and trend["hidden"][0][1] == "none", trend
+    assert trend["smallest"] >= 11, f"the trend's text renders at {trend['smallest']:.1f}px"
+    assert trend["svgWidth"] <= trend["boxWidth"] + 0.5, trend
+    page.locator(".trend").screenshot(path=str(screenshots / f"trend-{width}.png"))
     if width == 390:
         for link in found["links"]:
             assert link["width"] >= 44 and link["height"] >= 44, link

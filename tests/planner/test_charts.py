@@ -413,3 +413,82 @@ def test_forecasts_continue_the_trend_dashed_with_labels_that_never_overlap():
     assert all(b - a >= 14 for a, b in pairwise(ys))
     assert len(labels) == 2
     assert "Forecast, if nothing is sent: divergence 50" in svg
+
+
+# -------------------------------------------------------------- trend on a phone
+
+PHONE_BOX = 320  # the trend's box on a 390 px screen, less the page's and card's padding
+
+
+def _with_forecasts():
+    from charts.svg import ForecastLine
+
+    history = weeks(12)
+    days = [history[-1].at + timedelta(weeks=w) for w in range(9)]
+    return history, [
+        ForecastLine("If nothing is sent", tuple((d, 0.30) for d in days)),
+        ForecastLine("With it", tuple((d, 0.21) for d in days), True),
+    ]
+
+
+def test_the_narrow_trend_keeps_every_text_at_11px_or_more_on_a_phone():
+    history, lines = _with_forecasts()
+    svg = render_trend(history, title="t", forecasts=lines, width=340, narrow=True)
+    root = parse(svg)
+    view_width = float(root.get("viewBox").split()[2])
+    assert view_width == 340
+    sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text")]
+    assert len(sizes) >= 11
+    assert min(sizes) * PHONE_BOX / view_width >= 11  # 13 units x 320/340 = 12.2 px
+    # The wide drawing at the same box would be about 5.5 px: why there are two.
+    wide = parse(render_trend(history, title="t", forecasts=lines))
+    wide_sizes = [float(t.get("font-size")) for t in wide.iter(f"{SVG}text")]
+    assert min(wide_sizes) * PHONE_BOX / float(wide.get("viewBox").split()[2]) < 6
+    # Every text fits inside the drawing (dates clamped at the edges, legend under the plot).
+    height = float(root.get("viewBox").split()[3])
+    for t in root.iter(f"{SVG}text"):
+        shown = "".join(t.itertext())
+        x, y = float(t.get("x")), float(t.get("y"))
+        assert 0 <= y <= height, shown
+        half = len(shown) * 13 * 0.56 / 2 if t.get("text-anchor") == "middle" else 0
+        assert x - half >= 0 and x + half <= view_width, shown
+
+
+def test_the_narrow_and_wide_trends_show_the_same_series_and_labels():
+    history, lines = _with_forecasts()
+    wide = parse(render_trend(history, title="t", forecasts=lines))
+    narrow = parse(
+        render_trend(history, title="t", forecasts=lines, id_prefix="n", width=340, narrow=True)
+    )
+
+    def groups(root):
+        return [g.get("class") for g in root.iter(f"{SVG}g")]
+
+    def labels(root):
+        group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "trend-labels")
+        return sorted(
+            "".join(t.itertext()).replace("If nothing is sent", "").replace("With it", "")
+            for t in group.iter(f"{SVG}text")
+        )
+
+    assert groups(narrow) == groups(wide)
+    assert labels(narrow) == labels(wide)
+    assert labels(wide) == ["Divergence 37", "Readiness 52", "forecast 30", "with suggestion 21"]
+    assert len(circles(narrow, "trend-series--readiness")) == 12
+    assert narrow.find(f"{SVG}desc").text == wide.find(f"{SVG}desc").text
+    assert {"0", "25", "50", "75", "100"} <= set(texts(narrow))
+    # Fewer dates under the plot: the first and the last only.
+    dates = [s for s in texts(narrow) if re.search(r"[A-Z][a-z]{2}", s) and s[0].isdigit()]
+    assert dates == ["3 Nov 2025", "16 Mar 2026"]
+    assert narrow.get("aria-labelledby") == "n-title n-desc"
+
+
+def test_the_narrow_trend_escapes_its_title_and_forecast_names():
+    from charts.svg import ForecastLine
+
+    day = date(2025, 11, 3)
+    evil = [ForecastLine(EVIL, ((day, 0.2), (day + timedelta(weeks=4), 0.3)))]
+    svg = render_trend(weeks(3), title=EVIL, forecasts=evil, narrow=True, width=340)
+    assert "<script>" not in svg
+    assert ESCAPED in svg
+    parse(svg)
