@@ -118,7 +118,7 @@ def test_phone_width_has_no_horizontal_scroll(demo_data, page_for, screenshots, 
     assert widths["widest"] <= width, widths
     # The organization menu is whole on the screen and shows "Northwind Analytics
     # (Marketer)" in full, not "Northwind Analytics (Marl".
-    assert 0 <= widths["switcherLeft"] and widths["switcherRight"] <= width, widths
+    assert widths["switcherLeft"] >= 0 and widths["switcherRight"] <= width, widths
     assert widths["textNeeds"] <= widths["selectWidth"], widths
     expect(page.get_by_label("Organization")).to_be_visible()
     assert page.problems.all() == []
