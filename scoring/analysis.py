@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from content.models import Theme
+from content.theme_labels import theme_label
 from planner.models import BuyingGroup, PlannerSettings, Touch
 from planner.selectors import planner_settings
 from scoring.core import forecast
@@ -74,7 +75,7 @@ class GroupAnalysis:
         return self.map.group
 
     def theme_name(self, slug: str) -> str:
-        return self.theme_names.get(slug) or slug.replace("-", " ")
+        return theme_label(slug, self.theme_names)
 
     def document(self) -> dict:
         """The `analyze_group --format json` document of INTERFACES.md."""

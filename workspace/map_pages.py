@@ -45,6 +45,7 @@ def faction_map(request, pk: int, sid: int):
             "everyone_else": cluster.number == EVERYONE_ELSE,
             "members": members,
             "brokers": set(data.insights.brokers),
+            "theme_names": analysis.theme_names,
             # faction_svg escapes every text it draws (tests/planner/test_faction_map.py).
             "drawings": mark_safe(drawings),  # noqa: S308
             "legend": mark_safe(render_legend()),  # noqa: S308 - our own constant text

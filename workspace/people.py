@@ -46,7 +46,8 @@ def group_people(request, pk: int):
     """The People page: ?q= finds by name, email, title or role; ?missing=1 lists those
     with missing information. htmx gets the table only (the group page's search)."""
     group = get_group_for_user(request, pk)
-    data = current_analysis(group).map
+    analysis = current_analysis(group)
+    data = analysis.map
     query = people_search.clean_query(request.GET.get("q"))
     missing_only = request.GET.get("missing") == "1"
     people = people_search.by_influence(people_search.matching(data.stakeholders, query))
@@ -58,6 +59,7 @@ def group_people(request, pk: int):
     context = {
         "group": group,
         "data": data,
+        "theme_names": analysis.theme_names,
         "page": page,
         "people": page.object_list,
         "found": len(people),

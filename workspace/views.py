@@ -123,6 +123,7 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "can_edit": can_edit,
         "data": data,
         "analysis": analysis,
+        "theme_names": analysis.theme_names,
         **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
         "backfire": alert,
         "plan": plan,
@@ -216,6 +217,7 @@ def stakeholder_timeline(request, pk: int, sid: int):
             "person": person,
             "page": page,
             "exposure": [(analysis.theme_name(slug), share) for slug, share in shares],
+            "theme_names": analysis.theme_names,
             "can_edit": request.membership.role in EDITORS,
         },
     )

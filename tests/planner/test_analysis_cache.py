@@ -146,7 +146,7 @@ def test_a_logged_touch_shows_at_once(client, marketer, group):
     assert response.status_code == 303
     html = page(client, group)
     assert "No touches logged yet" not in html
-    assert "brand-new-theme" in html.split('id="touches-title"')[1]
+    assert " · Brand new theme</span>" in html.split('id="touches-title"')[1]
     assert "Brand new theme" in html.split('id="heatmap-title"')[1]  # the new theme's name
 
 
