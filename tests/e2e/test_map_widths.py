@@ -127,7 +127,9 @@ def test_the_map_fits_and_stays_readable(groups, page_for, screenshots, width):
         expect(region).to_have_attribute("tabindex", "0")
         expect(page.locator("#heatmap-cue")).to_be_visible()
         header = page.locator(".site-header").bounding_box()
-        assert header["height"] <= 844 * 0.13, header  # not a quarter of the screen
+        # Not a quarter of the screen (it was 163 px): at most three short rows for someone
+        # in several organizations, whose menu names the organization and role in full.
+        assert header["height"] <= 844 * 0.16, header
     problems += serious_violations(page)
     page.screenshot(path=str(screenshots / f"map-small-{width}.png"))
 
