@@ -195,8 +195,11 @@ def _touch_rows(group: BuyingGroup, as_of: datetime):
     return rows, as_text
 
 
-def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]) -> TouchHistory:
-    rows, as_text = _touch_rows(group, as_of)
+def touch_history(
+    group: BuyingGroup, *, as_of: datetime, emails: dict[int, str], rows: tuple | None = None
+) -> TouchHistory:
+    """`rows`: what `_touch_rows` returns, when already read (`scoring.batch_analysis`)."""
+    rows, as_text = rows if rows is not None else _touch_rows(group, as_of)
     known: dict[str | None, tuple[bool, Mapping[str, float]]] = {None: (False, _EMPTY)}
     events: list[TouchEvent] = []
     seen: dict[str, set[str]] = {}
@@ -239,12 +242,22 @@ def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]
     )
 
 
-def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalysis:
+def analyze(
+    group: BuyingGroup,
+    *,
+    as_of: datetime | None = None,
+    settings: PlannerSettings | None = None,
+    data: GroupMap | None = None,
+    history: TouchHistory | None = None,
+    theme_names: dict[str, str] | None = None,
+) -> GroupAnalysis:
+    """The group's analysis as of `as_of`. What is given (read for many groups at once by
+    `scoring.batch_analysis`) is not read again."""
     as_of = as_of or timezone.now()
-    settings = planner_settings(group.organization)
-    data = group_map(group, settings=settings)
+    settings = settings or planner_settings(group.organization)
+    data = data or group_map(group, settings=settings)
     emails = {s.pk: s.email for s in data.stakeholders}
-    history = touch_history(group, as_of=as_of, emails=emails)
+    history = history or touch_history(group, as_of=as_of, emails=emails)
     events = history.events
     half_life = float(settings.half_life_days)
     exposures = exposure(events, as_of=as_of, half_life_days=half_life)
@@ -268,9 +281,10 @@ def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalys
     ground = common_ground(members)
     # The events end at as_of, so the people touched in the window are the recent ones.
     tailoring, recent = recent_activity(events, as_of=as_of, window_days=RECENT_DAYS)
-    theme_names = dict(
-        Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
-    )
+    if theme_names is None:
+        theme_names = dict(
+            Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
+        )
     state = GroupState(
         people=data.people,
         names={s.email: s.name or s.email for s in data.stakeholders},

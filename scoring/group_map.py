@@ -66,10 +66,20 @@ def people_and_ties(
     return people, ties
 
 
-def group_map(group: BuyingGroup, *, settings: PlannerSettings | None = None) -> GroupMap:
-    stakeholders = list(Stakeholder.objects.filter(group=group).order_by("name", "email"))
+def group_map(
+    group: BuyingGroup,
+    *,
+    settings: PlannerSettings | None = None,
+    rows: tuple[list[Stakeholder], list[Relationship]] | None = None,
+) -> GroupMap:
+    """`rows`: the group's stakeholders (by name, email) and relationships (by pk), when
+    already read (`scoring.batch_analysis`); they are the map's own from then on."""
+    if rows is None:
+        stakeholders = list(Stakeholder.objects.filter(group=group).order_by("name", "email"))
+        relationships = list(Relationship.objects.filter(group=group).order_by("pk"))
+    else:
+        stakeholders, relationships = rows
     by_pk = {s.pk: s for s in stakeholders}
-    relationships = list(Relationship.objects.filter(group=group).order_by("pk"))
     for relationship in relationships:  # attach without another query
         relationship.source = by_pk[relationship.source_id]
         relationship.target = by_pk[relationship.target_id]

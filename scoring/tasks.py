@@ -14,10 +14,12 @@ from django.core.cache import cache
 from django.db import transaction
 
 from planner.models import BuyingGroup
+from scoring.models import Snapshot
 from scoring.snapshots import (
     groups_needing_rescore,
     rescore_claimed,
     rescore_marked,
+    snapshot_batch,
     snapshot_take,
 )
 
@@ -61,16 +63,21 @@ def rescore_marked_sweep_task() -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def rescore_chunk_task(group_ids: list[int]) -> int:
-    stored = 0
-    for group in BuyingGroup.objects.filter(pk__in=group_ids).select_related("organization"):
-        try:
-            if group.rescore_requested_at is not None:
-                stored += rescore_marked(group_id=group.pk) is not None
-                continue
-            stored += snapshot_take(group=group) is not None
-        except Exception:  # one broken group must not stop the chunk
-            log.exception("rescoring failed", extra={"group_id": group.pk})
-    return stored
+    """Snapshots of a chunk of groups: the unmarked ones scored together from a few
+    queries and stored in one transaction (`snapshot_batch`), the ones marked "needs
+    rescoring" one by one (their marker is cleared with their snapshot)."""
+    groups = list(BuyingGroup.objects.filter(pk__in=group_ids).select_related("organization"))
+    taken: list[Snapshot | None] = []
+    with snapshot_batch([g for g in groups if g.rescore_requested_at is None]):
+        for group in groups:
+            try:
+                if group.rescore_requested_at is not None:
+                    taken.append(rescore_marked(group_id=group.pk))
+                    continue
+                taken.append(snapshot_take(group=group))
+            except Exception:  # one broken group must not stop the chunk
+                log.exception("rescoring failed", extra={"group_id": group.pk})
+    return sum(1 for snapshot in taken if snapshot is not None and snapshot.pk is not None)
 
 
 @shared_task(ignore_result=True)
