@@ -108,3 +108,14 @@ def test_a_group_the_batch_could_not_score_is_scored_alone(org, frozen_clock, mo
     monkeypatch.setattr(snapshots, "analyze_from", fails_for_broken)
     assert tasks.rescore_chunk_task([broken.pk, fine.pk]) == 2
     assert Snapshot.objects.count() == 2
+
+
+def test_a_group_marked_for_rescoring_in_a_chunk_is_scored_and_its_mark_cleared(org, frozen_clock):
+    marked, plain = group_of(org, 3), group_of(org, 2)
+    BuyingGroup.objects.filter(pk=marked.pk).update(rescore_requested_at=NOW - timedelta(hours=1))
+
+    assert tasks.rescore_chunk_task([marked.pk, plain.pk]) == 2
+
+    assert sorted(Snapshot.objects.values_list("group_id", flat=True)) == [marked.pk, plain.pk]
+    marked.refresh_from_db()
+    assert marked.rescore_requested_at is None
