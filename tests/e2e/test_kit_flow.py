@@ -117,6 +117,17 @@ def test_sales_rep_builds_watches_downloads_and_shares_a_kit(
     url = link.input_value()
     assert url.startswith("https://app.example.com/k/"), url  # SITE_URL in tests
     expect(page.locator(".share").first).to_contain_text("Active · 0 views")
+    # "Copy it from the list below": one click puts the link on the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    page.locator("#shares-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "kit-share-copied-1280.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#shares-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "kit-share-copied-390.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Opened by someone else: a new context, no cookies, not signed in.
     reader = page_for(1280)
