@@ -93,6 +93,19 @@ def run_child(
     return [Result.measured(**row) for row in rows]
 
 
+def run_on_both(module: str, *, timeout: float, with_redis: bool = True) -> list[Result]:
+    """`module`'s child on a scratch SQLite database with the in-process cache, then, when
+    BENCH_POSTGRES_URL is set, on that PostgreSQL database (with BENCH_REDIS_URL as the
+    cache if `with_redis` and it is set), as CI runs."""
+    results = run_child(module, timeout=timeout)
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres:
+        redis = os.environ.get("BENCH_REDIS_URL", "") if with_redis else ""
+        env = django_env(postgres, REDIS_URL=redis)
+        results += run_child(module, timeout=timeout, env=env, sqlite=False)
+    return results
+
+
 def ensure_postgres_database(url: str) -> None:
     """Create the PostgreSQL database `url` names when it does not exist yet (a fresh
     machine has only `postgres`), so BENCH_POSTGRES_URL may name any database."""
