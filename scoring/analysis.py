@@ -196,6 +196,16 @@ def _touch_rows(group: BuyingGroup, as_of: datetime):
     return rows, as_text
 
 
+def _utc_moment(text: str) -> datetime:
+    """SQLite's text of a moment (naive, in UTC) as an aware datetime in UTC: as
+    `fromisoformat` then `.replace(tzinfo=UTC)`, in a tenth of the time."""
+    try:
+        return datetime.fromisoformat(text + "+00:00")  # tzinfo: the UTC singleton
+    except ValueError:  # the text has an offset of its own
+        moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]) -> TouchHistory:
     rows, as_text = _touch_rows(group, as_of)
     known: dict[str | None, tuple[bool, Mapping[str, float]]] = {None: (False, _EMPTY)}
@@ -205,7 +215,7 @@ def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]
     recipients: dict[str, set[str]] = {}
     recent_rows = []
     since = as_of - timedelta(days=RECENT_DAYS)  # as_of - occurred_at <= the window
-    trusted, parse = TouchEvent.trusted, datetime.fromisoformat
+    trusted = TouchEvent.trusted
     add_event, add_recent = events.append, recent_rows.append
     for stakeholder_id, occurred_at, themes, asset_themes, key_, pk, slug, level, framing in rows:
         key = emails.get(stakeholder_id)
@@ -214,10 +224,7 @@ def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]
         if as_text:  # as Django's SQLite backend reads it: the moment, aware, in UTC
             moment = moments.get(occurred_at)
             if moment is None:
-                moment = parse(occurred_at)
-                if moment.tzinfo is None:
-                    moment = moment.replace(tzinfo=UTC)
-                moments[occurred_at] = moment
+                moment = moments[occurred_at] = _utc_moment(occurred_at)
             occurred_at = moment
         message = key_ or f"touch-{pk}"
         # As `themes or asset_themes or {}` on the decoded values.

@@ -87,9 +87,12 @@ def group_map(group: BuyingGroup, *, settings: PlannerSettings | None = None) ->
     stakeholders = list(Stakeholder.objects.filter(group=group).order_by("name", "email"))
     by_pk = {s.pk: s for s in stakeholders}
     relationships = list(Relationship.objects.filter(group=group).order_by("pk"))
-    for relationship in relationships:  # attach without another query
-        relationship.source = by_pk[relationship.source_id]
-        relationship.target = by_pk[relationship.target_id]
+    # Attach the people without another query (what `relationship.source = person` does
+    # when the id is already that person's, without its checks: a tenth of the time).
+    source, target = Relationship.source.field, Relationship.target.field
+    for relationship in relationships:
+        source.set_cached_value(relationship, by_pk[relationship.source_id])
+        target.set_cached_value(relationship, by_pk[relationship.target_id])
     people, ties = people_and_ties(stakeholders, relationships)
     insights = _insights(tuple(people), tuple(ties))
     required = list((settings or planner_settings(group.organization)).required_roles)
