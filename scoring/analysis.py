@@ -8,11 +8,9 @@ themes), theme names: five, whatever the size of the group.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import math
 from collections.abc import Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -26,6 +24,7 @@ from content.models import Theme
 from content.theme_labels import theme_label
 from planner.models import BuyingGroup, PlannerSettings, Touch
 from planner.selectors import planner_settings
+from scoring.collector import collector_paused
 from scoring.core import forecast
 from scoring.core.divergence import (
     Divergence,
@@ -257,22 +256,8 @@ def touch_history(group: BuyingGroup, *, as_of: datetime, emails: dict[int, str]
     )
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector off while an analysis builds its many small, acyclic
-    objects (tens of thousands at 500 members: each allocation burst made it walk the
-    whole heap, a fifth of the time); on again, as it was, when it is done."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def analyze(group: BuyingGroup, *, as_of: datetime | None = None) -> GroupAnalysis:
-    with _collector_paused():
+    with collector_paused():
         return _analyze(group, as_of=as_of)
 
 
