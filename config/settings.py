@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.memberships",
             ],
+            # {% url %} as Django's, faster for the rows of a page (config.template_urls)
+            "builtins": ["config.template_urls"],
         },
     }
 ]
