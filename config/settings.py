@@ -95,6 +95,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer, drawing the common widgets in Python (config.form_renderer)
+FORM_RENDERER = "config.form_renderer.FormRenderer"
+
 # --- Data -------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
