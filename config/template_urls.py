@@ -10,7 +10,7 @@ and puts the real numbers in their place. It does so only where that is exactly 
 `reverse` would say: a name without a namespace whose only route takes that many `int`
 path converters (whose text is the number itself), called with non-negative `int`s and
 no keyword arguments. Everything else goes to Django's tag, as does the reversal itself,
-so errors (NoReverseMatch, `as var`) behave as before.
+so errors (NoReverseMatch, and `as var` swallowing them) behave as before.
 
 The kept URLs are per URLconf, script prefix (SCRIPT_NAME) and language, so a site
 mounted under a prefix gets its prefix; at most `KEPT` of them, then they are forgotten.
@@ -79,11 +79,13 @@ def _pieces(name: str, count: int) -> tuple[str, ...]:
     return pieces
 
 
-def fast_reverse(name: str, args) -> str | None:
-    """`reverse(name, args=args)` when it can be put together from kept pieces, else None."""
+def fast_reverse(name: str, args, pieces: tuple[str, ...] | None = None) -> str | None:
+    """`reverse(name, args=args)` when it can be put together from kept pieces, else None
+    (`pieces`: those of `name` for this many arguments, when the caller has them)."""
     if ":" in name or not all(type(arg) is int and arg >= 0 for arg in args):
         return None
-    pieces = _pieces(name, len(args))
+    if pieces is None:
+        pieces = _pieces(name, len(args))
     if not pieces:
         return None
     parts = [pieces[0]]
@@ -95,14 +97,24 @@ def fast_reverse(name: str, args) -> str | None:
 
 class FastURLNode(URLNode):
     def render(self, context):
-        if self.kwargs or self.asvar:
+        if self.kwargs:
             return super().render(context)
         name = self.view_name.resolve(context)
         url = None
         if isinstance(name, str):
-            url = fast_reverse(name, [arg.resolve(context) for arg in self.args])
+            args = [arg.resolve(context) for arg in self.args]
+            # The pieces once per template rendered (its URLconf, prefix and language
+            # cannot change meanwhile), not once per row.
+            known = context.render_context.setdefault(FastURLNode, {})
+            pieces = known.get((name, len(args)))
+            if pieces is None:
+                pieces = known[name, len(args)] = _pieces(name, len(args))
+            url = fast_reverse(name, args, pieces)
         if url is None:
             return super().render(context)
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
         return conditional_escape(url) if context.autoescape else url
 
 
