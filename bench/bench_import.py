@@ -15,9 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from bench.children import (
     child_main,
-    django_env,
     log,
-    run_child,
+    run_on_both,
     seed_organization,
     setup_django,
 )
@@ -73,12 +72,7 @@ def _child() -> list[dict]:
 
 
 def run() -> list[Result]:
-    results = run_child("bench.bench_import", timeout=600)
-    postgres = os.environ.get("BENCH_POSTGRES_URL")
-    if postgres:
-        env = django_env(postgres)
-        results += run_child("bench.bench_import", timeout=600, env=env, sqlite=False)
-    return results
+    return run_on_both("bench.bench_import", timeout=600, with_redis=False)
 
 
 if __name__ == "__main__":

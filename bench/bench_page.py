@@ -29,9 +29,8 @@ import sys
 from datetime import timedelta
 
 from bench.children import (
-    django_env,
     log,
-    run_child,
+    run_on_both,
     seed_group,
     seed_organization,
     setup_django,
@@ -220,12 +219,7 @@ def _child() -> list[dict]:
 
 
 def run() -> list[Result]:
-    results = run_child("bench.bench_page", timeout=300)
-    postgres = os.environ.get("BENCH_POSTGRES_URL")
-    if postgres:
-        env = django_env(postgres, REDIS_URL=os.environ.get("BENCH_REDIS_URL", ""))
-        results += run_child("bench.bench_page", timeout=300, env=env, sqlite=False)
-    return results
+    return run_on_both("bench.bench_page", timeout=300)
 
 
 if __name__ == "__main__":

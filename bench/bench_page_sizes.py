@@ -19,9 +19,8 @@ import sys
 
 from bench.children import (
     child_main,
-    django_env,
     log,
-    run_child,
+    run_on_both,
     seed_group,
     seed_organization,
     setup_django,
@@ -158,12 +157,7 @@ def _pickled(group, size: int, engine: str) -> list[dict]:
 
 
 def run() -> list[Result]:
-    results = run_child("bench.bench_page_sizes", timeout=900)
-    postgres = os.environ.get("BENCH_POSTGRES_URL")
-    if postgres:
-        env = django_env(postgres, REDIS_URL=os.environ.get("BENCH_REDIS_URL", ""))
-        results += run_child("bench.bench_page_sizes", timeout=900, env=env, sqlite=False)
-    return results
+    return run_on_both("bench.bench_page_sizes", timeout=900)
 
 
 if __name__ == "__main__":

@@ -49,14 +49,15 @@ SEED_BATCH = 500
 
 
 def _scratch_postgres(url: str) -> tuple[str, Callable[[], None]]:
-    """Create an empty database beside the one `url` names; its URL and a dropper."""
+    """Create an empty database beside the one `url` names (which need not exist: the
+    maintenance database `postgres` does the creating); its URL and a dropper."""
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
 
     parts = urlsplit(url)
     name = f"{parts.path.lstrip('/') or 'postgres'}_bench_{os.getpid()}"
-    admin = urlunsplit(parts._replace(scheme="postgresql"))
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
 

@@ -62,6 +62,8 @@ def run_child(
             child_env.update(django_env(f"sqlite:///{Path(tmp) / 'db.sqlite3'}"))
             child_env.update(env or {})
         child_env["BENCH_TMPDIR"] = tmp
+        if not sqlite:
+            ensure_postgres_database(child_env.get("DATABASE_URL", ""))
         try:
             stderr_fd = sys.stderr.fileno()
         except (AttributeError, OSError, ValueError):
@@ -89,6 +91,39 @@ def run_child(
             raise RuntimeError(f"{module} --child exited with {code} (see stderr)")
         rows = json.loads(out.read_text(encoding="utf-8"))
     return [Result.measured(**row) for row in rows]
+
+
+def run_on_both(module: str, *, timeout: float, with_redis: bool = True) -> list[Result]:
+    """`module`'s child on a scratch SQLite database with the in-process cache, then, when
+    BENCH_POSTGRES_URL is set, on that PostgreSQL database (with BENCH_REDIS_URL as the
+    cache if `with_redis` and it is set), as CI runs."""
+    results = run_child(module, timeout=timeout)
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres:
+        redis = os.environ.get("BENCH_REDIS_URL", "") if with_redis else ""
+        env = django_env(postgres, REDIS_URL=redis)
+        results += run_child(module, timeout=timeout, env=env, sqlite=False)
+    return results
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names when it does not exist yet (a fresh
+    machine has only `postgres`), so BENCH_POSTGRES_URL may name any database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            log(f"created the PostgreSQL database {name}")
 
 
 def child_main(argv: list[str], body) -> int:

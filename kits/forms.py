@@ -5,6 +5,17 @@ from django import forms
 PLAN_ROWS = 8  # rows of the mutual plan on the kit page
 
 
+class OneLineField(forms.CharField):
+    """A line of text that may be long (a plan step, why an asset matters): typed in a box
+    that wraps, so none of it is hidden, and kept as one line (runs of spaces and line
+    breaks become one space)."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "class": "one-line"})
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
 class KitForm(forms.Form):
     """What the rep can change before building: the problem statement, which assets (and
     in which order, with a line on why each matters), and the mutual plan."""
@@ -37,12 +48,12 @@ class KitForm(forms.Form):
             self.fields[f"asset_{asset.pk}_order"] = forms.IntegerField(
                 required=False, min_value=1, max_value=99, initial=position, label="Order"
             )
-            self.fields[f"asset_{asset.pk}_why"] = forms.CharField(
+            self.fields[f"asset_{asset.pk}_why"] = OneLineField(
                 required=False, max_length=300, initial=why, label="Why it matters to the group"
             )
         rows = list(initial_plan) + [{}] * max(0, PLAN_ROWS - len(initial_plan))
         for index, row in enumerate(rows[:PLAN_ROWS]):
-            self.fields[f"plan_{index}_step"] = forms.CharField(
+            self.fields[f"plan_{index}_step"] = OneLineField(
                 required=False, max_length=200, initial=row.get("step", ""), label="Step"
             )
             self.fields[f"plan_{index}_owner"] = forms.CharField(

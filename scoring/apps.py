@@ -19,3 +19,6 @@ class ScoringConfig(AppConfig):
             versions.on_organization_changed, dispatch_uid="version-organization-changed"
         )
         versions.connect()
+        # Read the source once at start-up (about 10 ms), not in the first request, and
+        # from the files as they were when this process loaded them.
+        versions.code_fingerprint()

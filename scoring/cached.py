@@ -15,6 +15,11 @@ The analysis is stored pickled, as one value (its model instances included: they
 rows as loaded), and loaded in a few milliseconds at 500 members. A cache that is down
 or a miss means: compute, and try to store. Nothing of a viewer is in an analysis, so one
 cached for a group serves every member of its organization.
+
+In front of the shared cache, each process keeps the values it last read from it, as
+unpickled objects (`scoring.memo`, bounded): the keys are versions, so such a value is
+never stale, and a view gets its analysis, plan, forecast and pictures without unpickling
+them. What these functions return is shared: read it, never change it.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from planner.models import BuyingGroup
 from scoring import versions
 from scoring.analysis import GroupAnalysis, TouchHistory, analyze
 from scoring.group_map import GroupMap
+from scoring.memo import Memo
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +57,8 @@ def _shape(*classes) -> str:
 
 
 PREFIX = f"analysis:v1:{_shape(GroupAnalysis, GroupMap, TouchHistory)}"
+
+memo = Memo()  # this process's values by key (see the module)
 
 
 def read_only(mapping: dict) -> MappingProxyType:
@@ -86,6 +94,9 @@ def _rest_of_the_hour() -> int:
 
 
 def _get(key: str):
+    found = memo.get(key)
+    if found is not None:
+        return found
     try:
         data = cache.get(key)
     except Exception:
@@ -94,10 +105,12 @@ def _get(key: str):
     if data is None:
         return None
     try:
-        return loads(data)
+        value = loads(data)
     except Exception:  # written by another version of the code: compute again
         log.warning("could not read a cached analysis", extra={"key": key}, exc_info=True)
         return None
+    memo.put(key, value, len(data))
+    return value
 
 
 def _set(key: str, value) -> None:

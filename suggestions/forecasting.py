@@ -20,6 +20,7 @@ from charts.svg import ForecastLine
 from content.models import Asset
 from scoring.analysis import GroupAnalysis, analyze, forecast_model
 from scoring.cached import current_analysis, derived
+from scoring.collector import collector_paused
 from scoring.core import forecast, forecast_parameters
 from suggestions.engine import Plan
 from suggestions.suggesting import group_plan, readiness_with
@@ -245,9 +246,10 @@ def plan_and_outlook(group, analysis: GroupAnalysis, *, top: int) -> tuple[Plan,
     read are part of that version)."""
 
     def compute() -> tuple[Plan, GroupForecast]:
-        model = forecast_model(analysis)
-        plan = group_plan(group, analysis=analysis, top=top, model=model)
-        outlook = group_forecast(group, analysis=analysis, plan=plan, model=model)
+        with collector_paused():
+            model = forecast_model(analysis)
+            plan = group_plan(group, analysis=analysis, top=top, model=model)
+            outlook = group_forecast(group, analysis=analysis, plan=plan, model=model)
         return plan, dataclasses.replace(outlook, analysis=None)  # cached on its own
 
     plan, outlook = derived(analysis, f"plan-and-outlook:{top}", compute)

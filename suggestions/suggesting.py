@@ -83,6 +83,9 @@ def audience(analysis: GroupAnalysis) -> list[Audience]:
 def readiness_with(analysis: GroupAnalysis, exposures: Mapping[str, Mapping[str, float]]) -> int:
     """Readiness if the members' exposures were `exposures`, everything else unchanged
     (people who would receive a message count as recently reached)."""
+    reached = {key for key, shares in exposures.items() if shares != analysis.exposures.get(key)}
+    if not reached and len(exposures) == len(analysis.exposures):
+        return analysis.readiness.score  # the same exposures: the same state
     members = [
         Member(
             key=s.email,
@@ -92,7 +95,6 @@ def readiness_with(analysis: GroupAnalysis, exposures: Mapping[str, Mapping[str,
         )
         for s in analysis.map.stakeholders
     ]
-    reached = {key for key, shares in exposures.items() if shares != analysis.exposures.get(key)}
     state = dataclasses.replace(
         analysis.state,
         exposures={k: dict(v) for k, v in exposures.items() if v},

@@ -67,18 +67,13 @@ def stakeholder_add(request, pk: int):
 def stakeholder_edit(request, pk: int, sid: int):
     person = get_stakeholder_for_user(request, pk, sid, roles=EDITORS)
     form = StakeholderForm(posted(request), instance=person, group=person.group, prefix="edit")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stakeholder_update(stakeholder=person, **form.service_data())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return group_page_saved(request, person.group, f"{person} was saved.")
-    return render(
+    return _save_or_editor(
         request,
-        _page_or_editor(request, "planner/stakeholder_form.html"),
-        {"group": person.group, "form": form, "person": person},
-        status=422 if form.errors and request.htmx else 200,
+        form,
+        save=lambda: services.stakeholder_update(stakeholder=person, **form.service_data()),
+        saved=lambda: f"{person} was saved.",
+        template="planner/stakeholder_form.html",
+        context={"group": person.group, "person": person},
     )
 
 
@@ -117,17 +112,31 @@ def relationship_add(request, pk: int):
 def relationship_edit(request, pk: int, rid: int):
     tie = get_relationship_for_user(request, pk, rid, roles=EDITORS)
     form = RelationshipEditForm(posted(request), instance=tie)
+    return _save_or_editor(
+        request,
+        form,
+        save=lambda: services.relationship_update(relationship=tie, **form.cleaned_data),
+        saved=lambda: f"Saved: {tie}.",
+        template="planner/relationship_form.html",
+        context={"group": tie.group, "tie": tie},
+    )
+
+
+def _save_or_editor(request, form, *, save, saved, template: str, context: dict):
+    """An edit form's POST: save and answer with the group page (`saved()` is the message,
+    worded after the save), or the form again, with its errors (422 for htmx), on its own
+    page or in the group page's editor panel."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.relationship_update(relationship=tie, **form.cleaned_data)
+            save()
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return group_page_saved(request, tie.group, f"Saved: {tie}.")
+            return group_page_saved(request, context["group"], saved())
     return render(
         request,
-        _page_or_editor(request, "planner/relationship_form.html"),
-        {"group": tie.group, "form": form, "tie": tie},
+        _page_or_editor(request, template),
+        {**context, "form": form},
         status=422 if form.errors and request.htmx else 200,
     )
 

@@ -162,18 +162,18 @@ def map_svg(
 ) -> str:
     """The HTML of the group page's map: its wide and its narrow drawing (the same picture
     at both widths), and for a big group a sentence and the "Show everyone" switch."""
-    nodes = _nodes(data, link=link, can_edit=can_edit)
-    edges = _edges(data, friction)
-    influence = {n.key: n.influence for n in nodes}
+    influence = {s.email: s.influence for s in data.stakeholders}
     clusters = cluster_groups(data.insights.factions, influence)
     title = f"Stakeholder map of {data.group.name}"
-    people = (
-        "".join(
+    # The circles need no person's link nor any tie: made only for a drawing of people.
+    one_by_one = len(influence) <= EVERYONE_MAX or len(clusters) < 2
+    nodes = _nodes(data, link=link and one_by_one, can_edit=can_edit)
+    people = ""
+    if one_by_one:
+        edges = _edges(data, friction)
+        people = "".join(
             _wrap(size, _people_drawing(data, nodes, edges, size, title)) for size in (WIDE, NARROW)
         )
-        if len(nodes) <= EVERYONE_MAX or len(clusters) < 2
-        else ""
-    )
     if len(nodes) <= PEOPLE_MAX or len(clusters) < 2:
         return people
     circles = "".join(

@@ -88,20 +88,58 @@ def exposure(
     People with no counted touch are absent. Each inner dict is sorted by weight, largest
     first (then by slug); the dicts are fresh and belong to the caller.
     """
+    _check(as_of, half_life_days)
+    return _distributions(_counted(touches, as_of), half_life_days)
+
+
+def exposure_mass(
+    touches: Sequence[TouchEvent], *, as_of: datetime, half_life_days: float = 30.0
+) -> dict[str, float]:
+    """Each person's total recency-weighted touch weight: the mass behind their exposure.
+
+    Counts exactly the touches :func:`exposure` counts (not after ``as_of``, at least one
+    usable theme), each as ``0.5 ** (age_days / half_life_days)``: a touch today weighs 1,
+    one a half-life old 0.5. So a new touch of weight 1 mixed into an exposure of mass
+    ``m`` moves it as much as one more fresh touch would. The keys are exactly those of
+    :func:`exposure` (people with no counted touch are absent); values are finite and
+    positive, except that touches thousands of half-lives old underflow to 0.
+    """
+    _check(as_of, half_life_days)
+    return _masses(_counted(touches, as_of), half_life_days)
+
+
+def exposure_and_mass(
+    touches: Sequence[TouchEvent], *, as_of: datetime, half_life_days: float = 30.0
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """``(exposure(...), exposure_mass(...))`` with one pass over the touches."""
+    _check(as_of, half_life_days)
+    counted = _counted(touches, as_of)
+    return _distributions(counted, half_life_days), _masses(counted, half_life_days)
+
+
+def _check(as_of: datetime, half_life_days: float) -> None:
     _require_aware(as_of, "as_of")
     if not (half_life_days > 0):  # also rejects NaN
         raise ValueError("half_life_days must be a positive number")
 
-    # Group counted touches per person with their age, so that the decay can be taken
-    # relative to the person's newest touch: the ratio between weights (and hence the
-    # distribution) is the same, but very old touches never underflow to zero.
+
+def _counted(
+    touches: Sequence[TouchEvent], as_of: datetime
+) -> dict[str, list[tuple[float, Mapping[str, float]]]]:
+    """Each person's counted touches (at least one usable theme, not after ``as_of``) as
+    (age in days, themes), in the order given."""
     per_person: dict[str, list[tuple[float, Mapping[str, float]]]] = {}
     find = per_person.get
+    ages: dict[datetime, float] = {}  # a message sent to several people: one moment
+    age_of = ages.get
     for touch in touches:
         themes = touch.themes
         if not themes:
             continue
-        age_days = (as_of - touch.occurred_at).total_seconds() / SECONDS_PER_DAY
+        moment = touch.occurred_at
+        age_days = age_of(moment)
+        if age_days is None:
+            age_days = ages[moment] = (as_of - moment).total_seconds() / SECONDS_PER_DAY
         if age_days < 0:
             continue
         items = find(touch.key)
@@ -109,7 +147,14 @@ def exposure(
             per_person[touch.key] = [(age_days, themes)]
         else:
             items.append((age_days, themes))
+    return per_person
 
+
+def _distributions(
+    per_person: dict[str, list[tuple[float, Mapping[str, float]]]], half_life_days: float
+) -> dict[str, dict[str, float]]:
+    # The decay is taken relative to the person's newest touch: the ratio between weights
+    # (and hence the distribution) is the same, but very old touches never underflow.
     result: dict[str, dict[str, float]] = {}
     for key, items in per_person.items():
         newest = min([age for age, _ in items])
@@ -129,28 +174,13 @@ def exposure(
     return result
 
 
-def exposure_mass(
-    touches: Sequence[TouchEvent], *, as_of: datetime, half_life_days: float = 30.0
+def _masses(
+    per_person: dict[str, list[tuple[float, Mapping[str, float]]]], half_life_days: float
 ) -> dict[str, float]:
-    """Each person's total recency-weighted touch weight: the mass behind their exposure.
-
-    Counts exactly the touches :func:`exposure` counts (not after ``as_of``, at least one
-    usable theme), each as ``0.5 ** (age_days / half_life_days)``: a touch today weighs 1,
-    one a half-life old 0.5. So a new touch of weight 1 mixed into an exposure of mass
-    ``m`` moves it as much as one more fresh touch would. The keys are exactly those of
-    :func:`exposure` (people with no counted touch are absent); values are finite and
-    positive, except that touches thousands of half-lives old underflow to 0.
-    """
-    _require_aware(as_of, "as_of")
-    if not (half_life_days > 0):  # also rejects NaN
-        raise ValueError("half_life_days must be a positive number")
-    per_person: dict[str, list[float]] = {}
-    for touch in touches:
-        age_days = (as_of - touch.occurred_at).total_seconds() / SECONDS_PER_DAY
-        if age_days < 0 or not touch.themes:
-            continue
-        per_person.setdefault(touch.key, []).append(0.5 ** (age_days / half_life_days))
-    return {key: math.fsum(decays) for key, decays in per_person.items()}
+    return {
+        key: math.fsum([0.5 ** (age / half_life_days) for age, _ in items])
+        for key, items in per_person.items()
+    }
 
 
 def tailoring_index(

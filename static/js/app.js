@@ -15,6 +15,33 @@
     });
   }
 
+  // <button data-copy="input-id" hidden>: copies that input's text (a share link). Shown
+  // only where JS runs; without it the read-only field is still there to select.
+  function enhanceCopy(root) {
+    root.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var input = document.getElementById(button.dataset.copy);
+      var status = root.querySelector('[data-copy-status="' + button.dataset.copy + '"]');
+      if (!input || button.dataset.enhanced) return;
+      button.dataset.enhanced = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var done = function () {
+          button.textContent = "Copied";
+          if (status) status.textContent = "Link copied to the clipboard.";
+          window.setTimeout(function () { button.textContent = "Copy link"; }, 3000);
+        };
+        input.select();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(input.value).then(done, function () {
+            if (document.execCommand("copy")) done();
+          });
+        } else if (document.execCommand("copy")) {
+          done();
+        }
+      });
+    });
+  }
+
   // <form data-confirm="question">: ask before submitting destructive actions.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -50,6 +77,6 @@
     if (field) field.focus({preventScroll: false});
   });
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); enhanceCopy(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); enhanceCopy(event.target); });
 })();

@@ -190,3 +190,24 @@ def test_leave_and_settings_without_organization_are_404(client, db):
     client.force_login(UserFactory())
     assert client.post("/organization/leave/").status_code == 404
     assert client.get("/organization/settings/").status_code == 404
+
+
+def test_admins_are_told_that_removing_or_demoting_an_admin_revokes_their_api_keys(
+    client, admin, marketer
+):
+    other_admin = MembershipFactory(
+        organization=admin.memberships.get().organization, role=Role.ADMIN
+    )
+    client.force_login(admin)
+    html = client.get(MEMBERS).content.decode()
+    assert "revokes the keys they created at once" in html
+    name = str(other_admin.user)
+    assert f"Remove {name} from Acme Corp? The API keys they created stop working at once." in html
+    assert f"Change the role of {name}? Once they are no longer an admin" in html
+    # Removing the marketer touches no key: no such warning on their row.
+    assert f'Remove {marketer} from Acme Corp?"' in html
+
+
+def test_non_admins_see_no_key_warning(client, admin, sales_rep):
+    client.force_login(sales_rep)
+    assert "revokes the keys they created" not in client.get(MEMBERS).content.decode()

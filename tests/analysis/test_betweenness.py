@@ -49,3 +49,26 @@ def test_equal_paths_are_shared_as_networkx_shares_them():
     found = betweenness(adjacency, list(graph.nodes), k=None, seed=1)
     assert found == nx.betweenness_centrality(graph, weight="length", normalized=True)
     assert found[1] == found[3] == pytest.approx(1 / 6)  # half of the 0-2 paths each
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_equal_to_networkx_with_any_whole_lengths(seed):
+    # Many ties of one length (several people settle at one distance), zero-length ties
+    # and long ones: the order people are settled in, and so every sum, is networkx's.
+    rng = random.Random(1000 + seed)
+    people = rng.choice([4, 12, 40, 80])
+    graph = nx.Graph()
+    graph.add_nodes_from(range(people))
+    adjacency: list[list[tuple[int, int]]] = [[] for _ in range(people)]
+    lengths = rng.choice([(0, 1), (1,), (0, 12, 60), (1, 2, 3, 500)])
+    for _ in range(people * 3):
+        i, j = sorted(rng.sample(range(people), 2))
+        if graph.has_edge(i, j):
+            continue
+        length = rng.choice(lengths)
+        graph.add_edge(i, j, length=length)
+        adjacency[i].append((j, length))
+        adjacency[j].append((i, length))
+    k = 16 if people > 16 and seed % 2 else None
+    expected = nx.betweenness_centrality(graph, k=k, weight="length", normalized=True, seed=3)
+    assert betweenness(adjacency, list(graph.nodes), k=k, seed=3) == expected

@@ -58,7 +58,16 @@ def test_preview_shows_the_email_in_a_frame_on_a_phone(week, page_for):
     expect(frame.get_by_role("heading", name="Drifting apart")).to_be_visible()
     expect(frame.get_by_role("link", name="Contoso renewal").first).to_be_visible()
     expect(page.locator("pre")).to_contain_text("DRIFTING APART")
+    # The frame fits the phone's screen (it was a fixed 900 px, taller than the screen).
+    page.screenshot(path=str(e2e.SCREENSHOTS / "digest-preview-375.png"), full_page=True)
+    box = page.locator("iframe.email-frame").bounding_box()
+    assert box["height"] <= 0.75 * 800 + 1 and box["width"] <= 375
     assert page.problems.all() == []
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Open the email on its own page").click()
+    email = opened.value
+    expect(email.get_by_role("heading", name="Drifting apart")).to_be_visible()
 
 
 def test_one_click_in_the_browser_unsubscribes(week, org, page_for):

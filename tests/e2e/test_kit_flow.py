@@ -27,6 +27,10 @@ SALES = "sales@demo.example"
 PASSWORD = "consensus-demo"
 GROUP = "Contoso data platform"
 ENQUEUE = kits._enqueue  # before `held_builds` replaces it
+LONG_STEP = (
+    "Agree the problem statement with IT, operations and the plant managers before the June "
+    "budget review, so that every shortlisted vendor is judged against one problem"
+)
 ADDED = "We want one plan the whole group signs before the June budget review."
 
 
@@ -75,11 +79,21 @@ def test_sales_rep_builds_watches_downloads_and_shares_a_kit(
     drafted = statement.input_value().strip()
     assert drafted, "the problem statement is not drafted"
     statement.fill(f"{drafted} {ADDED}")
+    # A long plan step wraps in its box, none of it hidden, and is kept as one line.
+    step = page.get_by_label("Step 1", exact=True)
+    step.fill(f"{LONG_STEP}\nwith finance in the room")
+    assert step.evaluate("box => box.scrollHeight <= box.clientHeight + 2")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("#plan-title").scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshots / f"kit-plan-{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Build the kit").click()
 
     # The queued kit: the progress fragment polls, with its step and percentage.
     page.wait_for_url(re.compile(r"/groups/\d+/kits/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Consensus kit v1")
+    assert ConsensusKit.objects.get().plan[0]["step"] == f"{LONG_STEP} with finance in the room"
     progress = page.locator("#kit-progress")
     expect(progress).to_have_attribute("hx-trigger", "every 1s")
     expect(progress.get_by_role("heading")).to_have_text("Building the kit…")
@@ -117,6 +131,17 @@ def test_sales_rep_builds_watches_downloads_and_shares_a_kit(
     url = link.input_value()
     assert url.startswith("https://app.example.com/k/"), url  # SITE_URL in tests
     expect(page.locator(".share").first).to_contain_text("Active · 0 views")
+    # "Copy it from the list below": one click puts the link on the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    page.locator("#shares-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "kit-share-copied-1280.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#shares-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "kit-share-copied-390.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Opened by someone else: a new context, no cookies, not signed in.
     reader = page_for(1280)

@@ -98,3 +98,17 @@ def kit_group(group, org):
     )
     term.themes.add(theme)
     return group
+
+
+@pytest.fixture
+def shared_asset(org):
+    """A shared-problem asset on four themes, for the suggestion and forecast tests."""
+    return Asset.objects.create(
+        organization=org,
+        slug="shared-story",
+        title="The shared story",
+        framing="shared_problem",
+        level="mass_customized",
+        stage="problem_identification",
+        themes={"security": 1, "pricing": 1, "ease": 1, "compliance": 1},
+    )

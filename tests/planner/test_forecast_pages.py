@@ -3,10 +3,8 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
-from content.models import Asset
 from planner import services
 from scoring.analysis import analyze, forecast_model
 from suggestions import suggesting
@@ -15,19 +13,6 @@ from suggestions.models import PlannedSend
 from tests.factories import StakeholderFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def shared_asset(org):
-    return Asset.objects.create(
-        organization=org,
-        slug="shared-story",
-        title="The shared story",
-        framing="shared_problem",
-        level="mass_customized",
-        stage="problem_identification",
-        themes={"security": 1, "pricing": 1, "ease": 1, "compliance": 1},
-    )
 
 
 def _trend(html: str) -> ET.Element:

@@ -1,23 +1,7 @@
 """The real `top_suggestion` the digest calls (the digest tests use a stand-in)."""
 
-import pytest
-
-from content.models import Asset
 from planner.models import Stakeholder
 from suggestions.suggesting import group_plan, top_suggestion
-
-
-@pytest.fixture
-def shared_asset(org):
-    return Asset.objects.create(
-        organization=org,
-        slug="shared-story",
-        title="The shared story",
-        framing="shared_problem",
-        level="mass_customized",
-        stage="problem_identification",
-        themes={"security": 1, "pricing": 1, "ease": 1, "compliance": 1},
-    )
 
 
 def test_the_top_suggestion_is_the_first_of_the_set_with_who_to_send_it_first(
