@@ -46,7 +46,7 @@ def faction_map(request, pk: int, sid: int):
             "members": members,
             "brokers": set(data.insights.brokers),
             "theme_names": analysis.theme_names,
-            # faction_svg escapes every text it draws (tests/planner/test_faction_map.py).
+            # faction_svg escapes every text it draws (tests/workspace/test_faction_map.py).
             "drawings": mark_safe(drawings),  # noqa: S308
             "legend": mark_safe(render_legend()),  # noqa: S308 - our own constant text
             "can_edit": can_edit,

@@ -8,7 +8,7 @@ adjacency views. This is the same algorithm (Brandes 2001, Dijkstra for weighted
 visiting the same nodes in the same order, adding the same numbers in the same order, with
 the same seeded choice of sources (Brandes and Pich's pivot sampling) and the same
 rescaling: the results are equal to networkx's float for float
-(`tests/analysis/test_betweenness.py` checks that on many maps). About three times faster.
+(`tests/scoring/core/test_betweenness.py` checks that on many maps). About three times faster.
 
 Plain Python, no Django.
 """

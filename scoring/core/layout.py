@@ -26,7 +26,7 @@ How the map is laid out
 Labels get smaller on crowded maps (:func:`label_style`); the renderer draws them with
 the same :class:`LabelStyle` the layout made room for.
 
-Guarantees (tested in ``tests/analysis/test_layout.py``):
+Guarantees (tested in ``tests/scoring/core/test_layout.py``):
 
 * Input order never matters: the same people and ties, in any order and with repeated
   ties, give identical coordinates, and calling twice gives identical coordinates.

@@ -6,7 +6,7 @@ so nothing overlaps however many factions there are and the canvas grows downwar
 the group. Each circle's area grows with its number of people; under it sit three label
 lines (the faction, its size, its most influential people).
 
-Guarantees (tested in ``tests/analysis/test_map_clusters.py``):
+Guarantees (tested in ``tests/scoring/core/test_map_clusters.py``):
 
 * Everyone is in exactly one cluster; the same people and factions always give the same
   clusters and coordinates.

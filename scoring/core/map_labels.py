@@ -19,7 +19,7 @@ step by step; then the layout runs again keeping more room around each person, a
 pulled taller again; if that still fails, everyone goes into a plain grid where every
 label fits below its own node. Everything is deterministic.
 
-Guarantees (tested in ``tests/analysis/test_map_labels.py``, for groups of 2 to 40 people
+Guarantees (tested in ``tests/scoring/core/test_map_labels.py``, for groups of 2 to 40 people
 at both drawing widths): no two label boxes overlap, no label overlaps a node, every
 label lies inside the canvas, and the labels keep the font sizes of the ``LabelStyle``.
 """

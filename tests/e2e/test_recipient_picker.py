@@ -11,7 +11,7 @@ from accounts.roles import Role
 from planner.models import Stakeholder, Touch
 from tests.e2e.axe import serious_violations
 from tests.factories import TEST_PASSWORD, OrganizationFactory, member
-from tests.planner.test_big_groups import big_group
+from tests.workspace.test_big_groups import big_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

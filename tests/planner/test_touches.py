@@ -9,8 +9,8 @@ import pytest
 from content.models import Theme
 from planner import services
 from planner.models import Stakeholder, Touch
+from tests.conftest import NOW
 from tests.factories import group_of
-from tests.planner.conftest import NOW
 
 HTMX = {"HX-Request": "true"}
 

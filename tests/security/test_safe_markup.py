@@ -23,12 +23,12 @@ REVIEWED = {
     # hostile names). The scoring guide is docs/scoring.md from this repository (below).
     "workspace/views.py": 4,  # + docs/formats.md as HTML (our own file)
     # A faction's map: workspace.map_view draws it and escapes every text (hostile names
-    # in tests/planner/test_faction_map.py); the legend is our own constant text.
+    # in tests/workspace/test_faction_map.py); the legend is our own constant text.
     "workspace/map_pages.py": 2,
     # Not a use: its docstring explains why text bodies (autoescape off) become plain str.
     "accounts/emails.py": 1,
     # The recipient picker's option lists: format_html_join escapes every value (hostile
-    # names and emails in tests/planner/test_picker_options.py); the rest are constants.
+    # names and emails in tests/workspace/test_picker_options.py); the rest are constants.
     "workspace/templatetags/picker.py": 4,
     # help_text is written by us in forms and models; the crawl renders every form page.
     "templates/partials/form_fields.html": 1,

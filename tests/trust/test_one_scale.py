@@ -9,9 +9,9 @@ from django.utils import timezone
 from planner.models import Stakeholder, Touch
 from scoring.analysis import analyze
 from suggestions.engine import suggest
-from tests.analysis.test_suggestions import asset, person
 from tests.content.factories import AssetFactory
 from tests.factories import group_of
+from tests.suggestions.test_engine import asset, person
 
 pytestmark = pytest.mark.django_db
 

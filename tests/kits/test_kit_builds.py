@@ -16,7 +16,7 @@ from kits import building as kit_building
 from kits import services as kits
 from kits import tasks as kit_tasks
 from kits.models import ConsensusKit
-from tests.planner.test_kits import build
+from tests.kits.test_kits import build
 
 DEADLINE = 300
 

@@ -280,7 +280,7 @@ def test_group_page_query_count_does_not_grow_with_members(client, org, role_fix
     client.force_login(request.getfixturevalue(role_fixture))
     _queries(client, group_of(org, 3))  # warm caches (content types, sessions)
     small, large = group_of(org, 5), group_of(org, 50)
-    # Each analysed for the first time (the cached page: tests/planner/test_analysis_cache.py).
+    # Each analysed for the first time (the cached page: tests/scoring/test_analysis_cache.py).
     assert _queries(client, small) == _queries(client, large)
 
 

@@ -12,8 +12,8 @@ from planner.models import BuyingGroup, PlannerSettings, Stakeholder
 from scoring import snapshots, tasks
 from scoring.models import Snapshot
 from scoring.snapshots import snapshot_batch, snapshot_take
+from tests.conftest import NOW
 from tests.factories import BuyingGroupFactory, group_of
-from tests.planner.conftest import NOW
 
 COLUMNS = (
     "taken_at",

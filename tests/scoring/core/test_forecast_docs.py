@@ -8,7 +8,7 @@ import pytest
 from scoring.core.forecast import Group, Model, Send
 from scoring.core.graph import Person, Tie
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "scoring.md"
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from pathlib import Path
 from scoring.core.graph import Person, Tie
 from scoring.core.readiness import readiness
 from suggestions.engine import Audience, Candidate, suggest
-from tests.analysis.test_readiness import build_state
+from tests.scoring.core.test_readiness import build_state
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "scoring.md"
 
 
 def test_the_readiness_worked_example_scores_75_as_the_page_says():

@@ -16,8 +16,8 @@ from django.utils.html import escape
 from planner import services
 from planner.models import BuyingGroup, Stakeholder
 from scoring.analysis import analyze
+from tests.conftest import NOW
 from tests.factories import group_of
-from tests.planner.conftest import NOW
 
 AS_OF = "2026-11-01"
 

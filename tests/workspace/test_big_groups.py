@@ -10,7 +10,7 @@ import pytest
 from planner.buying_roles import ROLE_CHOICES
 from planner.models import BuyingGroup, Relationship, Stakeholder, Touch
 from scoring import analysis as scoring
-from tests.planner.conftest import NOW
+from tests.conftest import NOW
 
 HTMX = {"HX-Request": "true"}
 ROLES = [value for value, _ in ROLE_CHOICES]

@@ -14,8 +14,8 @@ from scoring import snapshots, tasks
 from scoring.models import Snapshot
 from scoring.snapshots import snapshot_take
 from scoring.tasks import DEBOUNCE_SECONDS
+from tests.conftest import NOW
 from tests.factories import BuyingGroupFactory, group_of
-from tests.planner.conftest import NOW
 
 
 def people(group) -> list[Stakeholder]:
