@@ -163,8 +163,14 @@ _EMPTY: Mapping[str, float] = read_only_weights({})
 
 def _touch_rows(group: BuyingGroup, as_of: datetime):
     """(stakeholder id, occurred_at, themes JSON text, asset themes JSON text, message key,
-    pk, asset slug, level, framing) of the group's touches up to `as_of`, and whether
-    occurred_at is the text SQLite stores rather than a datetime.
+    pk, asset slug, level, framing) of the group's touches up to `as_of` (newest first), and
+    whether occurred_at is the text SQLite stores rather than a datetime (`touch_columns`)."""
+    return touch_columns(Touch.objects.filter(group=group, occurred_at__lte=as_of))
+
+
+def touch_columns(touches, *, leading: tuple[str, ...] = ()):
+    """`touches` as the rows `touch_history` reads (after the `leading` columns), and
+    whether occurred_at is text.
 
     JSON is read as text, so repeated values are decoded once (see _read_themes). On
     SQLite (with USE_TZ, the database in UTC) the datetime is read as text too and parsed
@@ -173,24 +179,21 @@ def _touch_rows(group: BuyingGroup, as_of: datetime):
         connection.vendor == "sqlite" and django_settings.USE_TZ and connection.timezone is UTC
     )
     occurred = Cast("occurred_at", TextField()) if as_text else F("occurred_at")
-    rows = (
-        Touch.objects.filter(group=group, occurred_at__lte=as_of)
-        .annotate(
-            _occurred=occurred,
-            _themes=Cast("themes", TextField()),
-            _asset_themes=Cast("asset__themes", TextField()),
-        )
-        .values_list(
-            "stakeholder_id",
-            "_occurred",
-            "_themes",
-            "_asset_themes",
-            "message_key",
-            "pk",
-            "asset__slug",
-            "asset__level",
-            "asset__framing",
-        )
+    rows = touches.annotate(
+        _occurred=occurred,
+        _themes=Cast("themes", TextField()),
+        _asset_themes=Cast("asset__themes", TextField()),
+    ).values_list(
+        *leading,
+        "stakeholder_id",
+        "_occurred",
+        "_themes",
+        "_asset_themes",
+        "message_key",
+        "pk",
+        "asset__slug",
+        "asset__level",
+        "asset__framing",
     )
     return rows, as_text
 

@@ -13,17 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
-
-from django.conf import settings as django_settings
-from django.db import connection
-from django.db.models import F, TextField
-from django.db.models.functions import Cast
+from datetime import datetime
 
 from content.models import Theme
 from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder, Touch
 from planner.selectors import planner_settings
-from scoring.analysis import GroupAnalysis, analyze, touch_history
+from scoring.analysis import GroupAnalysis, analyze, touch_columns, touch_history
 from scoring.group_map import group_map
 
 # Groups read together: five queries for each batch, and at most this many groups' rows
@@ -63,32 +58,8 @@ class _Rows:
 def _touch_rows(group_ids: list[int], as_of: datetime):
     """`scoring.analysis._touch_rows` for many groups: the same columns after the group's
     id, each group's rows in the same order (Touch's own: newest first)."""
-    as_text = (
-        connection.vendor == "sqlite" and django_settings.USE_TZ and connection.timezone is UTC
-    )
-    occurred = Cast("occurred_at", TextField()) if as_text else F("occurred_at")
-    rows = (
-        Touch.objects.filter(group_id__in=group_ids, occurred_at__lte=as_of)
-        .order_by("group_id", "-occurred_at", "-pk")
-        .annotate(
-            _occurred=occurred,
-            _themes=Cast("themes", TextField()),
-            _asset_themes=Cast("asset__themes", TextField()),
-        )
-        .values_list(
-            "group_id",
-            "stakeholder_id",
-            "_occurred",
-            "_themes",
-            "_asset_themes",
-            "message_key",
-            "pk",
-            "asset__slug",
-            "asset__level",
-            "asset__framing",
-        )
-    )
-    return rows, as_text
+    touches = Touch.objects.filter(group_id__in=group_ids, occurred_at__lte=as_of)
+    return touch_columns(touches.order_by("group_id", "-occurred_at", "-pk"), leading=("group_id",))
 
 
 def read_batch(groups: Sequence[BuyingGroup], *, as_of: datetime) -> _Rows:
