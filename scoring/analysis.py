@@ -268,18 +268,18 @@ def analyze(
     as_of: datetime | None = None,
     settings: PlannerSettings | None = None,
     data: GroupMap | None = None,
-    history: TouchHistory | None = None,
+    touches: tuple | None = None,
     theme_names: dict[str, str] | None = None,
 ) -> GroupAnalysis:
     """The group's analysis as of `as_of`. What is given (read for many groups at once by
-    `scoring.batch_analysis`) is not read again."""
+    `scoring.batch_analysis`; `touches`: what `_touch_rows` returns) is not read again."""
     with collector_paused():
         return _analyze(
             group,
             as_of=as_of,
             settings=settings,
             data=data,
-            history=history,
+            touches=touches,
             theme_names=theme_names,
         )
 
@@ -290,14 +290,14 @@ def _analyze(
     as_of: datetime | None,
     settings: PlannerSettings | None,
     data: GroupMap | None,
-    history: TouchHistory | None,
+    touches: tuple | None,
     theme_names: dict[str, str] | None,
 ) -> GroupAnalysis:
     as_of = as_of or timezone.now()
     settings = settings or planner_settings(group.organization)
     data = data or group_map(group, settings=settings)
     emails = {s.pk: s.email for s in data.stakeholders}
-    history = history or touch_history(group, as_of=as_of, emails=emails)
+    history = touch_history(group, as_of=as_of, emails=emails, rows=touches)
     events = history.events
     half_life = float(settings.half_life_days)
     exposures, mass = exposure_and_mass(events, as_of=as_of, half_life_days=half_life)

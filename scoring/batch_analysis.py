@@ -18,7 +18,7 @@ from datetime import datetime
 from content.models import Theme
 from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder, Touch
 from planner.selectors import planner_settings
-from scoring.analysis import GroupAnalysis, analyze, touch_columns, touch_history
+from scoring.analysis import GroupAnalysis, analyze, touch_columns
 from scoring.group_map import group_map
 
 # Groups read together: five queries for each batch, and at most this many groups' rows
@@ -75,15 +75,12 @@ def analyze_from(rows: _Rows, group: BuyingGroup, *, as_of: datetime) -> GroupAn
         settings=settings,
         rows=(rows.stakeholders.get(group.pk, []), rows.relationships.get(group.pk, [])),
     )
-    emails = {s.pk: s.email for s in data.stakeholders}
-    touches = (rows.touches.get(group.pk, []), rows.as_text)
-    history = touch_history(group, as_of=as_of, emails=emails, rows=touches)
     return analyze(
         group,
         as_of=as_of,
         settings=settings,
         data=data,
-        history=history,
+        touches=(rows.touches.get(group.pk, []), rows.as_text),
         theme_names=dict(rows.theme_names.get(group.organization_id, {})),
     )
 
