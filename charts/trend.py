@@ -95,10 +95,7 @@ def render_trend(
     end_text = [
         f"{s.name} {round(next(v for v in reversed(s.values) if v is not None))}" for s in series
     ]
-    end_text += [
-        f"{'with suggestion' if f.suggestion else 'forecast'} {_pct(f.points[-1][1])}"
-        for f in forecasts
-    ]
+    end_text += [f"{_forecast_word(f)} {_pct(f.points[-1][1])}" for f in forecasts]
     if narrow:
         # The legend, one entry a row, goes under the plot: the plot keeps `height`.
         left, right, top, bottom = 34.0, width - 12, 14.0, height - 34.0
@@ -209,7 +206,7 @@ def render_trend(
         parts.append("</g>")
 
     # Forecasts: dashed, thinner, no points but the last.
-    forecast_ends: list[tuple[str, str, float, float]] = []
+    forecast_ends: list[tuple[str, str, str, float, float]] = []
     for f in forecasts:
         colour = GOOD if f.suggestion else DIVERGENCE
         css = "suggestion" if f.suggestion else "nothing"
@@ -224,7 +221,8 @@ def render_trend(
             f'<circle cx="{_n(xy[-1][0])}" cy="{_n(xy[-1][1])}" r="3" fill="#ffffff" '
             f'stroke="{colour}" stroke-width="1.5"><title>{escape(tip)}</title></circle></g>'
         )
-        forecast_ends.append((f.name, colour, _clamp(value, 0, 1) * 100, xy[-1][1]))
+        word = _forecast_word(f)
+        forecast_ends.append((f.name, colour, word, _clamp(value, 0, 1) * 100, xy[-1][1]))
 
     if narrow:
         parts.append(_legend(ends, forecast_ends, left=left, top=bottom + 46))
@@ -248,10 +246,9 @@ def render_trend(
             f'fill="{s.colour}">{s.name} {round(value)}</text>'
         )
     taken = [_clamp(ly, top + 4, bottom) for ly in label_y]
-    for name, colour, value, y in forecast_ends:
+    for name, colour, label, value, y in forecast_ends:
         ly = _free_spot(_clamp(y, top + 4, bottom), taken, low=top + 4, high=bottom)
         taken.append(ly)
-        label = "forecast" if colour == DIVERGENCE else "with suggestion"
         parts.append(
             f'<path d="M{_n(right + 6)} {_n(ly)}H{_n(right + 16)}" stroke="{colour}" '
             f'stroke-width="1.75" stroke-dasharray="2 3"/>'
@@ -264,7 +261,7 @@ def render_trend(
 
 def _legend(
     ends: list[tuple[_Series, float, float]],
-    forecast_ends: list[tuple[str, str, float, float]],
+    forecast_ends: list[tuple[str, str, str, float, float]],
     *,
     left: float,
     top: float,
@@ -281,9 +278,8 @@ def _legend(
             f'<text x="{_n(left + 24)}" y="{_n(y)}" font-size="{NARROW_FONT}" '
             f'font-weight="600" fill="{s.colour}">{s.name} {round(value)}</text>'
         )
-    for name, colour, value, _ in forecast_ends:
+    for name, colour, label, value, _ in forecast_ends:
         y = top + LEGEND_ROW * len(rows)
-        label = "forecast" if colour == DIVERGENCE else "with suggestion"
         rows.append(
             f'<path d="M{_n(left)} {_n(y - 4)}H{_n(left + 18)}" stroke="{colour}" '
             f'stroke-width="1.75" stroke-dasharray="2 3"/>'
@@ -291,6 +287,11 @@ def _legend(
             f'fill="{colour}"><title>{escape(name)}</title>{label} {round(value)}</text>'
         )
     return '<g class="trend-labels">' + "".join(rows) + "</g>"
+
+
+def _forecast_word(line: ForecastLine) -> str:
+    """How a forecast's end label starts: "with suggestion" for a planned send's line."""
+    return "with suggestion" if line.suggestion else "forecast"
 
 
 def _free_spot(y: float, taken: list[float], *, low: float, high: float) -> float:
