@@ -160,14 +160,15 @@ def _shared(request, token: str):
         )
     if share.state != "active":
         # Who to ask for a new link: the rep's contact, as the kit itself showed it.
-        doc = share.kit.document or {}
-        context = {
-            "reason": share.state,
-            "doc": doc,
-            "tel": phone_link(doc.get("prepared_by_phone") or ""),
-        }
+        context = {"reason": share.state, **_contact(share.kit)}
         return None, render(request, "kits/kit_shared_closed.html", context, status=410)
     return share, None
+
+
+def _contact(kit) -> dict:
+    """What kits/_contact.html reads: the kit's document and its rep's phone as a link."""
+    doc = kit.document or {}
+    return {"doc": doc, "tel": phone_link(doc.get("prepared_by_phone") or "")}
 
 
 def _noindex(response: HttpResponse) -> HttpResponse:
@@ -192,9 +193,8 @@ def shared_kit(request, token: str):
             "kits/kit_shared.html",
             {
                 "kit": share.kit,
-                "doc": share.kit.document,
+                **_contact(share.kit),
                 "token": token,
-                "tel": phone_link(share.kit.document.get("prepared_by_phone") or ""),
                 # Files of assets the document does not link itself (kits built before
                 # assets carried their file).
                 "files": [a for a in _shared_files(share.kit) if str(a.pk) not in linked],
