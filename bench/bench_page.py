@@ -17,11 +17,17 @@ are the page as most views get it (the analysis cached, the page rendered); the 
 count at 5 vs 50 members is taken on the first GET (everything computed) and again with
 the analysis cached; and the uncached page (the group's version bumped before every GET,
 as after each write) is reported next to them, for 50 and 5 members.
+
+Beside them, the floor of any group page (/bench/floor/<id>/: the group looked up for
+the member through `planner.access`, and an empty page on base.html with its header and
+menu), so the ratio the page is held to can be read against what a page costs before it
+shows anything.
 """
 
 from __future__ import annotations
 
 import cProfile
+import functools
 import io
 import os
 import pstats
@@ -41,6 +47,10 @@ from bench.results import Result, median_ms
 GOAL_RATIO = 3.0
 UNCACHED_GOAL_MS = 40.0  # issue 14: the uncached page at 50 members
 BARE_PATH = "bench/bare/"
+FLOOR_PATH = "bench/floor/"
+FLOOR_TEMPLATE = (
+    '{% extends "base.html" %}{% block content %}<h1>{{ group.name }}</h1>{% endblock %}'
+)
 SNAPSHOT_WEEKS = 8
 
 _urlpatterns: list | None = None
@@ -54,6 +64,24 @@ def bare_view(request):
     return HttpResponse(f"{Organization.objects.count()} organizations")
 
 
+def floor_view(request, pk: int):
+    """What any group page pays before showing anything: the group looked up for the
+    signed-in member (`planner.access`) and an empty page on base.html (header, menu)."""
+    from django.http import HttpResponse
+
+    from planner.access import get_group_for_user
+
+    group = get_group_for_user(request, pk)
+    return HttpResponse(_floor_template().render({"group": group}, request))
+
+
+@functools.cache
+def _floor_template():
+    from django.template import engines
+
+    return engines["django"].from_string(FLOOR_TEMPLATE)
+
+
 def __getattr__(name: str):
     """`urlpatterns`, built on first use: this module is the bench's ROOT_URLCONF, and is
     imported before Django is set up (where config.urls cannot be imported yet)."""
@@ -65,7 +93,11 @@ def __getattr__(name: str):
 
         import config.urls
 
-        _urlpatterns = [path(BARE_PATH, bare_view, name="bench_bare"), *config.urls.urlpatterns]
+        _urlpatterns = [
+            path(BARE_PATH, bare_view, name="bench_bare"),
+            path(f"{FLOOR_PATH}<int:pk>/", floor_view, name="bench_floor"),
+            *config.urls.urlpatterns,
+        ]
     return _urlpatterns
 
 
@@ -148,6 +180,7 @@ def _child() -> list[dict]:
         page = median_ms(lambda: get(urls[50]), runs=40, warmup=5)
         page5 = median_ms(lambda: get(urls[5]), runs=40, warmup=5)
         reference = median_ms(lambda: get(bare), runs=300, warmup=30)
+        floor = median_ms(lambda: get(f"/{FLOOR_PATH}{groups[50].pk}/"), runs=200, warmup=20)
 
         def uncached(size: int):
             bump_group(groups[size].pk)  # what every write does: the next GET renders
@@ -157,7 +190,8 @@ def _child() -> list[dict]:
         cold5 = median_ms(lambda: uncached(5), runs=15, warmup=3)
         log(
             f"page ({engine}): 50 members {page:.1f} ms, 5 members {page5:.1f} ms, bare "
-            f"{reference:.2f} ms ({bare_queries} queries incl. session, user and membership); "
+            f"{reference:.2f} ms ({bare_queries} queries incl. session, user and membership), "
+            f"floor {floor:.2f} ms; "
             f"uncached: 50 members {cold:.1f} ms, 5 members {cold5:.1f} ms; queries uncached "
             f"{queries[50]}/{queries[5]}, analysis cached {cached_queries[50]}/{cached_queries[5]}"
         )
@@ -173,6 +207,15 @@ def _child() -> list[dict]:
             "goal": f"<= {GOAL_RATIO:g}x",
             "baseline": reference,
             "ok": page <= GOAL_RATIO * reference,
+        },
+        {
+            "name": f"page: floor of any group page (the group looked up, an empty page on "
+            f"base.html) vs bare page ({engine})",
+            "value": floor,
+            "unit": "ms",
+            "goal": "report",
+            "baseline": reference,
+            "ok": True,
         },
         {
             "name": f"page: group page (5 members), analysis cached, vs bare page ({engine})",
