@@ -3,6 +3,9 @@ with friction-coloured edges, the members-by-themes heatmap and the trend line. 
 and the heatmap depend on the analysis alone: they are drawn once per version of the group
 (`cached_map`, `cached_heatmap`); the trend reads the snapshots, and is drawn every time."""
 
+from urllib.parse import quote
+
+from django.urls import get_script_prefix
 from django.utils import timezone
 
 from charts.svg import (
@@ -103,11 +106,14 @@ def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...
 
 
 def cached_map(analysis: GroupAnalysis, *, can_edit: bool) -> str:
-    """The friction map, drawn once per version of the group (`scoring.cached`) and way of
-    linking its people (editors to the edit form, everyone else to the timeline)."""
+    """The friction map, drawn once per version of the group (`scoring.cached`), way of
+    linking its people (editors to the edit form, everyone else to the timeline) and
+    script prefix its links start with (a site served under several)."""
     variant = "edit" if can_edit else "view"
     return derived(
-        analysis, f"svg:map:{variant}", lambda: friction_map(analysis, can_edit=can_edit)
+        analysis,
+        f"svg:map:{variant}:{quote(get_script_prefix())}",  # no spaces in a cache key
+        lambda: friction_map(analysis, can_edit=can_edit),
     )
 
 
