@@ -3,7 +3,6 @@ signed, to a real HTTP receiver on loopback."""
 
 import hashlib
 import hmac
-import time
 
 import pytest
 from django.test import Client
@@ -14,6 +13,7 @@ from api.webhooks import endpoint_create
 from kits import services as kits
 from tests.api.receiver import start_receiver
 from tests.factories import OrganizationFactory, group_of, member
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -43,13 +43,12 @@ def worker(receiver, media_root, celery_worker_process):
 
 
 def wait_for(receiver, event: str, seconds: float = 30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = receiver.events(event)
-        if found:
-            return found
-        time.sleep(0.1)
-    pytest.fail(f"no {event} delivery within {seconds} s; got {receiver.requests}")
+    wait_until(
+        lambda: receiver.events(event),
+        seconds=seconds,
+        what=f"a {event} delivery to the receiver",
+    )
+    return receiver.events(event)
 
 
 def test_opening_a_shared_kit_sends_kit_viewed_through_the_worker(worker, receiver):
