@@ -19,7 +19,8 @@ COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only-placeholder-never-used-at-run-time-0123456789 \
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
     .venv/bin/python manage.py collectstatic --noinput \
- && .venv/bin/python -m compileall -q accounts config content csvio digests planner \
+ && .venv/bin/python -m compileall -q \
+    accounts api charts config content csvio digests kits planner scoring suggestions workspace \
  && touch .venv/.installed
 
 # --- run: slim, non-root, read-only friendly -------------------------------------------

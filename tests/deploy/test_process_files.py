@@ -1,6 +1,7 @@
 """Containers cannot run on our machines, so CI runs the Make targets the image runs: every
 command in the Procfile, the Dockerfile and compose.yaml must name a Make target that exists."""
 
+import importlib.util
 import json
 import re
 import shlex
@@ -95,3 +96,47 @@ def test_compose_runs_the_backing_services_with_volumes_and_healthchecks():
     assert {"postgres-data", "redis-data", "minio-data"} <= set(compose["volumes"])
     web_env = services["web"]["environment"]
     assert web_env["AWS_STORAGE_BUCKET_NAME"] and web_env["DEBUG"] == "0"
+
+
+def test_the_image_compiles_every_room_of_the_app():
+    """A room added or moved must be compiled in the image too: its code is read-only there
+    (PYTHONDONTWRITEBYTECODE), so each process would otherwise compile it at every start."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    compiled = set(re.search(r"compileall -q ([\w ]+?)\s+&&", text)[1].split())
+    rooms = {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in {"tests", "bench"}
+    }
+    assert compiled == rooms
+
+
+def _image_tree():
+    spec = importlib.util.spec_from_file_location("image_tree", ROOT / ".ci" / "image_tree.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ci_builds_the_image_files_as_the_dockerfile_says():
+    """.ci/image_tree.py (CI's stand-in for `docker build`) reads the build stage and the
+    build context as Docker would."""
+    image_tree = _image_tree()
+    steps = image_tree.stage_instructions((ROOT / "Dockerfile").read_text(), "build")
+    runs = [arguments for keyword, arguments in steps if keyword == "RUN"]
+    assert any("uv sync --frozen --no-dev" in run for run in runs)
+    assert any("collectstatic" in run for run in runs)
+    env = {}
+    for keyword, arguments in steps:
+        if keyword == "ENV":
+            env.update(image_tree.env_pairs(arguments))
+    assert env["UV_PROJECT_ENVIRONMENT"] == "/app/.venv"
+    patterns = [
+        line for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]  # fmt: skip
+    assert image_tree.ignored("tests/conftest.py", patterns)
+    assert image_tree.ignored("scoring/__pycache__/analysis.cpython-311.pyc", patterns)
+    assert image_tree.ignored(".env", patterns)
+    assert not image_tree.ignored("scoring/analysis.py", patterns)
+    assert not image_tree.ignored(".ci/smoke_production.py", patterns)
