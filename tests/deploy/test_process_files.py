@@ -1,5 +1,7 @@
 """Containers cannot run on our machines, so CI runs the Make targets the image runs: every
-command in the Procfile, the Dockerfile and compose.yaml must name a Make target that exists."""
+command in the Procfile, the Dockerfile and compose.yaml must name a Make target that exists.
+CI builds the image's files without Docker too (.ci/image_tree.py): its reading of the
+Dockerfile and of .dockerignore is checked here."""
 
 import importlib.util
 import json
