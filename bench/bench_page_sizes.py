@@ -5,10 +5,12 @@ Goals (issue 14): uncached group page <= 40 ms at 50 members, <= 250 ms at 200,
 <= 1 s at 500; the page with its analysis cached (`scoring.cached`: the analysis, the
 plan, the forecast and the pictures, computed once per version of the group; the page
 itself rendered for the viewer) <= 3x the bare page; the page under 400 KB at 200
-members (its size is reported at every size). Baseline, same run: the bare page of
-bench_page (one query, the same middleware). Runs in a child process on a scratch
-SQLite database with the in-process cache and, when `BENCH_POSTGRES_URL` is set, again
-on that PostgreSQL database with `BENCH_REDIS_URL` (if set) as the cache, as CI runs.
+members (its size is reported at every size); the uncached page's peak extra memory
+(tracemalloc, one GET) <= 50 MB at 500 members, as the analysis alone. Baseline, same
+run: the bare page of bench_page (one query, the same middleware). Runs in a child
+process on a scratch SQLite database with the in-process cache and, when
+`BENCH_POSTGRES_URL` is set, again on that PostgreSQL database with `BENCH_REDIS_URL`
+(if set) as the cache, as CI runs.
 Each group has three ties and 20 touches per member.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tracemalloc
 
 from bench.children import (
     child_main,
@@ -32,6 +35,7 @@ GOALS_MS = {10: None, 50: 40.0, 200: 250.0, 500: 1000.0}
 RUNS = {10: 9, 50: 7, 200: 5, 500: 3}
 CACHED_RATIO = 3.0
 SIZE_GOAL_BYTES = 400_000
+MEMORY_GOAL_MB = {500: 50.0}  # as the analysis alone (issue 14); reported at every size
 PICKLED_AT = (200, 500)  # the cached analysis: its size and the time to read it back
 SIZE_AT = 200
 
@@ -79,11 +83,13 @@ def _child() -> list[dict]:
                 return get(url)
 
             value = median_ms(uncached, runs=RUNS[size], warmup=1)
+            memory = _peak_mb(lambda uncached=uncached: uncached())
             length = len(get(url).content)  # and the analysis is cached again
             cached = median_ms(lambda url=url: get(url), runs=2 * RUNS[size], warmup=1)
             log(
                 f"page sizes: {size} members uncached {value:.0f} ms, analysis cached "
-                f"{cached:.1f} ms (bare {bare:.2f} ms), {length:,} bytes"
+                f"{cached:.1f} ms (bare {bare:.2f} ms), {length:,} bytes, uncached peak "
+                f"{memory:.1f} MB"
             )
             rows.append(
                 {
@@ -106,6 +112,18 @@ def _child() -> list[dict]:
                     "ok": cached <= CACHED_RATIO * bare,
                 }
             )
+            memory_goal = MEMORY_GOAL_MB.get(size)
+            rows.append(
+                {
+                    "name": f"page: group page UNCACHED, {size} members: peak extra memory "
+                    f"(tracemalloc) ({engine})",
+                    "value": memory,
+                    "unit": "MB",
+                    "goal": f"<= {memory_goal:g} MB" if memory_goal else "report",
+                    "baseline": None,
+                    "ok": memory_goal is None or memory <= memory_goal,
+                }
+            )
             rows.append(
                 {
                     "name": f"page: group page size, {size} members ({engine})",
@@ -119,6 +137,16 @@ def _child() -> list[dict]:
             if size in PICKLED_AT:
                 rows.extend(_pickled(groups[size], size, engine))
     return rows
+
+
+def _peak_mb(request) -> float:
+    """Peak memory Python allocated while `request()` ran, beyond what it held before."""
+    tracemalloc.start()
+    try:
+        request()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
 
 
 def _pickled(group, size: int, engine: str) -> list[dict]:
