@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller
 import digests.sections
 from config.celery import app as celery_app
 from scoring.models import Snapshot
-from tests.factories import BuyingGroupFactory
+from tests.factories import BuyingGroupFactory, member
 from tests.integration import conftest as integration
 
 # The real services of tests/integration (Redis, the broker switch, the shared cache),
@@ -153,6 +153,12 @@ def news_every_week(org):
         for n in range(250)
     )
     return group
+
+
+@pytest.fixture
+def berlin(org, busy_week, news_every_week):
+    """A marketer in Berlin, due at 08:00 on Monday, in a week with news (the sending tests)."""
+    return member(org, email="berlin@acme.test", name="Bea Berlin", time_zone="Europe/Berlin")
 
 
 # ------------------------------------------------------------------ integration

@@ -11,7 +11,7 @@ from scoring.analysis import analyze
 from suggestions.engine import suggest
 from tests.content.factories import AssetFactory
 from tests.factories import group_of
-from tests.suggestions.test_engine import asset, person
+from tests.suggestions.engine_inputs import asset, person
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from scoring.core.graph import Person, Tie
 from scoring.core.readiness import readiness
 from suggestions.engine import Audience, Candidate, suggest
-from tests.scoring.core.test_readiness import build_state
+from tests.scoring.core.group_states import build_state
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "scoring.md"
 
