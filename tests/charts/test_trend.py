@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 
-from charts.svg import TrendPoint, render_trend
+from charts.svg import ForecastLine, TrendPoint, render_trend
 from tests.charts.chart_samples import ESCAPED, EVIL, SVG, parse, texts, weeks
 
 
@@ -121,7 +121,6 @@ def test_the_trend_escapes_its_title():
 
 
 def test_forecasts_continue_the_trend_dashed_with_labels_that_never_overlap():
-    from charts.svg import ForecastLine
 
     history = weeks(4)
     start = history[-1].at
@@ -152,7 +151,6 @@ PHONE_BOX = 320  # the trend's box on a 390 px screen, less the page's and card'
 
 
 def _with_forecasts():
-    from charts.svg import ForecastLine
 
     history = weeks(12)
     days = [history[-1].at + timedelta(weeks=w) for w in range(9)]
@@ -215,7 +213,6 @@ def test_the_narrow_and_wide_trends_show_the_same_series_and_labels():
 
 
 def test_the_narrow_trend_escapes_its_title_and_forecast_names():
-    from charts.svg import ForecastLine
 
     day = date(2025, 11, 3)
     evil = [ForecastLine(EVIL, ((day, 0.2), (day + timedelta(weeks=4), 0.3)))]

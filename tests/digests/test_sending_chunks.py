@@ -2,6 +2,7 @@
 run twice, to crash (a dead worker's claim is taken over) and to be redelivered late."""
 
 from datetime import UTC, datetime, timedelta
+from smtplib import SMTPException
 
 from celery.schedules import crontab
 from django.core import mail
@@ -91,7 +92,6 @@ def test_a_late_chunk_still_sends_the_week_it_was_dispatched_for(clock, berlin):
 
 
 def test_tasks_are_late_acknowledged_retried_and_scheduled_hourly():
-    from smtplib import SMTPException
 
     task = tasks.digest_send_chunk_task
     assert task.acks_late is True
