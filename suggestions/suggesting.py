@@ -5,7 +5,14 @@ Who gets a suggestion first comes from the consensus forecast
 (`scoring.core.forecast`): recipients are ordered by how low the group's forecast
 divergence ends up after `forecast.DEFAULT_WEEKS` weeks if each of them alone received
 the asset first (exact for any group size). Where that disagrees with the engine's
-broker / champion rule, the forecast wins and the reason says so.
+broker / champion rule, the forecast wins and the reason says so. Ranking who goes first
+costs about candidates x members per asset: every card of a group gets it up to
+`FORECAST_PAIRS` person pairs (all twenty cards of a 200-member group), taken in page
+order; the cards past that keep the engine's pick (at 500 members, the first four get
+the forecast's).
+
+A plan is computed once per version of the group (`scoring.cached.derived`), for the
+pages, the kit draft and the API alike.
 
 Queries on top of the analysis (`scoring.cached.current_analysis` when the caller has
 none): the organization's assets (one).
@@ -21,7 +28,7 @@ from datetime import date
 from content.models import Asset
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
-from scoring.cached import current_analysis
+from scoring.cached import current_analysis, derived
 from scoring.core import forecast
 from scoring.core.divergence import Member, common_ground, divergence
 from scoring.core.readiness import readiness
@@ -40,6 +47,7 @@ BUYING_JOB = {
     "closed_won": "validation",
     "closed_lost": "validation",
 }
+FORECAST_PAIRS = 1_000_000  # candidates x members ranked by the forecast, per plan
 
 
 def buying_job(group: BuyingGroup) -> str:
@@ -114,35 +122,46 @@ def group_plan(
 ) -> Plan:
     """The suggestion engine's plan, with recipients ordered by the forecast."""
     analysis = analysis or current_analysis(group)
-    assets = list(Asset.objects.filter(organization_id=group.organization_id))
-    plan = suggest(
-        audience(analysis),
-        candidates(assets),
-        stage=buying_job(group),
-        top=top,
-        readiness_of=lambda exposures: readiness_with(analysis, exposures),
-        theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
-    )
-    return with_forecast_recipients(
-        plan, analysis, model or forecast_model(analysis), {a.slug: a for a in assets}
-    )
+
+    def compute() -> Plan:
+        assets = list(Asset.objects.filter(organization_id=group.organization_id))
+        plan = suggest(
+            audience(analysis),
+            candidates(assets),
+            stage=buying_job(group),
+            top=top,
+            readiness_of=lambda exposures: readiness_with(analysis, exposures),
+            theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
+        )
+        return with_forecast_recipients(
+            plan, analysis, model or forecast_model(analysis), {a.slug: a for a in assets}
+        )
+
+    return derived(analysis, f"plan:{top}", compute)
 
 
 def with_forecast_recipients(
     plan: Plan, analysis: GroupAnalysis, model: forecast.Model, assets: Mapping[str, Asset]
 ) -> Plan:
-    """`plan` with every suggestion's recipients ordered by the forecast (see module)."""
+    """`plan` with its suggestions' recipients ordered by the forecast (see module), card
+    by card in page order until `FORECAST_PAIRS` are spent."""
     names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
     # The forecast is asked once per asset and recipients; each card (an asset can be in
     # the set and in the ranking, with reasons of its own) is reordered by that answer.
     rankings: dict[tuple[str, tuple[str, ...]], Sequence[forecast.FirstRecipient]] = {}
+    spent = 0
 
     def reordered(suggestion: Suggestion) -> Suggestion:
+        nonlocal spent
         asset = assets.get(suggestion.asset)
         if asset is None or not suggestion.recipients:
             return suggestion
         key = (suggestion.asset, suggestion.recipients)
         if key not in rankings:
+            cost = len(suggestion.recipients) * len(model.keys)
+            if spent and spent + cost > FORECAST_PAIRS:
+                return suggestion  # the engine's pick stands
+            spent += cost
             themes = {k: float(v) for k, v in (asset.themes or {}).items()}
             rankings[key] = model.first_recipients(themes, candidates=suggestion.recipients)
         return _reordered(suggestion, rankings[key], names)
