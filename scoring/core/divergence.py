@@ -92,8 +92,32 @@ def _jensen_shannon_terms(
             p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
         )
         terms = w[:, :, None] * p * np.log2(ratio)
-        entropy = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0).sum(axis=1)
-    return np.where(np.isfinite(terms), terms, 0.0), mix, entropy
+    return np.where(np.isfinite(terms), terms, 0.0), mix, _entropy(w)
+
+
+def _jensen_shannon_themes(
+    w: np.ndarray, p: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same formula summed over the members, theme by theme (K x themes), with ``M``
+    and the weights' entropy as above: ``sum_i w_i P_i(t) log2 P_i(t) - M(t) log2 M(t)``,
+    which is the sum of the terms (as sum_i w_i P_i(t) = M(t)) without making them one by
+    one: a third of the time, for the forecast's thousands of possible futures."""
+    mix = np.einsum("km,kmt->kt", w, p)
+    return np.einsum("km,kmt->kt", w, _xlog2x(p)) - _xlog2x(mix), mix, _entropy(w)
+
+
+def _xlog2x(values: np.ndarray) -> np.ndarray:
+    """x log2 x, and 0 where x is 0 (its limit)."""
+    logs = np.zeros_like(values)
+    np.log2(values, out=logs, where=values > 0)
+    logs *= values
+    return logs
+
+
+def _entropy(w: np.ndarray) -> np.ndarray:
+    """Entropy of each row of weights, in bits."""
+    with np.errstate(all="ignore"):
+        return np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0).sum(axis=1)
 
 
 def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergence:
@@ -202,8 +226,8 @@ def divergence_batch(
     w = raw / np.where(total > 0, total, 1.0)[:, None]
 
     p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
-    terms, mix, weight_entropy = _jensen_shannon_terms(w, p)
-    theme_raw = np.maximum(terms.sum(axis=1), 0.0)
+    theme_raw, mix, weight_entropy = _jensen_shannon_themes(w, p)
+    theme_raw = np.maximum(theme_raw, 0.0)
     js = theme_raw.sum(axis=1)
     ok = (weight_entropy > 0) & (js > 0)
     normalised = np.where(ok, js / np.where(ok, weight_entropy, 1.0), 0.0)
