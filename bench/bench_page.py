@@ -38,6 +38,7 @@ from bench.children import (
     log,
     run_on_both,
     seed_group,
+    seed_library,
     seed_organization,
     setup_django,
 )
@@ -109,6 +110,7 @@ def _seed():
     from scoring.snapshots import snapshot_take
 
     organization = seed_organization(f"bench-page-{os.getpid()}")  # a shared PostgreSQL too
+    seed_library(organization)  # so the page suggests and forecasts, as for a real team
     email = f"marketer-{os.getpid()}@bench.example"
     user = User.objects.create_user(email, "not-used-password-1", name="M")
     Membership.objects.create(user=user, organization=organization, role=Role.MARKETER)

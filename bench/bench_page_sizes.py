@@ -11,7 +11,10 @@ run: the bare page of bench_page (one query, the same middleware). Runs in a chi
 process on a scratch SQLite database with the in-process cache and, when
 `BENCH_POSTGRES_URL` is set, again on that PostgreSQL database with `BENCH_REDIS_URL`
 (if set) as the cache, as CI runs.
-Each group has three ties and 20 touches per member.
+Each group has three ties and 20 touches per member; the organization has a content
+library of 40 assets (`bench.children.seed_library`), so the pages suggest and forecast
+as they do for a real team. The suggestions page is measured the same way, against the
+group page's goals.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from bench.children import (
     log,
     run_on_both,
     seed_group,
+    seed_library,
     seed_organization,
     setup_django,
 )
@@ -54,6 +58,7 @@ def _child() -> list[dict]:
 
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     organization = seed_organization(f"bench-sizes-{os.getpid()}")
+    seed_library(organization)
     email = f"marketer-{os.getpid()}@bench.example"
     user = User.objects.create_user(email, "not-used-password-1", name="M")
     Membership.objects.create(user=user, organization=organization, role=Role.MARKETER)
@@ -136,6 +141,49 @@ def _child() -> list[dict]:
             )
             if size in PICKLED_AT:
                 rows.extend(_pickled(groups[size], size, engine))
+        rows.extend(_suggestions(get, groups, bare, engine))
+    return rows
+
+
+def _suggestions(get, groups: dict, bare: float, engine: str) -> list[dict]:
+    """The suggestions page (twenty ranked assets, each with who to send it to first),
+    uncached and cached, at every size; held to the group page's goals."""
+    from django.urls import reverse
+
+    from scoring.versions import bump_group
+
+    rows = []
+    for size, goal in GOALS_MS.items():
+        url = reverse("group_suggestions", args=[groups[size].pk])
+
+        def uncached(group=groups[size], url=url):
+            bump_group(group.pk)
+            return get(url)
+
+        value = median_ms(uncached, runs=RUNS[size], warmup=1)
+        cached = median_ms(lambda url=url: get(url), runs=2 * RUNS[size], warmup=1)
+        log(f"page sizes: suggestions, {size} members uncached {value:.0f} ms, cached {cached:.1f}")
+        rows.append(
+            {
+                "name": f"page: suggestions page UNCACHED, {size} members ({engine})",
+                "value": value,
+                "unit": "ms",
+                "goal": f"<= {goal:g} ms" if goal else "report",
+                "baseline": bare,
+                "ok": goal is None or value <= goal,
+            }
+        )
+        rows.append(
+            {
+                "name": f"page: suggestions page, plan cached, {size} members ({engine}) "
+                "vs bare page",
+                "value": cached,
+                "unit": "ms",
+                "goal": "report",
+                "baseline": bare,
+                "ok": True,
+            }
+        )
     return rows
 
 

@@ -5,6 +5,7 @@ environment, process groups, setup, and writing a group into the database.
 import contextlib
 import json
 import os
+import random
 import secrets
 import signal
 import subprocess
@@ -189,6 +190,34 @@ def seed_group(organization, spec: GroupSpec, *, name: str, themes: dict | None 
         batch_size=500,
     )
     return group
+
+
+LIBRARY_ASSETS = 40  # a content library of the size our demo customers keep
+
+
+def seed_library(organization, *, count: int = LIBRARY_ASSETS, seed: int = 7) -> None:
+    """A content library for `organization`: `count` assets over the bench's themes, with
+    a mix of framings, levels and stages, so pages suggest, forecast and rank as they do
+    for a real team (without one, a page has nothing to suggest and skips all of it)."""
+    from content.csv_schemas import FRAMING_CHOICES, LEVEL_CHOICES, STAGE_CHOICES
+    from content.models import Asset
+
+    rng = random.Random(seed)
+    slugs = theme_slugs()
+    Asset.objects.bulk_create(
+        Asset(
+            organization=organization,
+            slug=f"bench-asset-{i:03d}",
+            title=f"Bench asset {i}: the problem the whole group shares",
+            kind="article",
+            framing=FRAMING_CHOICES[i % len(FRAMING_CHOICES)][0],
+            level=LEVEL_CHOICES[i % len(LEVEL_CHOICES)][0],
+            stage=STAGE_CHOICES[i % len(STAGE_CHOICES)][0],
+            themes={slug: rng.randint(1, 3) for slug in rng.sample(slugs, 3)},
+            url=f"https://content.example/bench-asset-{i:03d}",
+        )
+        for i in range(count)
+    )
 
 
 def seed_organization(slug: str = "bench"):
