@@ -183,7 +183,9 @@ def render_heatmap(
         parts.append("</g>")
     parts.append("</g>")
 
-    parts.append(_heat_legend(prefix, _PAD, top + grid_h + 14, any(c.common for c in columns)))
+    legend_y = top + grid_h + 14
+    parts.append(_heat_legend(prefix, _PAD, legend_y, any(c.common for c in columns)))
+    parts.append(_heat_legend_compact(prefix, _PAD, legend_y, any(c.common for c in columns)))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -226,6 +228,42 @@ def _heat_legend(prefix: str, x: float, y: float, common: bool) -> str:
         f'<rect x="{_n(gx)}" y="{_n(y + 3)}" width="22" height="14" rx="2" '
         f'fill="url(#{prefix}-hatch)" stroke="#d1d5db"/>'
         f'<text x="{_n(gx + 30)}" y="{_n(y + 14)}" {text}>Not reached yet</text>'
+    )
+    parts.append("</g>")
+    return "".join(parts)
+
+
+# The phone's legend: the same keys in two short rows (under 260 units from the left edge,
+# so it is read whole in a 278 px box, a 320 px phone's), drawn in the same band as the
+# wide one. Hidden unless the page's CSS shows it instead of the wide one: on a phone the
+# heatmap is drawn at its own size in a box that scrolls sideways, and the wide legend
+# (over 500 units long) would have to be swiped to be read (static/css/app.css).
+def _heat_legend_compact(prefix: str, x: float, y: float, common: bool) -> str:
+    text = f'font-size="11" fill="{MUTED}"'
+    bar_x = x + _text_width("Share of messages", 11) + 10 + _text_width("0%", 10.5, bold=True) + 4
+    bar_w = 84.0
+    parts = [
+        '<g class="heatmap-legend-compact" display="none">',
+        f'<text x="{_n(x)}" y="{_n(y + 14)}" {text}>Share of messages</text>',
+        f'<text x="{_n(bar_x - 4)}" y="{_n(y + 14)}" text-anchor="end" font-size="10.5" '
+        f'fill="{MUTED}">0%</text>',
+        f'<rect x="{_n(bar_x)}" y="{_n(y + 4)}" width="{_n(bar_w)}" height="12" rx="2" '
+        f'fill="url(#{prefix}-scale)" stroke="#d1d5db" stroke-width="0.75"/>',
+        f'<text x="{_n(bar_x + bar_w + 4)}" y="{_n(y + 14)}" font-size="10.5" '
+        f'fill="{MUTED}">100%</text>',
+    ]
+    gx = x
+    if common:
+        parts.append(_diamond(gx + 4, y + 34, 4))
+        parts.append(
+            f'<text x="{_n(gx + 14)}" y="{_n(y + 38)}" font-size="11" font-weight="700" '
+            f'fill="{COMMON}">Common ground</text>'
+        )
+        gx += 14 + _text_width("Common ground", 11, bold=True) + 20
+    parts.append(
+        f'<rect x="{_n(gx)}" y="{_n(y + 27)}" width="22" height="14" rx="2" '
+        f'fill="url(#{prefix}-hatch)" stroke="#d1d5db"/>'
+        f'<text x="{_n(gx + 30)}" y="{_n(y + 38)}" {text}>Not reached yet</text>'
     )
     parts.append("</g>")
     return "".join(parts)

@@ -7,6 +7,8 @@ the group (nobody overlaps, no label covers another). Both drawings show the sam
 picture: a group of more than PEOPLE_MAX people in two factions or more shows its
 factions as circles, each linking to the faction's own map, with one sentence saying so
 and (up to EVERYONE_MAX people) a "Show everyone" switch that works without JavaScript.
+On a phone that switch shows everyone in a box of bounded height that scrolls, under a
+cue saying so (`.map-everyone` in static/css/app.css); a desktop shows them in full.
 """
 
 from collections.abc import Mapping, Sequence
@@ -185,11 +187,15 @@ def map_svg(
     if not people:
         return f"{note}{circles}"
     count = _plural(len(nodes), "person", "people")
+    # On a phone everyone one by one is over 2,000 px tall: the narrow drawing scrolls in
+    # a box of about two thirds of the screen, under this cue (both phone-only, by CSS).
+    cue = f"Scroll inside the map to see all {count}."
     return (
         f'<div class="map-switch">{note}<div class="map-factions">{circles}</div>'
         f'<details class="map-everyone"><summary>'
         f'<span class="map-everyone__show">Show everyone ({count}, one by one)</span>'
         f'<span class="map-everyone__hide">Show factions</span></summary>'
+        f'<p class="map-everyone__cue">{escape(cue)}</p>'
         f"{people}</details></div>"
     )
 

@@ -152,3 +152,36 @@ def test_long_labels_are_cut_but_kept_whole_in_the_hover_text():
     assert long_name not in shown
     assert any(t.endswith("\u2026") for t in shown)
     assert f"{long_name} heard Total cost of ownership: 20%" in cell_titles(root)
+
+
+def legend_of(root, name):
+    return next(g for g in root.iter(f"{SVG}g") if g.get("class") == name)
+
+
+def test_the_phones_legend_says_the_same_in_two_rows_that_fit_a_small_phone():
+    root = parse(render_heatmap(rows(), themes(), title="t"))
+    compact = legend_of(root, "heatmap-legend-compact")
+    # Hidden unless the page's CSS swaps it for the wide one (on a phone only).
+    assert compact.get("display") == "none"
+    assert legend_of(root, "heatmap-legend").get("display") is None
+    shown = texts(compact)
+    assert {"Share of messages", "0%", "100%", "Common ground", "Not reached yet"} <= set(shown)
+    # Every text ends within 270 units of the left edge (at 0.6 em a letter, generous):
+    # read whole in the heatmap's box on a 320 px phone (about 278 px), drawn 1:1.
+    for text in compact.iter(f"{SVG}text"):
+        anchor = text.get("text-anchor", "start")
+        start = float(text.get("x")) - (len(text.text) * 6.6 if anchor == "end" else 0)
+        end = start + (0 if anchor == "end" else len(text.text) * 6.6)
+        assert start >= 0 and end <= 270, text.text
+    rows_at = {float(t.get("y")) for t in compact.iter(f"{SVG}text")}
+    assert len(rows_at) == 2
+    # It sits in the wide legend's band: the drawing is as tall as before.
+    assert max(rows_at) + 4 <= float(root.get("height"))
+
+
+def test_without_common_ground_neither_legend_mentions_it():
+    plain = [ThemeCol(c.slug, c.label) for c in themes()]
+    root = parse(render_heatmap(rows(), plain, title="t"))
+    for name in ("heatmap-legend", "heatmap-legend-compact"):
+        assert "Common ground" not in texts(legend_of(root, name))
+        assert "Not reached yet" in texts(legend_of(root, name))

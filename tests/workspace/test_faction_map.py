@@ -159,6 +159,10 @@ def test_a_group_of_30_looks_the_same_on_a_phone_and_a_desktop(client, marketer,
     people = drawings(everyone)
     assert set(people) == {"wide", "narrow"}
     assert all(svg.count('class="node ') == 30 for svg in people.values())
+    # On a phone they scroll in a box (CSS): the cue above it says so, with the count.
+    assert '<p class="map-everyone__cue">Scroll inside the map to see all 30 people.</p>' in (
+        everyone
+    )
 
 
 def test_a_group_of_16_is_drawn_person_by_person_everywhere(client, marketer, org):
