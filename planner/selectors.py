@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organization
+from content.models import Asset
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES
 from planner.models import (
     BuyingGroup,
@@ -45,6 +46,13 @@ def planner_settings(organization: Organization) -> PlannerSettings:
 
 def required_roles(organization: Organization) -> list[str]:
     return list(planner_settings(organization).required_roles)
+
+
+def asset_choices(organization_id: int) -> list[tuple[int, str]]:
+    """(pk, title) of the organization's assets, by title: the options of a touch's asset
+    (`forms.TouchForm`), as its select draws them."""
+    assets = Asset.objects.filter(organization_id=organization_id).order_by("title")
+    return list(assets.values_list("pk", "title"))
 
 
 def recent_touches(group: BuyingGroup, *, limit: int = 15):

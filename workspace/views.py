@@ -89,9 +89,10 @@ def _shows_all_relationships(request) -> bool:
 
 def group_page(request, group, *, person_form=None, tie_form=None, touch_form=None, status=200):
     """The group page (or, for htmx, its workspace), rendered like any page: from the
-    group's analysis and what is derived from it, cached once per version of the group
-    (`scoring.cached`, the pictures in `workspace.group_charts`), and what is live (the
-    kits, the snapshots, the touches, the forms) read on every view."""
+    group's analysis and what is derived from it or read with it (the latest touches and
+    sends, the library's assets, the changes since a snapshot), cached once per version of
+    the group (`scoring.cached`, the pictures in `workspace.group_charts`), and what is
+    live (the kits, the snapshots, the forms) made on every view."""
     can_edit = request.membership.role in EDITORS
     all_ties = _shows_all_relationships(request)
     analysis = current_analysis(group)
@@ -130,12 +131,13 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "shared_reasons": shared_reasons,
         **people.group_page_people(data),
         "outlook": outlook,
-        "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), analysis),
-        "changes": what_changed(
-            week_ago.document if week_ago else None,
-            derived(analysis, "document", analysis.document),
+        "sends": derived(analysis, "planned-sends", lambda: _sends_with_forecast(group, analysis)),
+        "changes": derived(
+            analysis,  # a snapshot is never changed: its pk names its document
+            f"changes-since:{week_ago.pk if week_ago else None}",
+            lambda: what_changed(week_ago.document if week_ago else None, analysis.document()),
         ),
-        "touches": selectors.recent_touches(group),
+        "touches": derived(analysis, "recent-touches", lambda: selectors.recent_touches(group)),
         "relationships": relationships,
         "relationships_hidden": len(data.relationships) - len(relationships),
         "all_relationships": all_ties,
@@ -153,6 +155,9 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         or TouchForm(
             group=group,
             stakeholders=data.stakeholders,
+            assets=derived(
+                analysis, "asset-choices", lambda: selectors.asset_choices(group.organization_id)
+            ),
             picker=recipient_picker.build(group, data),
             prefix="touch",
             initial={"occurred_at": now},
@@ -164,12 +169,12 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
     return render(request, template, context, status=status)
 
 
-def _sends_with_forecast(sends, analysis) -> list:
-    """(planned send, its consensus forecast or None) pairs: the forecast for the sends
-    still planned, each to its own recipients."""
+def _sends_with_forecast(group, analysis) -> list:
+    """(planned send, its consensus forecast or None) pairs of the group's latest sends:
+    the forecast for the sends still planned, each to its own recipients."""
     pairs = []
     model = None
-    for send in sends:
+    for send in suggestion_selectors.planned_sends(group):
         outlook = None
         if send.status == "planned":
             model = model or scoring.forecast_model(analysis)
