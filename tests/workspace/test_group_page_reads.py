@@ -188,3 +188,11 @@ def test_an_analysis_stored_now_looks_nothing_derived_up(group, monkeypatch):
     again = scoring_cached.current_analysis(group)  # from the cache: derived values too
     assert not again.stored_now
     assert scoring_cached.derived(again, "answer", lambda: 0) == 42
+
+
+def test_a_cached_view_never_reads_a_person_or_tie_again(client, marketer, busy_group):
+    """The analysis keeps its people and ties without their timestamps: nothing the page
+    shows reads one back, one query per person."""
+    client.force_login(marketer)
+    sql = " ".join(queries_of_a_cached_view(client, busy_group))
+    assert "planner_stakeholder" not in sql and "planner_relationship" not in sql
