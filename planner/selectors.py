@@ -56,9 +56,15 @@ def asset_choices(organization_id: int) -> list[tuple[int, str]]:
 
 
 def recent_touches(group: BuyingGroup, *, limit: int = 15):
+    """The group's latest touches with their person and asset, without when each row was
+    written (a list of touches shows when they happened; a datetime is slow to read)."""
     return list(
         Touch.objects.filter(group=group)
         .select_related("stakeholder", "asset")
+        .defer(
+            *("created_at", "stakeholder__created_at", "stakeholder__updated_at"),
+            *("asset__created_at", "asset__updated_at"),
+        )
         .order_by("-occurred_at", "-pk")[:limit]
     )
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -196,3 +197,30 @@ def test_a_cached_view_never_reads_a_person_or_tie_again(client, marketer, busy_
     client.force_login(marketer)
     sql = " ".join(queries_of_a_cached_view(client, busy_group))
     assert "planner_stakeholder" not in sql and "planner_relationship" not in sql
+
+
+def test_the_touch_list_shows_its_rows_without_reading_more(
+    client, marketer, busy_group, downtime_calculator
+):
+    """The latest touches are read without when each row was written, and nothing the
+    list shows reads it back (one query per touch)."""
+    people = list(Stakeholder.objects.filter(group=busy_group))
+    services.touches_record(
+        group=busy_group,
+        stakeholders=people,
+        occurred_at=timezone.now(),
+        channel="webinar",
+        asset=downtime_calculator,
+        themes={},
+    )
+    client.force_login(marketer)
+    touches = selectors.recent_touches(busy_group)
+    with CaptureQueriesContext(connection) as captured:
+        html = render_to_string(
+            "workspace/group_detail.html#workspace-body",
+            {"group": busy_group, "touches": touches, "theme_names": {}, "can_edit": True},
+        )
+    assert captured.captured_queries == []
+    shown = section(html, "touches-title")
+    assert shown.count("Cost of downtime calculator</strong> to") == len(people)
+    assert "webinar" in shown and people[0].name in shown
