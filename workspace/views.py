@@ -39,6 +39,7 @@ from planner.models import Touch
 from scoring import analysis as scoring
 from scoring import selectors as scoring_selectors
 from scoring.cached import current_analysis, derived
+from scoring.collector import collector_paused
 from scoring.core.changes import what_changed
 from scoring.core.forecast import Forecast
 from scoring.core.guardrails import backfire
@@ -91,6 +92,7 @@ def _shows_all_relationships(request) -> bool:
     return "all" in parse_qs(urlsplit(current).query).get("relationships", [])
 
 
+@collector_paused()  # many small objects: the collector runs once afterwards, not during
 def group_page(request, group, *, person_form=None, tie_form=None, touch_form=None, status=200):
     """The group page (or, for htmx, its workspace), rendered like any page: from the
     group's analysis and what is derived from it or read with it (the latest touches and

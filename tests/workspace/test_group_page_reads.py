@@ -3,6 +3,7 @@ sends, the library's assets (the touch form's options) and the changes since las
 kept with the analysis, under the group's version, so a view reads none of them again; yet
 every write that changes them shows on the next view. The kits stay live."""
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -21,6 +22,7 @@ from scoring import cached as scoring_cached
 from scoring.models import Snapshot
 from scoring.snapshots import snapshot_take
 from suggestions import services as suggestion_services
+from workspace import views
 
 
 def page(client, group) -> str:
@@ -224,3 +226,20 @@ def test_the_touch_list_shows_its_rows_without_reading_more(
     shown = section(html, "touches-title")
     assert shown.count("Cost of downtime calculator</strong> to") == len(people)
     assert "webinar" in shown and people[0].name in shown
+
+
+def test_the_page_is_made_with_the_cycle_collector_paused(client, marketer, group, monkeypatch):
+    """It makes many small objects: the collector runs once afterwards, not during (and is
+    on again once the page is made)."""
+    seen = []
+    original = views.current_analysis
+
+    def spying(group):
+        seen.append(gc.isenabled())
+        return original(group)
+
+    monkeypatch.setattr(views, "current_analysis", spying)
+    client.force_login(marketer)
+    assert gc.isenabled()
+    page(client, group)
+    assert seen == [False] and gc.isenabled()
