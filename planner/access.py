@@ -28,6 +28,7 @@ def get_group_for_user(request: HttpRequest, pk: int, *, roles=ANY_ROLE) -> Buyi
         BuyingGroup.objects.select_related("owner"), pk=pk, organization=membership.organization
     )
     require_role(request, roles)
+    group.organization = membership.organization  # that row, already read with the membership
     return group
 
 

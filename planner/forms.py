@@ -279,7 +279,9 @@ class TouchForm(forms.Form):
         "Leave empty to use the asset's themes.",
     )
 
-    def __init__(self, *args, group, stakeholders=None, picker=None, **kwargs):
+    def __init__(self, *args, group, stakeholders=None, assets=None, picker=None, **kwargs):
+        """`stakeholders` (the group's people) and `assets` (the organization's (pk, title)
+        by title, `selectors.asset_choices`): when the page has them, the form's choices."""
         super().__init__(*args, **kwargs)
         self.group = group
         # The recipient picker (workspace.recipient_picker) draws the recipients field:
@@ -293,6 +295,8 @@ class TouchForm(forms.Form):
         self.fields["asset"].queryset = Asset.objects.filter(
             organization_id=group.organization_id
         ).order_by("title")
+        if assets is not None:
+            self.fields["asset"].choices = [("", self.fields["asset"].empty_label), *assets]
 
     def recipient_ids(self) -> frozenset[int]:
         """The ids of the people ticked (as submitted, or as the initial choice)."""

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organization
+from content.models import Asset
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES
 from planner.models import (
     BuyingGroup,
@@ -47,10 +48,23 @@ def required_roles(organization: Organization) -> list[str]:
     return list(planner_settings(organization).required_roles)
 
 
+def asset_choices(organization_id: int) -> list[tuple[int, str]]:
+    """(pk, title) of the organization's assets, by title: the options of a touch's asset
+    (`forms.TouchForm`), as its select draws them."""
+    assets = Asset.objects.filter(organization_id=organization_id).order_by("title")
+    return list(assets.values_list("pk", "title"))
+
+
 def recent_touches(group: BuyingGroup, *, limit: int = 15):
+    """The group's latest touches with their person and asset, without when each row was
+    written (a list of touches shows when they happened; a datetime is slow to read)."""
     return list(
         Touch.objects.filter(group=group)
         .select_related("stakeholder", "asset")
+        .defer(
+            *("created_at", "stakeholder__created_at", "stakeholder__updated_at"),
+            *("asset__created_at", "asset__updated_at"),
+        )
         .order_by("-occurred_at", "-pk")[:limit]
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -67,8 +67,10 @@ class GroupAnalysis:
     settings: PlannerSettings
     state: GroupState
     # Where this analysis is cached (`scoring.cached`), and what is derived from it may be;
-    # None when it was computed for a given moment or without a cache.
+    # None when it was computed for a given moment or without a cache. `stored_now`: it was
+    # computed and stored by this request, so nothing derived from it is cached yet.
     cache_key: str | None = field(default=None, compare=False)
+    stored_now: bool = field(default=False, compare=False)
 
     @property
     def group(self) -> BuyingGroup:
@@ -164,21 +166,20 @@ _EMPTY: Mapping[str, float] = read_only_weights({})
 def _touch_rows(group: BuyingGroup, as_of: datetime):
     """(stakeholder id, occurred_at, themes JSON text, asset themes JSON text, message key,
     pk, asset slug, level, framing) of the group's touches up to `as_of` (newest first), and
-    whether occurred_at is the text SQLite stores rather than a datetime (`touch_columns`)."""
+    how to read occurred_at when it is the database's text (`touch_columns`)."""
     return touch_columns(Touch.objects.filter(group=group, occurred_at__lte=as_of))
 
 
 def touch_columns(touches, *, leading: tuple[str, ...] = ()):
-    """`touches` as the rows `touch_history` reads (after the `leading` columns), and
-    whether occurred_at is text.
+    """`touches` as the rows `touch_history` reads (after the `leading` columns), and the
+    function that reads occurred_at from its text (None: occurred_at is a datetime).
 
-    JSON is read as text, so repeated values are decoded once (see _read_themes). On
-    SQLite (with USE_TZ, the database in UTC) the datetime is read as text too and parsed
-    by the caller: Django's row converter for it costs more than the analysis itself."""
-    as_text = (
-        connection.vendor == "sqlite" and django_settings.USE_TZ and connection.timezone is UTC
-    )
-    occurred = Cast("occurred_at", TextField()) if as_text else F("occurred_at")
+    JSON is read as text, so repeated values are decoded once (see _read_themes). With
+    USE_TZ and the database in UTC, on SQLite and PostgreSQL, the datetime is read as
+    text too and parsed by the caller, once per distinct text: Django's row converter
+    (SQLite) or timestamptz loader (PostgreSQL) costs more than the analysis itself."""
+    read_moment = _moment_reader()
+    occurred = Cast("occurred_at", TextField()) if read_moment else F("occurred_at")
     rows = touches.annotate(
         _occurred=occurred,
         _themes=Cast("themes", TextField()),
@@ -195,10 +196,10 @@ def touch_columns(touches, *, leading: tuple[str, ...] = ()):
         "asset__level",
         "asset__framing",
     )
-    return rows, as_text
+    return rows, read_moment
 
 
-def _utc_moment(text: str) -> datetime:
+def _sqlite_moment(text: str) -> datetime:
     """SQLite's text of a moment (naive, in UTC) as an aware datetime in UTC: as
     `fromisoformat` then `.replace(tzinfo=UTC)`, in a tenth of the time."""
     try:
@@ -208,13 +209,31 @@ def _utc_moment(text: str) -> datetime:
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _postgres_moment(text: str) -> datetime:
+    """PostgreSQL's text of a timestamptz (`2026-11-01 09:30:00.25+00`: the ISO DateStyle
+    Django's psycopg loader needs, in the session's time zone, UTC) as that loader reads
+    it: aware, in UTC."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
+_TEXT_MOMENTS = {"sqlite": _sqlite_moment, "postgresql": _postgres_moment}
+
+
+def _moment_reader() -> Callable[[str], datetime] | None:
+    """How to read occurred_at from the database's text, or None when Django should."""
+    if not (django_settings.USE_TZ and connection.timezone is UTC):
+        return None
+    return _TEXT_MOMENTS.get(connection.vendor)
+
+
 def touch_history(
     group: BuyingGroup, *, as_of: datetime, emails: dict[int, str], rows: tuple | None = None
 ) -> TouchHistory:
     """`rows`: what `_touch_rows` returns, when already read (`scoring.batch_analysis`)."""
-    rows, as_text = rows if rows is not None else _touch_rows(group, as_of)
+    rows, read_moment = rows if rows is not None else _touch_rows(group, as_of)
     known: dict[str | None, tuple[bool, Mapping[str, float]]] = {None: (False, _EMPTY)}
-    moments: dict[str, datetime] = {}  # SQLite's text -> the moment (sends repeat it)
+    moments: dict[str, datetime] = {}  # the database's text -> the moment (sends repeat it)
     events: list[TouchEvent] = []
     seen: dict[str, set[str]] = {}
     recipients: dict[str, set[str]] = {}
@@ -226,10 +245,10 @@ def touch_history(
         key = emails.get(stakeholder_id)
         if key is None:
             continue
-        if as_text:  # as Django's SQLite backend reads it: the moment, aware, in UTC
+        if read_moment:  # as Django reads it: the moment, aware, in UTC
             moment = moments.get(occurred_at)
             if moment is None:
-                moment = moments[occurred_at] = _utc_moment(occurred_at)
+                moment = moments[occurred_at] = read_moment(occurred_at)
             occurred_at = moment
         message = key_ or f"touch-{pk}"
         # As `themes or asset_themes or {}` on the decoded values.

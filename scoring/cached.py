@@ -144,9 +144,10 @@ def current_analysis(group: BuyingGroup, *, store: bool = True) -> GroupAnalysis
             found, map=dataclasses.replace(found.map, group=group), cache_key=key
         )
     analysis = _lean(analyze(group))  # the same, cached or not
-    if key and store:
-        _set(key, analysis)
-    return dataclasses.replace(analysis, cache_key=key if store else None)
+    if key is None or not store:
+        return analysis
+    _set(key, analysis)
+    return dataclasses.replace(analysis, cache_key=key, stored_now=True)
 
 
 def _lean(analysis: GroupAnalysis) -> GroupAnalysis:
@@ -158,12 +159,12 @@ def _lean(analysis: GroupAnalysis) -> GroupAnalysis:
 
 def derived(analysis: GroupAnalysis, name: str, compute: Callable[[], T]) -> T:
     """`compute()`, something that depends only on `analysis` (and on what its version
-    covers: the group, its people and sends, the library, the settings), cached next to
-    it under `name`. Computed every time when the analysis is not a cached one."""
+    covers: the group, its people, touches and sends, the library, the settings), cached
+    next to it under `name`. Computed every time when the analysis is not a cached one."""
     if analysis.cache_key is None:
         return compute()
     key = f"{analysis.cache_key}:{name}"
-    found = _get(key)
+    found = None if analysis.stored_now else _get(key)  # (nothing derived from it yet)
     if found is not None:
         return found
     value = compute()

@@ -31,6 +31,9 @@ from scoring.core.narrative import Sentence, describe
 # Maps whose graph insights a process remembers (with their people and ties: under 1 MB
 # each at 500 members).
 INSIGHTS_REMEMBERED = 16
+# A map's rows are read without their timestamps: nothing that reads a map (the cores,
+# pages, kits, the API) shows them, and a datetime costs more to read than any other column.
+UNREAD_TIMESTAMPS = ("created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,10 @@ def group_map(
     """`rows`: the group's stakeholders (by name, email) and relationships (by pk), when
     already read (`scoring.batch_analysis`); they are the map's own from then on."""
     if rows is None:
-        stakeholders = list(Stakeholder.objects.filter(group=group).order_by("name", "email"))
-        relationships = list(Relationship.objects.filter(group=group).order_by("pk"))
+        people = Stakeholder.objects.filter(group=group).defer(*UNREAD_TIMESTAMPS)
+        stakeholders = list(people.order_by("name", "email"))
+        ties = Relationship.objects.filter(group=group).defer("created_at")
+        relationships = list(ties.order_by("pk"))
     else:
         stakeholders, relationships = rows
     by_pk = {s.pk: s for s in stakeholders}

@@ -48,11 +48,17 @@ class GroupForecast:
     weeks: int
     plan: Sent | None  # what the forecast assumes was sent (None: nothing)
     result: forecast.Forecast  # with `plan`
-    readiness: int  # readiness forecast after `weeks`
     nothing: forecast.Forecast  # nothing sent
     ranked_asset: Sent | None  # the asset first_recipients are for
     first_recipients: tuple[forecast.FirstRecipient, ...]
     suggested: forecast.Forecast | None  # ranked_asset sent to its best first recipient
+
+    @property
+    def readiness(self) -> int:
+        """The readiness forecast after `weeks` (with `plan`), computed when asked: the
+        command and the API show it, the group page does not."""
+        mixes = {key: dict(shares) for key, shares in self.result.mixes.items()}
+        return readiness_with(self.analysis, mixes)
 
     def name(self, email: str) -> str:
         person = self.analysis.map.by_email.get(email)
@@ -199,7 +205,6 @@ def group_forecast(
         weeks=weeks,
         plan=sent,
         result=result,
-        readiness=readiness_with(analysis, {k: dict(v) for k, v in result.mixes.items()}),
         nothing=nothing,
         ranked_asset=ranked,
         first_recipients=first,

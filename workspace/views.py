@@ -3,6 +3,7 @@ service or selector, render. htmx requests get the `workspace` fragment of the g
 """
 
 import functools
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,13 +35,17 @@ from planner.forms import (
     StakeholderForm,
     TouchForm,
 )
+from planner.models import Touch
 from scoring import analysis as scoring
 from scoring import selectors as scoring_selectors
 from scoring.cached import current_analysis, derived
+from scoring.collector import collector_paused
 from scoring.core.changes import what_changed
+from scoring.core.forecast import Forecast
 from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
 from suggestions import selectors as suggestion_selectors
+from suggestions.models import PlannedSend
 from workspace import group_charts, people, recipient_picker
 from workspace.map_legend import render_legend
 
@@ -87,11 +92,13 @@ def _shows_all_relationships(request) -> bool:
     return "all" in parse_qs(urlsplit(current).query).get("relationships", [])
 
 
+@collector_paused()  # many small objects: the collector runs once afterwards, not during
 def group_page(request, group, *, person_form=None, tie_form=None, touch_form=None, status=200):
     """The group page (or, for htmx, its workspace), rendered like any page: from the
-    group's analysis and what is derived from it, cached once per version of the group
-    (`scoring.cached`, the pictures in `workspace.group_charts`), and what is live (the
-    kits, the snapshots, the touches, the forms) read on every view."""
+    group's analysis and what is derived from it or read with it (the latest touches and
+    sends, the library's assets, the changes since a snapshot), cached once per version of
+    the group (`scoring.cached`, the pictures in `workspace.group_charts`), and what is
+    live (the kits, the snapshots, the forms) made on every view."""
     can_edit = request.membership.role in EDITORS
     all_ties = _shows_all_relationships(request)
     analysis = current_analysis(group)
@@ -107,6 +114,11 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         divergence_now=analysis.divergence.score,
         divergence_before=two_weeks_ago.divergence if two_weeks_ago else None,
     )
+    reads = derived(  # a snapshot is never changed: its pk names its document
+        analysis,
+        f"group-page-reads:{week_ago.pk if week_ago else None}",
+        lambda: _page_reads(group, analysis, week_ago),
+    )
     plan, outlook = forecasting.plan_and_outlook(group, analysis, top=3)
     plan, shared_reasons = suggesting.said_once(plan, shown="suggestions")
     # The SVG builders escape every text they are given (tested), so marking them safe is.
@@ -117,7 +129,6 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "trend_svg": group_charts.trend(snapshots, analysis, tuple(outlook.lines())),
     }
     relationships = data.relationships if all_ties else data.relationships[:RELATIONSHIPS_SHOWN]
-    now = timezone.localtime().replace(second=0, microsecond=0)  # a new touch's default time
     context = {
         "group": group,
         "can_edit": can_edit,
@@ -130,46 +141,75 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "shared_reasons": shared_reasons,
         **people.group_page_people(data),
         "outlook": outlook,
-        "sends": _sends_with_forecast(suggestion_selectors.planned_sends(group), analysis),
-        "changes": what_changed(
-            week_ago.document if week_ago else None,
-            derived(analysis, "document", analysis.document),
-        ),
-        "touches": selectors.recent_touches(group),
+        "sends": reads.sends,
+        "changes": reads.changes,
+        "touches": reads.touches,
         "relationships": relationships,
         "relationships_hidden": len(data.relationships) - len(relationships),
         "all_relationships": all_ties,
         "kits": kit_selectors.group_kits(group),
         "can_build_kits": request.membership.role in KIT_BUILDERS,
-        "person_form": person_form or StakeholderForm(group=group, prefix="person"),
-        "tie_form": tie_form
-        or RelationshipForm(
-            group=group,
-            stakeholders=data.stakeholders,
-            prefix="tie",
-            search_url=reverse("people_search", args=[group.pk]),
-        ),
-        "touch_form": touch_form
-        or TouchForm(
-            group=group,
-            stakeholders=data.stakeholders,
-            picker=recipient_picker.build(group, data),
-            prefix="touch",
-            initial={"occurred_at": now},
-        ),
     }
+    if can_edit:  # the forms, for those who may use them
+        forms = {"person_form": person_form, "tie_form": tie_form, "touch_form": touch_form}
+        context.update(_forms(group, data, reads.asset_choices, given=forms))
     template = (
         "workspace/group_detail.html#workspace" if request.htmx else "workspace/group_detail.html"
     )
     return render(request, template, context, status=status)
 
 
-def _sends_with_forecast(sends, analysis) -> list:
-    """(planned send, its consensus forecast or None) pairs: the forecast for the sends
-    still planned, each to its own recipients."""
+def _forms(group, data, asset_choices, *, given: dict) -> dict:
+    """The page's forms: those `given` (a user's input with its errors), else empty ones."""
+    now = timezone.localtime().replace(second=0, microsecond=0)  # a new touch's default time
+    return {
+        "person_form": given["person_form"] or StakeholderForm(group=group, prefix="person"),
+        "tie_form": given["tie_form"]
+        or RelationshipForm(
+            group=group,
+            stakeholders=data.stakeholders,
+            prefix="tie",
+            search_url=reverse("people_search", args=[group.pk]),
+        ),
+        "touch_form": given["touch_form"]
+        or TouchForm(
+            group=group,
+            stakeholders=data.stakeholders,
+            assets=asset_choices,
+            picker=recipient_picker.build(group, data),
+            prefix="touch",
+            initial={"occurred_at": now},
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class PageReads:
+    """What the group page reads besides its analysis that is as fresh as the analysis
+    (the group's version covers the touches, the sends and the library; a snapshot is
+    never changed), so it is cached with it, in one entry."""
+
+    touches: list[Touch]  # the latest
+    sends: list[tuple[PlannedSend, Forecast | None]]  # the latest, with their forecast
+    asset_choices: list[tuple[int, str]]  # the touch form's (`selectors.asset_choices`)
+    changes: tuple[str, ...]  # since `week_ago`
+
+
+def _page_reads(group, analysis, week_ago) -> PageReads:
+    return PageReads(
+        touches=selectors.recent_touches(group),
+        sends=_sends_with_forecast(group, analysis),
+        asset_choices=selectors.asset_choices(group.organization_id),
+        changes=what_changed(week_ago.document if week_ago else None, analysis.document()),
+    )
+
+
+def _sends_with_forecast(group, analysis) -> list[tuple[PlannedSend, Forecast | None]]:
+    """(planned send, its consensus forecast or None) pairs of the group's latest sends:
+    the forecast for the sends still planned, each to its own recipients."""
     pairs = []
     model = None
-    for send in sends:
+    for send in suggestion_selectors.planned_sends(group):
         outlook = None
         if send.status == "planned":
             model = model or scoring.forecast_model(analysis)

@@ -1,15 +1,19 @@
-"""The faster paths of the analysis adapter give what the plain ones gave: SQLite's text
-of a moment read straight as UTC, graph insights remembered by people and ties, and
-readiness with unchanged exposures taken from the analysis."""
+"""The faster paths of the analysis adapter give what the plain ones gave: SQLite's and
+PostgreSQL's text of a moment read straight as UTC, graph insights remembered by people
+and ties, and readiness with unchanged exposures taken from the analysis."""
 
 import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+from django.db import connection
+from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 from hypothesis import given
 from hypothesis import strategies as st
+from psycopg.postgres import types as pg_types
 
 from planner.models import Relationship, Stakeholder, Touch
-from scoring.analysis import _utc_moment, analyze
+from scoring.analysis import _postgres_moment, _sqlite_moment, analyze, touch_columns
 from scoring.core.divergence import Member, common_ground, divergence
 from scoring.core.graph import analyze_graph
 from scoring.core.readiness import readiness
@@ -25,14 +29,90 @@ def test_sqlite_text_of_a_moment_reads_as_fromisoformat_then_utc(moment, micro):
     moment = moment if micro else moment.replace(microsecond=0)
     text = moment.isoformat(" ")
     expected = datetime.fromisoformat(text).replace(tzinfo=UTC)
-    found = _utc_moment(text)
+    found = _sqlite_moment(text)
     assert found == expected and found.tzinfo is UTC and repr(found) == repr(expected)
 
 
 @given(moments, st.integers(-12, 12))
 def test_a_text_with_its_own_offset_keeps_it(moment, hours):
     aware = moment.replace(tzinfo=timezone(timedelta(hours=hours)))
-    assert _utc_moment(aware.isoformat(" ")) == aware
+    assert _sqlite_moment(aware.isoformat(" ")) == aware
+
+
+class _DjangoUtcLoader(BaseTzLoader):
+    """Django's loader of a timestamptz on a connection in UTC: what Django reads."""
+
+    timezone = UTC
+
+
+_DJANGO_LOADER = _DjangoUtcLoader(pg_types["timestamptz"].oid)
+
+
+def _postgres_text(moment: datetime, offset_seconds: int) -> str:
+    """`moment` as PostgreSQL writes a timestamptz (ISO DateStyle) in a time zone
+    `offset_seconds` east of UTC: microseconds without trailing zeros, the offset as
+    +HH, +HH:MM or +HH:MM:SS."""
+    local = moment.replace(tzinfo=UTC) + timedelta(seconds=offset_seconds)
+    text = local.strftime("%Y-%m-%d %H:%M:%S")
+    if local.microsecond:
+        text += f".{local.microsecond:06d}".rstrip("0")
+    sign, offset = ("+" if offset_seconds >= 0 else "-"), abs(offset_seconds)
+    hours, rest = divmod(offset, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text += f"{sign}{hours:02d}"
+    if minutes or seconds:
+        text += f":{minutes:02d}"
+    if seconds:
+        text += f":{seconds:02d}"
+    return text
+
+
+micros = st.sampled_from([0, 1, 10, 500_000, 120_000, 123_456, 999_999]) | st.integers(0, 999_999)
+
+
+@given(moments, micros)
+def test_postgres_text_of_a_moment_in_utc_reads_as_djangos_loader_reads_it(moment, micro):
+    text = _postgres_text(moment.replace(microsecond=micro), 0)
+    expected = _DJANGO_LOADER.load(text.encode())
+    found = _postgres_moment(text)
+    assert found.tzinfo is UTC and repr(found) == repr(expected)
+
+
+# Offsets of whole hours, half and quarter hours, and local mean time (seconds).
+offsets = st.sampled_from([3600 * 5 + 1800, -3 * 3600, 3600 * 5 + 2700, 1172, -(3600 + 75)])
+
+
+@given(moments, micros, offsets)
+def test_postgres_text_with_another_offset_is_that_moment_in_utc(moment, micro, offset):
+    text = _postgres_text(moment.replace(microsecond=micro), offset)
+    found = _postgres_moment(text)
+    assert found.tzinfo is UTC and repr(found) == repr(_DJANGO_LOADER.load(text.encode()))
+
+
+@pytest.mark.django_db
+def test_touch_columns_read_every_moment_as_django_does(org):
+    """On the database the tests run on (SQLite, or PostgreSQL with DATABASE_URL)."""
+    group = group_of(org, 2)
+    person = Stakeholder.objects.filter(group=group).first()
+    india, marquesas = timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=9.5))
+    odd = [
+        datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
+        datetime(2026, 11, 1, 9, 30, 0, 500_000, tzinfo=UTC),
+        datetime(2026, 11, 1, 9, 30, 0, 1, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 59, 59, 999_999, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, 59, 123_456, tzinfo=india),
+        datetime(2001, 1, 1, tzinfo=marquesas),
+    ]
+    for moment in odd:
+        Touch.objects.create(group=group, stakeholder=person, occurred_at=moment, themes={"a": 1})
+    touches = Touch.objects.filter(group=group)
+    rows, read_moment = touch_columns(touches)
+    if connection.vendor in ("sqlite", "postgresql"):
+        assert read_moment is not None  # the fast path is the one tested here
+    found = [read_moment(row[1]) if read_moment else row[1] for row in rows]
+    expected = list(touches.values_list("occurred_at", flat=True))
+    assert [repr(moment) for moment in found] == [repr(moment) for moment in expected]
+    assert sorted(found) == sorted(moment.astimezone(UTC) for moment in odd)
 
 
 def test_remembered_insights_are_the_insights_of_the_people_and_ties_now(org):
