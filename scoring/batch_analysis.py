@@ -50,7 +50,7 @@ class _Rows:
         for tie in Relationship.objects.filter(group_id__in=ids).order_by("group_id", "pk"):
             self.relationships[tie.group_id].append(tie)
         self.touches: dict[int, list[tuple]] = defaultdict(list)
-        rows, self.as_text = _touch_rows(ids, as_of)
+        rows, self.read_moment = _touch_rows(ids, as_of)  # see touch_columns
         for group_id, *row in rows:
             self.touches[group_id].append(row)
 
@@ -80,7 +80,7 @@ def analyze_from(rows: _Rows, group: BuyingGroup, *, as_of: datetime) -> GroupAn
         as_of=as_of,
         settings=settings,
         data=data,
-        touches=(rows.touches.get(group.pk, []), rows.as_text),
+        touches=(rows.touches.get(group.pk, []), rows.read_moment),
         theme_names=dict(rows.theme_names.get(group.organization_id, {})),
     )
 
