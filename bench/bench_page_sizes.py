@@ -54,7 +54,6 @@ def _child() -> list[dict]:
     from accounts.models import Membership, User
     from accounts.roles import Role
     from bench.bench_page import BARE_PATH
-    from scoring.versions import bump_group
 
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     organization = seed_organization(f"bench-sizes-{os.getpid()}")
@@ -80,15 +79,11 @@ def _child() -> list[dict]:
             return response
 
         bare = median_ms(lambda: get("/" + BARE_PATH), runs=100, warmup=10)
-        for size, goal in GOALS_MS.items():
+        for size in GOALS_MS:
             url = reverse("group_detail", args=[groups[size].pk])
-
-            def uncached(group=groups[size], url=url):
-                bump_group(group.pk)
-                return get(url)
-
+            uncached = _uncached(get, groups[size], url)
             value = median_ms(uncached, runs=RUNS[size], warmup=1)
-            memory = _peak_mb(lambda uncached=uncached: uncached())
+            memory = _peak_mb(uncached)
             length = len(get(url).content)  # and the analysis is cached again
             cached = median_ms(lambda url=url: get(url), runs=2 * RUNS[size], warmup=1)
             log(
@@ -96,16 +91,7 @@ def _child() -> list[dict]:
                 f"{cached:.1f} ms (bare {bare:.2f} ms), {length:,} bytes, uncached peak "
                 f"{memory:.1f} MB"
             )
-            rows.append(
-                {
-                    "name": f"page: group page UNCACHED, {size} members ({engine})",
-                    "value": value,
-                    "unit": "ms",
-                    "goal": f"<= {goal:g} ms" if goal else "report",
-                    "baseline": bare,
-                    "ok": goal is None or value <= goal,
-                }
-            )
+            rows.append(_uncached_row("group page", size, engine, value, bare))
             rows.append(
                 {
                     "name": f"page: group page, analysis cached, page rendered, {size} members "
@@ -145,34 +131,41 @@ def _child() -> list[dict]:
     return rows
 
 
+def _uncached(get, group, url: str):
+    """A GET of `url` as after every write: the group's version bumped first."""
+    from scoring.versions import bump_group
+
+    def request():
+        bump_group(group.pk)
+        return get(url)
+
+    return request
+
+
+def _uncached_row(page: str, size: int, engine: str, value: float, bare: float) -> dict:
+    goal = GOALS_MS[size]
+    return {
+        "name": f"page: {page} UNCACHED, {size} members ({engine})",
+        "value": value,
+        "unit": "ms",
+        "goal": f"<= {goal:g} ms" if goal else "report",
+        "baseline": bare,
+        "ok": goal is None or value <= goal,
+    }
+
+
 def _suggestions(get, groups: dict, bare: float, engine: str) -> list[dict]:
     """The suggestions page (twenty ranked assets, each with who to send it to first),
     uncached and cached, at every size; held to the group page's goals."""
     from django.urls import reverse
 
-    from scoring.versions import bump_group
-
     rows = []
-    for size, goal in GOALS_MS.items():
+    for size in GOALS_MS:
         url = reverse("group_suggestions", args=[groups[size].pk])
-
-        def uncached(group=groups[size], url=url):
-            bump_group(group.pk)
-            return get(url)
-
-        value = median_ms(uncached, runs=RUNS[size], warmup=1)
+        value = median_ms(_uncached(get, groups[size], url), runs=RUNS[size], warmup=1)
         cached = median_ms(lambda url=url: get(url), runs=2 * RUNS[size], warmup=1)
         log(f"page sizes: suggestions, {size} members uncached {value:.0f} ms, cached {cached:.1f}")
-        rows.append(
-            {
-                "name": f"page: suggestions page UNCACHED, {size} members ({engine})",
-                "value": value,
-                "unit": "ms",
-                "goal": f"<= {goal:g} ms" if goal else "report",
-                "baseline": bare,
-                "ok": goal is None or value <= goal,
-            }
-        )
+        rows.append(_uncached_row("suggestions page", size, engine, value, bare))
         rows.append(
             {
                 "name": f"page: suggestions page, plan cached, {size} members ({engine}) "
