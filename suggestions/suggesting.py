@@ -15,7 +15,7 @@ A plan is computed once per version of the group (`scoring.cached.derived`), for
 pages, the kit draft and the API alike.
 
 Queries on top of the analysis (`scoring.cached.current_analysis` when the caller has
-none): the organization's assets (one).
+none): the organization's assets (one, when the plan is not cached yet).
 """
 
 from __future__ import annotations
