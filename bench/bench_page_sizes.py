@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tracemalloc
 
 from bench.children import (
     child_main,
@@ -33,7 +32,7 @@ from bench.children import (
     setup_django,
 )
 from bench.group_spec import group_spec
-from bench.results import Result, median_ms
+from bench.results import Result, median_ms, peak_mb
 
 GOALS_MS = {10: None, 50: 40.0, 200: 250.0, 500: 1000.0}
 RUNS = {10: 9, 50: 7, 200: 5, 500: 3}
@@ -83,7 +82,7 @@ def _child() -> list[dict]:
             url = reverse("group_detail", args=[groups[size].pk])
             uncached = _uncached(get, groups[size], url)
             value = median_ms(uncached, runs=RUNS[size], warmup=1)
-            memory = _peak_mb(uncached)
+            memory = peak_mb(uncached)
             length = len(get(url).content)  # and the analysis is cached again
             cached = median_ms(lambda url=url: get(url), runs=2 * RUNS[size], warmup=1)
             log(
@@ -178,16 +177,6 @@ def _suggestions(get, groups: dict, bare: float, engine: str) -> list[dict]:
             }
         )
     return rows
-
-
-def _peak_mb(request) -> float:
-    """Peak memory Python allocated while `request()` ran, beyond what it held before."""
-    tracemalloc.start()
-    try:
-        request()
-        return tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
 
 
 def _pickled(group, size: int, engine: str) -> list[dict]:

@@ -4,6 +4,7 @@ import json
 import math
 import statistics
 import time
+import tracemalloc
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -64,6 +65,16 @@ def median_ms(fn: Callable[[], object], *, runs: int = 200, warmup: int = 20) ->
         fn()
         samples.append(time.perf_counter_ns() - start)
     return statistics.median(samples) / 1e6
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    """Peak memory Python allocated while fn() ran (tracemalloc), in MB."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
 
 
 def write(results: Iterable[Result], path: Path = RESULTS_PATH) -> None:
