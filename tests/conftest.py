@@ -13,7 +13,7 @@ from content.models import Asset, GlossaryTerm, Theme
 from content.services import themes_ensure
 from planner import services
 from planner.models import Stakeholder
-from tests.factories import OrganizationFactory, member
+from tests.factories import OrganizationFactory, member, shared_story
 from tests.s3 import s3_bucket, s3_endpoint  # fixtures for every folder
 
 __all__ = ["s3_bucket", "s3_endpoint"]
@@ -185,12 +185,4 @@ def kit_group(group, org):
 @pytest.fixture
 def shared_asset(org):
     """A shared-problem asset on four themes, for the suggestion and forecast tests."""
-    return Asset.objects.create(
-        organization=org,
-        slug="shared-story",
-        title="The shared story",
-        framing="shared_problem",
-        level="mass_customized",
-        stage="problem_identification",
-        themes={"security": 1, "pricing": 1, "ease": 1, "compliance": 1},
-    )
+    return shared_story(org, {"security": 1, "pricing": 1, "ease": 1, "compliance": 1})

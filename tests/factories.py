@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organization, User
 from accounts.roles import Role
+from content.models import Asset
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -108,3 +109,17 @@ def group_of(organization, size: int, **fields):
     if size > 2:
         RelationshipFactory(group=group, source=people[0], target=people[-1], kind="conflicts_with")
     return group
+
+
+def shared_story(organization, themes: dict) -> Asset:
+    """"The shared story": a shared-problem asset for the whole group, on `themes`, as the
+    suggestion, forecast and cache tests use."""
+    return Asset.objects.create(
+        organization=organization,
+        slug="shared-story",
+        title="The shared story",
+        framing="shared_problem",
+        level="mass_customized",
+        stage="problem_identification",
+        themes=themes,
+    )

@@ -7,19 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from content.models import Asset
 from planner import services
 from planner.models import Stakeholder
+from tests.factories import shared_story
 
 
 @pytest.fixture
 def shared_asset(org):
-    return Asset.objects.create(
-        organization=org,
-        slug="shared-story",
-        title="The shared story",
-        themes={"cost-of-downtime": 2, "uptime": 1},
-    )
+    return shared_story(org, {"cost-of-downtime": 2, "uptime": 1})
 
 
 @pytest.fixture

@@ -5,23 +5,15 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from content.models import Asset
 from planner.models import Stakeholder, Touch
 from scoring.analysis import analyze
 from suggestions.models import PlannedSend
+from tests.factories import shared_story
 
 
 @pytest.fixture
 def shared_asset(org):
-    return Asset.objects.create(
-        organization=org,
-        slug="shared-story",
-        title="The shared story",
-        framing="shared_problem",
-        level="mass_customized",
-        stage="problem_identification",
-        themes={"cost-of-downtime": 2, "uptime": 1},
-    )
+    return shared_story(org, {"cost-of-downtime": 2, "uptime": 1})
 
 
 def test_group_page_suggests_the_shared_asset(client, marketer, tailored_group, shared_asset):
