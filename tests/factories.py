@@ -112,7 +112,7 @@ def group_of(organization, size: int, **fields):
 
 
 def shared_story(organization, themes: dict) -> Asset:
-    """"The shared story": a shared-problem asset for the whole group, on `themes`, as the
+    """A shared-problem asset for the whole group, "The shared story", on `themes`, as the
     suggestion, forecast and cache tests use."""
     return Asset.objects.create(
         organization=organization,
