@@ -56,17 +56,23 @@ def asset_choices(organization_id: int) -> list[tuple[int, str]]:
 
 
 def recent_touches(group: BuyingGroup, *, limit: int = 15):
-    """The group's latest touches with their person and asset, without when each row was
-    written (a list of touches shows when they happened; a datetime is slow to read)."""
+    """The group's latest touches with their person and asset, as the list of touches
+    shows them: what each touch says, who got it, the asset's title (not its summary, its
+    themes or when any row was written; an asset's text is most of its row)."""
     return list(
         Touch.objects.filter(group=group)
         .select_related("stakeholder", "asset")
-        .defer(
-            *("created_at", "stakeholder__created_at", "stakeholder__updated_at"),
-            *("asset__created_at", "asset__updated_at"),
-        )
+        .only(*TOUCH_LIST_FIELDS)
         .order_by("-occurred_at", "-pk")[:limit]
     )
+
+
+# What a list of touches shows of each (`recent_touches`).
+TOUCH_LIST_FIELDS = (
+    *("group_id", "stakeholder_id", "asset_id", "occurred_at", "channel", "themes", "message_key"),
+    *("stakeholder__name", "stakeholder__email", "stakeholder__group_id"),
+    *("asset__title", "asset__organization_id"),
+)
 
 
 # Kinds that read the same both ways: "A collaborates with B" is "B collaborates with A".
