@@ -8,6 +8,9 @@ once every LOG_EVERY seconds per process), instead of a 500 on every page.
 
 Keys under STRICT_PREFIXES still raise: the health check (config/health.py reads the
 worker heartbeat under "health:") must see Redis down and answer 503.
+
+Each connection pool gets one `redis.Redis` client, made on first use (`_OneClientPerPool`):
+Django makes a new one for every operation, which costs more than a small GET itself.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import logging
 import time
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -65,7 +68,28 @@ def _always(value):
     return lambda *args, **kwargs: value() if callable(value) else value
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's Redis client maker, that keeps the client it makes for each connection pool.
+    A `redis.Redis` is safe to share between threads (each command takes a connection from
+    the pool and gives it back) and its pool starts afresh in a forked process."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = super().get_client(key, write=write)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
+
     get = _fallback(_default)(RedisCache.get)
     get_many = _fallback(_always(dict))(RedisCache.get_many)
     has_key = _fallback(_always(False))(RedisCache.has_key)

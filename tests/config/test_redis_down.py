@@ -145,3 +145,12 @@ def test_the_sweeps_are_scheduled_every_minute():
     assert schedule["rescore-marked-groups"]["schedule"] == 60.0
     for name in ("rescore-marked-groups", "sweep-stuck-kit-builds"):
         assert schedule[name]["task"] in app.tasks
+
+
+def test_one_redis_client_serves_every_operation(redis_down):
+    """Django makes a client per operation; ours makes one per connection pool (a client
+    is shared safely between threads), and a Redis that is down still only misses."""
+    clients = cache._cache
+    assert clients.get_client("a") is clients.get_client("b", write=True)
+    assert cache.get("k", "default") == "default"
+    assert cache._cache.get_client("c") is clients.get_client("a")
