@@ -62,6 +62,11 @@ def theme_chips(themes: dict, names: dict[str, str]) -> list[ThemeChip]:
     return [ThemeChip(slug, names.get(slug, slug), weight) for slug, weight in ordered]
 
 
+def theme_names(organization_id: int) -> dict[str, str]:
+    """Slug -> name of every theme of the organization, in the library's order (by name)."""
+    return dict(Theme.objects.filter(organization_id=organization_id).values_list("slug", "name"))
+
+
 def with_theme_chips(assets: Iterable[Asset], organization: Organization) -> list[Asset]:
     """The assets, each with `.theme_chips` set, in one query for the theme names."""
     assets = list(assets)

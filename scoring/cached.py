@@ -42,7 +42,9 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from content.selectors import theme_names
 from planner.models import BuyingGroup
+from planner.selectors import planner_settings
 from scoring import versions
 from scoring.analysis import GroupAnalysis, TouchHistory, analyze
 from scoring.group_map import GroupMap
@@ -153,10 +155,26 @@ def _set(key: str, value) -> None:
 def analysis_key(group: BuyingGroup) -> str | None:
     """The key of the group's analysis now: its version and the hour (UTC); None when
     the cache cannot be reached."""
-    version = versions.group_version(group)
-    if version is None:
-        return None
-    return f"{PREFIX}:{version}:{timezone.now().strftime('%Y-%m-%dT%H')}"
+    found = versions.versions(group)
+    return _analysis_key(found[0]) if found else None
+
+
+def _analysis_key(group_version: str) -> str:
+    return f"{PREFIX}:{group_version}:{timezone.now().strftime('%Y-%m-%dT%H')}"
+
+
+def _organization_reads(group: BuyingGroup, organization_version: str) -> dict:
+    """What an analysis reads of the group's organization (its planner settings and theme
+    names), read once per version of the organization: `analyze`'s keyword arguments."""
+    key = f"{PREFIX}:{organization_version}:reads"
+    found = _get(key)
+    if found is None:
+        found = {
+            "settings": planner_settings(group.organization),
+            "theme_names": theme_names(group.organization_id),
+        }
+        _set(key, found)
+    return found
 
 
 def current_analysis(group: BuyingGroup, *, store: bool = True) -> GroupAnalysis:
@@ -166,15 +184,19 @@ def current_analysis(group: BuyingGroup, *, store: bool = True) -> GroupAnalysis
 
     `store=False` reads the cache but does not fill it: for bulk work (the nightly
     rescoring of every group) whose analyses nobody will ask for again this hour."""
-    key = analysis_key(group)
-    found = _get(key) if key else None
+    found_versions = versions.versions(group)
+    if found_versions is None:  # no cache: nothing to share
+        return _lean(analyze(group))
+    key = _analysis_key(found_versions[0])
+    found = _get(key)
     if isinstance(found, GroupAnalysis):
         # The caller's group row (the same version: its updated_at is in the key).
         return dataclasses.replace(
             found, map=dataclasses.replace(found.map, group=group), cache_key=key
         )
-    analysis = _lean(analyze(group))  # the same, cached or not
-    if key is None or not store:
+    # The same, cached or not.
+    analysis = _lean(analyze(group, **_organization_reads(group, found_versions[1])))
+    if not store:
         return analysis
     _set(key, analysis)
     return dataclasses.replace(analysis, cache_key=key, stored_now=True)

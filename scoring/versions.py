@@ -143,20 +143,37 @@ def code_fingerprint() -> str:
 def group_version(group: BuyingGroup) -> str | None:
     """The version of everything an analysis of `group` reads (see the module), or None
     when the cache cannot be reached (then nothing is cached)."""
+    found = versions(group)
+    return found[0] if found else None
+
+
+def versions(group: BuyingGroup) -> tuple[str, str] | None:
+    """(the group's version, its organization's version), or None when the cache cannot be
+    reached. The organization's version covers what the groups of an organization share:
+    its settings and themes (its token, and the library's fingerprint: themes created in
+    bulk send no signal) and the code."""
     try:
         group_token, organization_token = tokens(group.pk, group.organization_id)
     except Exception:
         log.warning("the cache is unreachable", exc_info=True)
         return None
+    shared = (
+        organization_token,
+        library_fingerprint(group.organization_id),
+        code_fingerprint(),
+    )
     parts = (
         group.pk,
         group_token,
-        organization_token,
-        library_fingerprint(group.organization_id),
+        *shared,
         group.updated_at.isoformat() if group.updated_at else "",
-        code_fingerprint(),
     )
-    return f"{group.pk}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
+    organization = (group.organization_id, *shared)
+    return _digest(f"{group.pk}", parts), _digest(f"org-{group.organization_id}", organization)
+
+
+def _digest(name: str, parts: tuple) -> str:
+    return f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
 
 
 # --- what bumps a version ----------------------------------------------------------------

@@ -150,6 +150,21 @@ def test_an_analysis_of_a_given_day_is_never_the_current_one(marketer, touched, 
     assert len(analyses) == 2
 
 
+def test_groups_of_an_organization_share_its_settings_and_theme_names(org, group):
+    """Read once per version of the organization: another group's analysis reads only its
+    own rows (and the version's), until the settings change."""
+    other = group_of(org, 3)
+    scoring_cached.current_analysis(group)
+    with CaptureQueriesContext(connection) as captured:
+        scoring_cached.current_analysis(other)
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "planner_plannersettings" not in sql and '"content_theme"."name"' not in sql
+
+    services.planner_settings_update(organization=org, roles=[], half_life_days=3)
+    other.refresh_from_db()
+    assert scoring_cached.current_analysis(other).settings.half_life_days == 3
+
+
 @pytest.mark.parametrize("role", [Role.MARKETER, Role.SALES])
 def test_a_cached_page_costs_the_same_queries_for_5_and_50_members(client, org, role):
     client.force_login(member(org, role, email=f"{role}@acme.test"))

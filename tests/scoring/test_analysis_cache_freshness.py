@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from content.models import Asset, Theme
+from content.services import themes_ensure
 from planner import importing, services
 from planner.models import Relationship, Stakeholder
 from scoring.snapshots import snapshot_take
@@ -127,6 +128,21 @@ def test_a_renamed_theme_shows_at_once(client, marketer, touched):
     theme = Theme.objects.get(organization=touched.organization, slug="security")
     theme.name = "Zero trust"
     theme.save()  # e.g. in the admin: themes have no updated_at
+    assert "Zero trust" in page(client, touched).split('id="heatmap-title"')[1]
+
+
+def test_a_theme_made_in_bulk_is_named_at_once(client, marketer, touched):
+    """Themes an asset import makes are created in bulk (no signal): the library's
+    fingerprint still makes a new version of the organization's settings and themes."""
+    client.force_login(marketer)
+    cached(client, touched)
+    themes_ensure(organization=touched.organization, slugs=["zero-trust"])
+    services.touches_record(
+        group=touched,
+        stakeholders=list(touched.stakeholders.all()[:1]),
+        occurred_at=timezone.now(),
+        themes={"zero-trust": 1},
+    )
     assert "Zero trust" in page(client, touched).split('id="heatmap-title"')[1]
 
 
