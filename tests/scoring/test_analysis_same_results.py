@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from psycopg.postgres import types as pg_types
 
 from planner.models import Relationship, Stakeholder, Touch
-from scoring.analysis import _postgres_moment, _sqlite_moment, analyze, touch_columns
+from scoring.analysis import analyze, touch_columns
 from scoring.core.divergence import Member, common_ground, divergence
 from scoring.core.graph import analyze_graph
 from scoring.core.readiness import readiness
 from scoring.group_map import group_map
+from scoring.touch_history import _postgres_moment, _sqlite_moment
 from suggestions.suggesting import readiness_with
 from tests.factories import group_of
 
