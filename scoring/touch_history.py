@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 
@@ -33,6 +34,9 @@ from scoring.core.exposure import (
 )
 
 RECENT_DAYS = 30
+# Theme texts whose reading a process remembers: a group's touches are read again after
+# every write to it, and their texts do not change (a 500-member group has a few thousand).
+THEME_TEXTS_REMEMBERED = 8192
 _first = itemgetter(0)
 
 
@@ -114,17 +118,17 @@ def _events(people, occurred, moments, numbers, weights, messages) -> list[Touch
     ]
 
 
-def _read_themes(known: dict, text: str | None) -> tuple[bool, Mapping[str, float]]:
-    """Theme weights as the database holds them (JSON text) to what a TouchEvent keeps,
-    remembered in `known`: (whether the decoded value is truthy, its usable weights,
-    read-only)."""
+@lru_cache(maxsize=THEME_TEXTS_REMEMBERED)
+def _read_themes(text: str) -> tuple[bool, Mapping[str, float]]:
+    """Theme weights as the database holds them (JSON text) to what a TouchEvent keeps:
+    (whether the decoded value is truthy, its usable weights, read-only). Remembered by
+    the text: the same text always reads the same, and both parts are immutable."""
     value = json.loads(text)
-    found = (bool(value), read_only_weights(value) if value else _EMPTY)
-    known[text] = found
-    return found
+    return bool(value), read_only_weights(value) if value else _EMPTY
 
 
 _EMPTY: Mapping[str, float] = read_only_weights({})
+_NOTHING = (False, _EMPTY)  # no text (no asset): no theme
 
 
 def _touch_rows(group: BuyingGroup, as_of: datetime):
@@ -138,7 +142,7 @@ def touch_columns(touches, *, leading: tuple[str, ...] = ()):
     """`touches` as the rows `read_touches` reads (after the `leading` columns), and the
     function that reads occurred_at from its text (None: occurred_at is a datetime).
 
-    JSON is read as text, so repeated values are decoded once (see _read_themes). With
+    JSON is read as text, so each distinct text is decoded once (see _read_themes). With
     USE_TZ and the database in UTC, on SQLite and PostgreSQL, the datetime is read as
     text too and parsed by the caller, once per distinct text: Django's row converter
     (SQLite) or timestamptz loader (PostgreSQL) costs more than the analysis itself."""
@@ -300,16 +304,15 @@ def _weights(themes, asset_themes):
     """The distinct theme weights of the touches (as `themes or asset_themes or {}` on the
     decoded values, each distinct text decoded and checked once), and each touch's place
     in that list."""
-    known: dict[str | None, tuple[bool, Mapping[str, float]]] = {None: (False, _EMPTY)}
     weights: list[Mapping[str, float]] = []
     numbers: dict[int, int] = {}  # id of a mapping -> its place in `weights`
     of_pair: dict[tuple, int] = {}
     pairs = list(zip(themes, asset_themes, strict=True))
     for pair in dict.fromkeys(pairs):
         text, asset_text = pair
-        given, found = known.get(text) or _read_themes(known, text)
-        if not given:
-            found = (known.get(asset_text) or _read_themes(known, asset_text))[1]
+        given, found = _NOTHING if text is None else _read_themes(text)
+        if not given and asset_text is not None:
+            found = _read_themes(asset_text)[1]
         number = numbers.get(id(found))
         if number is None:
             number = numbers[id(found)] = len(weights)

@@ -20,7 +20,7 @@ SECONDS_PER_DAY = 86_400.0
 _INF = math.inf
 _first = itemgetter(0)
 _second = itemgetter(1)
-_items = methodcaller("items")
+_values = methodcaller("values")
 
 
 @dataclass(frozen=True, init=False)
@@ -173,12 +173,14 @@ def table_exposure_and_mass(
     themes, age = themes[counted], age[counted]
     # People in the order of their first counted touch, numbered 0.. in that order.
     person = np.asarray(table.person, dtype=np.intp).reshape(-1)[counted]
-    found, first, slot = np.unique(person, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    slot = rank[slot.reshape(-1)]
-    keys = [table.keys[i] for i in found[order].tolist()]
+    first = np.full(len(table.keys), len(person))
+    np.minimum.at(first, person, np.arange(len(person)))
+    found = np.flatnonzero(first < len(person))
+    found = found[np.argsort(first[found], kind="stable")]
+    slot = np.empty(len(table.keys), dtype=np.intp)
+    slot[found] = np.arange(len(found))
+    slot = slot[person]
+    keys = [table.keys[i] for i in found.tolist()]
     people = len(keys)
     mass = _masses(slot, (age / half_life_days).tolist(), people)
     newest = np.full(people, np.inf)
@@ -207,25 +209,24 @@ def _flat_weights(weights: Sequence[Mapping[str, float]]):
     theme's number, the themes numbered in order of appearance, and its weight), and each
     entry's largest weight (0 when empty)."""
     sizes = np.fromiter(map(len, weights), dtype=np.intp, count=len(weights))
-    pairs = list(chain.from_iterable(map(_items, weights)))
-    top = np.zeros(len(weights))
-    if not pairs:
-        return sizes, [], np.zeros(0, dtype=np.intp), np.zeros(0), top
-    names, values = zip(*pairs, strict=True)
+    names = list(chain.from_iterable(weights))  # a mapping's keys and values: in one order
+    value = np.fromiter(chain.from_iterable(map(_values, weights)), float, count=len(names))
     slugs = {slug: n for n, slug in enumerate(dict.fromkeys(names))}
     numbers = np.fromiter(map(slugs.__getitem__, names), dtype=np.intp, count=len(names))
-    value = np.array(values, dtype=np.float64)
+    top = np.zeros(len(weights))
     filled = np.flatnonzero(sizes)
-    top[filled] = np.maximum.reduceat(value, (np.cumsum(sizes) - sizes)[filled])
+    if len(filled):
+        top[filled] = np.maximum.reduceat(value, (np.cumsum(sizes) - sizes)[filled])
     return sizes, list(slugs), numbers, value, top
 
 
 def _masses(slot: np.ndarray, exponents: list[float], people: int) -> list[float]:
     """Each person's ``fsum`` of ``0.5 ** exponent`` over their touches (Python's power)."""
-    terms: list[list[float]] = [[] for _ in range(people)]
-    for person, exponent in zip(slot.tolist(), exponents, strict=True):
-        terms[person].append(0.5**exponent)
-    return [math.fsum(decays) for decays in terms]
+    decays = np.array([0.5**exponent for exponent in exponents])
+    order = np.argsort(slot, kind="stable")
+    ends = np.cumsum(np.bincount(slot, minlength=people)).tolist()
+    decays = decays[order].tolist()
+    return [math.fsum(decays[begin:end]) for begin, end in zip([0, *ends], ends, strict=False)]
 
 
 def _distributions(
