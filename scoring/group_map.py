@@ -27,6 +27,7 @@ from scoring.core.graph import (
     missing_roles,
 )
 from scoring.core.narrative import Sentence, describe
+from scoring.fetch import fetch_all
 
 # Maps whose graph insights a process remembers (with their people and ties: under 1 MB
 # each at 500 members).
@@ -34,6 +35,9 @@ INSIGHTS_REMEMBERED = 16
 # A map's rows are read without their timestamps: nothing that reads a map (the cores,
 # pages, kits, the API) shows them, and a datetime costs more to read than any other column.
 UNREAD_TIMESTAMPS = ("created_at", "updated_at")
+TIE_COLUMNS = tuple(  # a relationship's, in the model's order (as `Model.from_db` takes them)
+    f.attname for f in Relationship._meta.concrete_fields if f.attname != "created_at"
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,10 @@ def group_map(
     if rows is None:
         people = Stakeholder.objects.filter(group=group).defer(*UNREAD_TIMESTAMPS)
         stakeholders = list(people.order_by("name", "email"))
-        ties = Relationship.objects.filter(group=group).defer("created_at")
-        relationships = list(ties.order_by("pk"))
+        ties = Relationship.objects.filter(group=group).order_by("pk")
+        # As `list(ties.defer("created_at"))` makes them, in half the time.
+        found = fetch_all(ties.values_list(*TIE_COLUMNS), TIE_COLUMNS)
+        relationships = [Relationship.from_db(ties.db, TIE_COLUMNS, row) for row in found]
     else:
         stakeholders, relationships = rows
     by_pk = {s.pk: s for s in stakeholders}

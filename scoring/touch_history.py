@@ -20,7 +20,7 @@ from operator import itemgetter
 
 import numpy as np
 from django.conf import settings as django_settings
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F, QuerySet, TextField
 from django.db.models.functions import Cast
 
@@ -32,6 +32,7 @@ from scoring.core.exposure import (
     read_only_weights,
     recent_activity,
 )
+from scoring.fetch import fetch_all
 
 RECENT_DAYS = 30
 # Theme texts whose reading a process remembers: a group's touches are read again after
@@ -169,24 +170,6 @@ _COLUMNS = (
 )
 
 
-def fetch_rows(rows) -> list[tuple]:
-    """The rows of a `values_list` query, as iterating it gives them (the same tuples,
-    in the same order), from one `fetchall`: Django's iteration hands them over through
-    several generators and chunks, a third of the time of the read. Anything that needs
-    Django's converters (a datetime read as such) is iterated as usual."""
-    if not isinstance(rows, QuerySet):
-        return rows if isinstance(rows, list) else list(rows)
-    compiler = rows.query.get_compiler(using=rows.db)
-    sql, params = compiler.as_sql()
-    selected = tuple(alias for _, _, alias in compiler.select)
-    fields = [column for column, _, _ in compiler.select]
-    if compiler.get_converters(fields) or selected[-len(_COLUMNS) :] != _COLUMNS:
-        return list(rows)  # (the columns in another order would be a new Django's doing)
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _sqlite_moment(text: str) -> datetime:
     """SQLite's text of a moment (naive, in UTC) as an aware datetime in UTC: as
     `fromisoformat` then `.replace(tzinfo=UTC)`, in a tenth of the time."""
@@ -229,7 +212,7 @@ def read_touches(
     -> key). `rows`: what `_touch_rows` returns, when already read
     (`scoring.batch_analysis`)."""
     rows, read_moment = rows if rows is not None else _touch_rows(group, as_of)
-    rows = fetch_rows(rows)
+    rows = fetch_all(rows, _COLUMNS) if isinstance(rows, QuerySet) else list(rows)
     keys = list(dict.fromkeys(emails.values()))
     if not rows:
         history = TouchHistory(events=[], seen={}, recent=0, individual_share=0.0)
