@@ -11,12 +11,13 @@ The core is pure and its frozen results are shared read-only, so a remembered re
 the result.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from planner.buying_roles import ROLE_LABELS
 from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder
 from planner.selectors import planner_settings
+from scoring import row_pickling
 from scoring.core.baseline import baseline_note, baseline_purchase_likelihood
 from scoring.core.graph import (
     GraphInsights,
@@ -64,6 +65,22 @@ class GroupMap:
     def brokers(self) -> list[Stakeholder]:
         people = self.by_email
         return [people[key] for key in self.insights.brokers if key in people]
+
+    def __reduce__(self):
+        """Pickled with its rows packed as plain values when they are plain rows
+        (`scoring.row_pickling`): storing an analysis took mostly Django's pickling of
+        each row."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        packed = row_pickling.pack(self.stakeholders, self.relationships)
+        if packed is not None:
+            values["stakeholders"] = values["relationships"] = None
+        return _unpickled_map, (values, packed)
+
+
+def _unpickled_map(values: dict, packed: row_pickling.Packed | None) -> GroupMap:
+    if packed is not None:
+        values["stakeholders"], values["relationships"] = row_pickling.unpack(packed)
+    return GroupMap(**values)
 
 
 def people_and_ties(
