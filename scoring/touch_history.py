@@ -251,7 +251,7 @@ def read_touches(
     else:  # the same: every touch counts, and the recent ones are those of the window
         single = sum(1 for message, _, _ in recent_rows if recipients[message] == 1)
         tailoring = single / len(recent_rows) if recent_rows else 0.0
-        touched = frozenset(compress(people, recent))
+        touched = frozenset(set(compress(people, recent)))  # (as recent_activity builds it)
     number = {key: n for n, key in enumerate(keys)}
     person = {pk: number[key] for pk, key in emails.items()}
     table = TouchTable(

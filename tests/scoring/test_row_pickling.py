@@ -1,0 +1,101 @@
+"""A map pickled with its rows packed as plain values (`scoring.row_pickling`) comes back
+as the map Django's pickling of each row gave back: the same rows with the same attributes,
+the same state, each relationship holding the map's own two people."""
+
+import copyreg
+import io
+import pickle
+
+import pytest
+from django.utils import timezone
+
+from planner.models import Relationship, Stakeholder
+from scoring import cached, row_pickling
+from scoring.batch_analysis import analyze_from, read_batch
+from scoring.group_map import GroupMap, group_map
+from tests.factories import group_of
+
+
+def _django_bytes(value) -> bytes:
+    """`value` pickled as before: every row through Django's own `Model.__reduce__`."""
+
+    class Plain(cached._Pickler):
+        dispatch_table = {**copyreg.dispatch_table, **cached._Pickler.dispatch_table}
+
+        def reducer_override(self, obj):
+            if isinstance(obj, GroupMap):  # the dataclass as plain pickle takes it
+                return copyreg.__newobj__, (GroupMap,), obj.__dict__
+            return NotImplemented
+
+    out = io.BytesIO()
+    Plain(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+def _django_pickled(value):
+    return cached.loads(_django_bytes(value))
+
+
+def _row(row):
+    """What a row is made of: its attributes (but the Django version unpickling leaves),
+    its state and the rows it holds."""
+    fields = {k: v for k, v in row.__dict__.items() if k not in ("_state", "_django_version")}
+    cache = row._state.__dict__.get("fields_cache", {})
+    return (
+        type(row),
+        fields,
+        row._state.db,
+        row._state.adding,
+        {k: v.pk for k, v in cache.items()},
+    )
+
+
+def _same_maps(found, expected):
+    assert found == expected
+    assert [_row(r) for r in found.stakeholders] == [_row(r) for r in expected.stakeholders]
+    assert [_row(r) for r in found.relationships] == [_row(r) for r in expected.relationships]
+    people = {id(p) for p in found.stakeholders}
+    for tie in found.relationships:  # the map's own people, not copies
+        assert id(tie.source) in people and id(tie.target) in people
+
+
+@pytest.fixture
+def mapped(org):
+    group = group_of(org, 6)
+    people = list(Stakeholder.objects.filter(group=group).order_by("email"))
+    for a, b, kind in [(0, 1, "reports_to"), (2, 1, "influences"), (4, 0, "conflicts_with")]:
+        Relationship.objects.create(group=group, source=people[a], target=people[b], kind=kind)
+    return group_map(group)
+
+
+def test_a_map_comes_back_as_django_pickling_gave_it_back(mapped):
+    assert row_pickling.pack(mapped.stakeholders, mapped.relationships) is not None
+    _same_maps(cached.loads(cached.dumps(mapped)), _django_pickled(mapped))
+    _same_maps(cached.loads(cached.dumps(mapped)), mapped)
+    assert len(cached.dumps(mapped)) < len(_django_bytes(mapped)) * 0.8  # and smaller
+
+
+def test_rows_holding_anything_else_are_pickled_as_django_pickles_them(
+    mapped, django_assert_num_queries
+):
+    tie = mapped.relationships[0]
+    with django_assert_num_queries(1):
+        assert tie.group == mapped.group  # read and cached on the row
+    assert row_pickling.pack(mapped.stakeholders, mapped.relationships) is None
+    again = cached.loads(cached.dumps(mapped))
+    _same_maps(again, _django_pickled(mapped))
+    with django_assert_num_queries(0):
+        assert again.relationships[0].group == mapped.group  # still held
+
+
+def test_maps_without_ties_or_people_and_a_batchs_rows(org, mapped):
+    lonely = group_of(org, 3)
+    Relationship.objects.filter(group=lonely).delete()
+    lonely = group_map(lonely)
+    assert lonely.relationships == () and lonely.stakeholders
+    _same_maps(cached.loads(cached.dumps(lonely)), _django_pickled(lonely))
+    empty = group_map(group_of(org, 0))
+    assert cached.loads(cached.dumps(empty)) == empty
+    now = timezone.now()
+    batch = analyze_from(read_batch([mapped.group], as_of=now), mapped.group, as_of=now).map
+    _same_maps(cached.loads(cached.dumps(batch)), _django_pickled(batch))
