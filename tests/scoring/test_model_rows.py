@@ -1,4 +1,4 @@
-"""A map pickled with its rows packed as plain values (`scoring.row_pickling`) comes back
+"""A map pickled with its rows packed as plain values (`scoring.model_rows`) comes back
 as the map Django's pickling of each row gave back: the same rows with the same attributes,
 the same state, each relationship holding the map's own two people."""
 
@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from planner.models import Relationship, Stakeholder
-from scoring import cached, row_pickling
+from scoring import cached, model_rows
 from scoring.batch_analysis import analyze_from, read_batch
 from scoring.group_map import GroupMap, group_map
 from tests.factories import group_of
@@ -69,7 +69,7 @@ def mapped(org):
 
 
 def test_a_map_comes_back_as_django_pickling_gave_it_back(mapped):
-    assert row_pickling.pack(mapped.stakeholders, mapped.relationships) is not None
+    assert model_rows.pack(mapped.stakeholders, mapped.relationships) is not None
     _same_maps(cached.loads(cached.dumps(mapped)), _django_pickled(mapped))
     _same_maps(cached.loads(cached.dumps(mapped)), mapped)
     assert len(cached.dumps(mapped)) < len(_django_bytes(mapped)) * 0.8  # and smaller
@@ -81,7 +81,7 @@ def test_rows_holding_anything_else_are_pickled_as_django_pickles_them(
     tie = mapped.relationships[0]
     with django_assert_num_queries(1):
         assert tie.group == mapped.group  # read and cached on the row
-    assert row_pickling.pack(mapped.stakeholders, mapped.relationships) is None
+    assert model_rows.pack(mapped.stakeholders, mapped.relationships) is None
     again = cached.loads(cached.dumps(mapped))
     _same_maps(again, _django_pickled(mapped))
     with django_assert_num_queries(0):
