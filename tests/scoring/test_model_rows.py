@@ -1,18 +1,20 @@
-"""A map pickled with its rows packed as plain values (`scoring.model_rows`) comes back
-as the map Django's pickling of each row gave back: the same rows with the same attributes,
-the same state, each relationship holding the map's own two people."""
+"""Rows made from values (`scoring.model_rows`) are the rows `Model.from_db` makes, and a map
+pickled with its rows packed as plain values comes back as the map Django's pickling of each
+row gave back: the same rows with the same attributes, the same state, each relationship
+holding the map's own two people."""
 
 import copyreg
 import io
 import pickle
 
 import pytest
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from planner.models import Relationship, Stakeholder
 from scoring import cached, model_rows
 from scoring.batch_analysis import analyze_from, read_batch
-from scoring.group_map import GroupMap, group_map
+from scoring.group_map import PERSON_COLUMNS, TIE_COLUMNS, GroupMap, group_map
 from tests.factories import group_of
 
 
@@ -99,3 +101,51 @@ def test_maps_without_ties_or_people_and_a_batchs_rows(org, mapped):
     now = timezone.now()
     batch = analyze_from(read_batch([mapped.group], as_of=now), mapped.group, as_of=now).map
     _same_maps(cached.loads(cached.dumps(batch)), _django_pickled(batch))
+
+
+# --- rows made from values ----------------------------------------------------------------
+
+
+def _as_loaded(rows):
+    return [(type(r), {k: v for k, v in r.__dict__.items() if k != "_state"}) for r in rows]
+
+
+def test_rows_made_from_values_are_the_rows_from_db_makes(mapped):
+    group = mapped.group
+    for model, columns, order in (
+        (Stakeholder, PERSON_COLUMNS, ("name", "email")),
+        (Relationship, TIE_COLUMNS, ("pk",)),
+    ):
+        values = list(model.objects.filter(group=group).order_by(*order).values_list(*columns))
+        made = model_rows.made(model, "default", columns, values)
+        expected = [model.from_db("default", columns, row) for row in values]
+        assert _as_loaded(made) == _as_loaded(expected) and made == expected
+        assert all(r._state.db == "default" and r._state.adding is False for r in made)
+        assert list(model.objects.filter(group=group).order_by(*order)) == made
+        assert model_rows._plain(model, columns)  # the fast way was the one tested
+
+
+def test_a_listened_init_or_a_field_doing_more_makes_rows_through_from_db(mapped):
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    values = list(Relationship.objects.filter(group=mapped.group).values_list(*TIE_COLUMNS))
+    post_init.connect(listener, sender=Relationship)
+    try:
+        made = model_rows.made(Relationship, "default", TIE_COLUMNS, values)
+    finally:
+        post_init.disconnect(listener, sender=Relationship)
+    assert seen == made and len(made) == len(values)  # each made by __init__
+    assert not model_rows._plain(Relationship, ("source",))  # a descriptor that does more
+
+
+def test_the_map_reads_its_rows_as_listing_the_querysets_did(mapped):
+    group = mapped.group
+    people = list(Stakeholder.objects.filter(group=group).defer("created_at", "updated_at"))
+    ties = list(Relationship.objects.filter(group=group).defer("created_at").order_by("pk"))
+    people.sort(key=lambda s: (s.name, s.email))
+    again = group_map(group)
+    assert _as_loaded(again.stakeholders) == _as_loaded(people)
+    assert sorted(_as_loaded(again.relationships), key=repr) == sorted(_as_loaded(ties), key=repr)

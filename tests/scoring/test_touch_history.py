@@ -20,12 +20,14 @@ from scoring.core.exposure import (
     recent_activity,
     table_exposure_and_mass,
 )
-from scoring.fetch import fetch_all
+from scoring.fetch import Prepared, fetch_all
 from scoring.group_map import TIE_COLUMNS
 from scoring.touch_history import (
     _COLUMNS,
+    _TOUCHES,
     RECENT_DAYS,
     LazyEvents,
+    _read_rows,
     _sqlite_moment,
     _touch_rows,
     read_touches,
@@ -230,3 +232,27 @@ def test_the_made_up_rows_are_the_databases_own(touched_group):
     assert read_moment is _sqlite_moment
     sample = next(iter(rows))
     assert isinstance(sample[1], str) and isinstance(sample[2], str)
+
+
+def test_the_query_compiled_once_reads_each_groups_touches_up_to_each_moment(org, touched_group):
+    group, _ = touched_group
+    other = group_of(org, 2)
+    person = Stakeholder.objects.filter(group=other).first()
+    Touch.objects.create(group=other, stakeholder=person, occurred_at=AS_OF, themes={"a": 1})
+    for each in (group, other):
+        for moment in (AS_OF, AS_OF - timedelta(days=20), AS_OF + timedelta(days=2)):
+            rows, read_moment = _read_rows(each, moment)
+            query, expected_reader = _touch_rows(each, moment)
+            assert rows == list(query) and read_moment is expected_reader
+    assert _TOUCHES._compiled[("default", connection.vendor)] is not None  # compiled once
+
+
+def test_a_query_with_parameters_of_its_own_is_compiled_every_time(touched_group):
+    group, _ = touched_group
+
+    def build(group_id):  # "" is a parameter no call gives
+        return Touch.objects.filter(group_id=group_id).exclude(message_key="").values_list("pk")
+
+    prepared = Prepared(build, ("pk",), sentinels=(-1,), adapt=(lambda pk, _: pk,))
+    assert prepared.rows("default", group.pk) == list(build(group.pk))
+    assert prepared._compiled == {("default", connection.vendor): None}
