@@ -52,12 +52,13 @@ class Prepared:
     """A `values_list` query (columns `names`) compiled once per database and vendor, then
     run with each call's own values for its parameters.
 
-    `build(*values)` makes the queryset. It is compiled once with `sentinels` (values no
-    call passes) in their places, and where each lands in the compiled parameters is noted;
-    a call then puts its values there, as the database takes them (`adapt[i](value,
-    connection)`, what the field's lookup does to it). A query whose parameters are not
-    exactly its sentinels, each once, or that `fetch_all` would not read in one fetchall,
-    is built and compiled on every call."""
+    `build(*values)` makes the queryset; what SQL it makes must not depend on the values
+    but through its parameters. It is compiled once with `sentinels` (values no call
+    passes) in their places, and where each lands in the compiled parameters is noted; a
+    call then puts its values there, as the database takes them (`adapt[i](value,
+    connection)`, what the field's lookup does to it), the query's other parameters (its
+    constants) as compiled. A query in which a sentinel is not found exactly once, or that
+    `fetch_all` would not read in one fetchall, is built and compiled on every call."""
 
     def __init__(
         self,
@@ -67,7 +68,7 @@ class Prepared:
         adapt: tuple[Callable, ...],
     ) -> None:
         self.build, self.names, self.sentinels, self.adapt = build, names, sentinels, adapt
-        self._compiled: dict[tuple[str, str], tuple[str, list[int]] | None] = {}
+        self._compiled: dict[tuple[str, str], tuple[str, tuple, list[int]] | None] = {}
 
     def rows(self, alias: str, *values) -> list[tuple]:
         connection = connections[alias]
@@ -77,13 +78,13 @@ class Prepared:
             found = self._compiled[key] = self._prepare(alias)
         if found is None:
             return fetch_all(self.build(*values), self.names)
-        sql, places = found
-        params = [None] * len(places)
+        sql, constants, places = found
+        params = list(constants)
         for value, place, adapt in zip(values, places, self.adapt, strict=True):
             params[place] = adapt(value, connection)
         return _run(alias, sql, params)
 
-    def _prepare(self, alias: str) -> tuple[str, list[int]] | None:
+    def _prepare(self, alias: str) -> tuple[str, tuple, list[int]] | None:
         rows = self.build(*self.sentinels)
         if rows.db != alias:
             return None
@@ -96,6 +97,6 @@ class Prepared:
             adapt(value, connection)
             for value, adapt in zip(self.sentinels, self.adapt, strict=True)
         ]
-        if len(params) != len(adapted) or any(params.count(v) != 1 for v in adapted):
+        if any(params.count(value) != 1 for value in adapted):
             return None
-        return sql, [params.index(v) for v in adapted]
+        return sql, params, [params.index(value) for value in adapted]

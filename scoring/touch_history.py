@@ -21,8 +21,8 @@ from operator import itemgetter
 import numpy as np
 from django.conf import settings as django_settings
 from django.db import connection, router
-from django.db.models import F, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from planner.models import BuyingGroup, Touch
 from scoring.core.exposure import (
@@ -133,10 +133,19 @@ _NOTHING = (False, _EMPTY)  # no text (no asset): no theme
 
 
 def _touch_rows(group: BuyingGroup, as_of: datetime):
-    """(stakeholder id, occurred_at, themes JSON text, asset themes JSON text, message key,
-    pk, asset slug, level, framing) of the group's touches up to `as_of` (newest first), and
-    how to read occurred_at when it is the database's text (`touch_columns`)."""
+    """(stakeholder id, occurred_at, themes JSON text, asset themes JSON text, message (its
+    key, or `touch-<pk>`), asset slug, level, framing) of the group's touches up to `as_of`
+    (newest first), and how to read occurred_at when it is the database's text
+    (`touch_columns`)."""
     return touch_columns(Touch.objects.filter(group=group, occurred_at__lte=as_of))
+
+
+# The touch's message: its key, or `touch-<pk>` for a one-off (what TouchEvent.message_id is).
+_MESSAGE = Coalesce(
+    NullIf("message_key", Value("")),
+    Concat(Value("touch-"), Cast("pk", TextField())),
+    output_field=TextField(),
+)
 
 
 def touch_columns(touches, *, leading: tuple[str, ...] = ()):
@@ -153,6 +162,7 @@ def touch_columns(touches, *, leading: tuple[str, ...] = ()):
         _occurred=occurred,
         _themes=Cast("themes", TextField()),
         _asset_themes=Cast("asset__themes", TextField()),
+        _message=_MESSAGE,
     ).values_list(*leading, *_COLUMNS)
     return rows, read_moment
 
@@ -162,8 +172,7 @@ _COLUMNS = (
     "_occurred",
     "_themes",
     "_asset_themes",
-    "message_key",
-    "pk",
+    "_message",
     "asset__slug",
     "asset__level",
     "asset__framing",
@@ -252,10 +261,9 @@ def read_touches(
         kept = [key is not None for key in people]
         columns = [list(compress(column, kept)) for column in columns]
         people = list(compress(people, kept))
-    ids, occurred, themes, asset_themes, message_keys, pks, slugs, levels, framings = columns
+    ids, occurred, themes, asset_themes, messages, slugs, levels, framings = columns
     moments, age_days, recent_moments, future = _moments(occurred, read_moment, as_of)
     weights, numbers = _weights(themes, asset_themes)
-    messages = [key or f"touch-{pk}" for key, pk in zip(message_keys, pks, strict=True)]
     # A message's recipients: the distinct people among all its touches.
     recipients = Counter(map(_first, set(zip(messages, people, strict=True))))
     recent = list(map(recent_moments.__contains__, occurred))
@@ -313,21 +321,21 @@ def _moments(occurred, read_moment, as_of: datetime):
 
 
 def _weights(themes, asset_themes):
-    """The distinct theme weights of the touches (as `themes or asset_themes or {}` on the
-    decoded values, each distinct text decoded and checked once), and each touch's place
-    in that list."""
-    weights: list[Mapping[str, float]] = []
-    numbers: dict[int, int] = {}  # id of a mapping -> its place in `weights`
-    of_pair: dict[tuple, int] = {}
+    """The theme weights of each distinct (themes, asset themes) pair of the touches (as
+    `themes or asset_themes or {}` on the decoded values), and each touch's place in that
+    list."""
     pairs = list(zip(themes, asset_themes, strict=True))
-    for pair in dict.fromkeys(pairs):
-        text, asset_text = pair
-        given, found = _NOTHING if text is None else _read_themes(text)
-        if not given and asset_text is not None:
-            found = _read_themes(asset_text)[1]
-        number = numbers.get(id(found))
-        if number is None:
-            number = numbers[id(found)] = len(weights)
-            weights.append(found)
-        of_pair[pair] = number
-    return weights, list(map(of_pair.__getitem__, pairs))
+    distinct = list(dict.fromkeys(pairs))
+    place = dict(zip(distinct, range(len(distinct)), strict=True))
+    return list(map(_touch_weights, distinct)), list(map(place.__getitem__, pairs))
+
+
+@lru_cache(maxsize=THEME_TEXTS_REMEMBERED)
+def _touch_weights(pair: tuple[str | None, str | None]) -> Mapping[str, float]:
+    """The weights of a touch whose themes and asset's themes read `pair` (JSON texts; None:
+    no asset), remembered as `_read_themes` is."""
+    text, asset_text = pair
+    given, found = _NOTHING if text is None else _read_themes(text)
+    if not given and asset_text is not None:
+        found = _read_themes(asset_text)[1]
+    return found

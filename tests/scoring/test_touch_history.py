@@ -41,13 +41,12 @@ def _reference(rows, read_moment, as_of, emails, half_life=30.0):
     """The adapter as it was: a TouchEvent per row, then the cores on the events."""
     events, seen, recipients, recent_rows = [], {}, {}, []
     since = as_of - timedelta(days=RECENT_DAYS)
-    for sid, occurred_at, themes, asset_themes, key_, pk, slug, level, framing in rows:
+    for sid, occurred_at, themes, asset_themes, message, slug, level, framing in rows:
         key = emails.get(sid)
         if key is None:
             continue
         if read_moment:
             occurred_at = read_moment(occurred_at)
-        message = key_ or f"touch-{pk}"
         value = json.loads(themes) if themes is not None else None
         if value:
             weights = read_only_weights(value)
@@ -122,8 +121,7 @@ rows = st.lists(
         st.sampled_from(SQLITE_MOMENTS),
         st.sampled_from(THEME_TEXTS),
         st.one_of(st.none(), st.sampled_from(THEME_TEXTS)),  # the asset's
-        st.sampled_from(["", "", "m1", "m2", "m3"]),
-        st.integers(1, 40),
+        st.one_of(st.sampled_from(["m1", "m2", "m3"]), st.integers(1, 40).map("touch-{}".format)),
         st.one_of(st.none(), st.sampled_from(["a", "b"])),
         st.one_of(st.none(), st.sampled_from(["individualized", "shared"])),
         st.one_of(st.none(), st.sampled_from(["individual", "shared_problem"])),
@@ -143,7 +141,7 @@ def test_read_touches_gives_what_the_row_by_row_adapter_gave(found_rows, half_li
 
 
 def test_a_text_that_is_not_an_object_fails_as_before():
-    bad = [(1, SQLITE_MOMENTS[0], "[1, 2]", None, "", 1, None, None, None)]
+    bad = [(1, SQLITE_MOMENTS[0], "[1, 2]", None, "touch-1", None, None, None)]
     with pytest.raises(AttributeError):
         _reference(bad, _sqlite_moment, AS_OF, EMAILS)
     with pytest.raises(AttributeError):
@@ -151,7 +149,7 @@ def test_a_text_that_is_not_an_object_fails_as_before():
 
 
 def test_a_naive_moment_fails_as_a_touch_event_would():
-    naive = [(1, datetime(2026, 10, 1), '{"roi": 1}', None, "", 1, None, None, None)]
+    naive = [(1, datetime(2026, 10, 1), '{"roi": 1}', None, "touch-1", None, None, None)]
     with pytest.raises(ValueError, match="timezone-aware"):
         read_touches(None, as_of=AS_OF, emails=EMAILS, rows=(naive, None))
 
@@ -161,9 +159,9 @@ def test_a_naive_moment_fails_as_a_touch_event_would():
 
 def test_the_events_are_built_when_read_and_behave_as_their_list():
     found_rows = [
-        (1, SQLITE_MOMENTS[0], '{"roi": 1}', None, "m1", 1, None, None, None),
-        (2, SQLITE_MOMENTS[0], '{"roi": 1}', None, "m1", 2, None, None, None),
-        (3, SQLITE_MOMENTS[3], "{}", '{"uptime": 2}', "", 3, "a", None, None),
+        (1, SQLITE_MOMENTS[0], '{"roi": 1}', None, "m1", None, None, None),
+        (2, SQLITE_MOMENTS[0], '{"roi": 1}', None, "m1", None, None, None),
+        (3, SQLITE_MOMENTS[3], "{}", '{"uptime": 2}', "touch-3", "a", None, None),
     ]
     events = read_touches(None, as_of=AS_OF, emails=EMAILS, rows=(found_rows, _sqlite_moment))
     events = events.history.events
@@ -213,6 +211,16 @@ def test_the_groups_touches_read_as_the_adapter_read_them(touched_group):
     assert expected["seen"] and expected["recent"]  # the case is not empty
 
 
+def test_a_touchs_message_is_its_key_or_its_pk(touched_group):
+    group, _ = touched_group
+    rows, _ = _touch_rows(group, AS_OF)
+    expected = Touch.objects.filter(group=group, occurred_at__lte=AS_OF).values_list(
+        "message_key", "pk"
+    )
+    assert [row[4] for row in rows] == [key or f"touch-{pk}" for key, pk in expected]
+    assert any(key for key, _ in expected) and not all(key for key, _ in expected)
+
+
 def test_one_fetchall_gives_the_rows_iterating_the_query_gives(touched_group):
     group, _ = touched_group
     rows, _ = _touch_rows(group, AS_OF)
@@ -247,12 +255,20 @@ def test_the_query_compiled_once_reads_each_groups_touches_up_to_each_moment(org
     assert _TOUCHES._compiled[("default", connection.vendor)] is not None  # compiled once
 
 
-def test_a_query_with_parameters_of_its_own_is_compiled_every_time(touched_group):
+def test_a_querys_constants_stay_and_a_value_given_twice_compiles_every_time(touched_group):
     group, _ = touched_group
 
-    def build(group_id):  # "" is a parameter no call gives
+    def build(group_id):  # "" is a constant of the query
         return Touch.objects.filter(group_id=group_id).exclude(message_key="").values_list("pk")
 
     prepared = Prepared(build, ("pk",), sentinels=(-1,), adapt=(lambda pk, _: pk,))
-    assert prepared.rows("default", group.pk) == list(build(group.pk))
+    assert prepared.rows("default", group.pk) == list(build(group.pk)) != []
+    assert prepared.rows("default", group.pk + 1) == list(build(group.pk + 1))
+    assert prepared._compiled[("default", connection.vendor)] is not None
+
+    def twice(group_id):
+        return Touch.objects.filter(group_id=group_id).exclude(pk=group_id).values_list("pk")
+
+    prepared = Prepared(twice, ("pk",), sentinels=(-1,), adapt=(lambda pk, _: pk,))
+    assert prepared.rows("default", group.pk) == list(twice(group.pk)) != []
     assert prepared._compiled == {("default", connection.vendor): None}
