@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+from django.db import router
 from django.utils import timezone
 
 from content.models import Theme
@@ -29,6 +30,7 @@ from scoring.core.divergence import (
 )
 from scoring.core.exposure import table_exposure_and_mass
 from scoring.core.readiness import GroupState, Readiness, readiness
+from scoring.fetch import Prepared
 from scoring.group_map import GroupMap, group_map
 from scoring.touch_history import (
     RECENT_DAYS,
@@ -197,9 +199,8 @@ def _analyze(
     ground = common_ground(members)
     tailoring, recent = read.tailoring, read.recently_touched
     if theme_names is None:
-        theme_names = dict(
-            Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
-        )
+        db = router.db_for_read(Theme)
+        theme_names = dict(_THEME_NAMES.rows(db, group.organization_id))
     state = GroupState(
         people=data.people,
         names={s.email: s.name or s.email for s in data.stakeholders},
@@ -229,6 +230,16 @@ def _analyze(
         settings=settings,
         state=state,
     )
+
+
+def _organization_themes(organization_id: int):
+    return Theme.objects.filter(organization_id=organization_id).values_list("slug", "name")
+
+
+# The theme names' query, compiled once per database (`scoring.fetch.Prepared`).
+_THEME_NAMES = Prepared(
+    _organization_themes, ("slug", "name"), sentinels=(-987_654_321,), adapt=(lambda pk, _: pk,)
+)
 
 
 def forecast_model(analysis: GroupAnalysis) -> forecast.Model:

@@ -107,7 +107,10 @@ def test_maps_without_ties_or_people_and_a_batchs_rows(org, mapped):
 
 
 def _as_loaded(rows):
-    return [(type(r), {k: v for k, v in r.__dict__.items() if k != "_state"}) for r in rows]
+    """Each row's model and attributes, each value with its type (True is not 1 here)."""
+    return [
+        (type(r), {k: (type(v), v) for k, v in r.__dict__.items() if k != "_state"}) for r in rows
+    ]
 
 
 def test_rows_made_from_values_are_the_rows_from_db_makes(mapped):

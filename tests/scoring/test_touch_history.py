@@ -227,7 +227,7 @@ def test_one_fetchall_gives_the_rows_iterating_the_query_gives(touched_group):
     assert fetch_all(rows, _COLUMNS) == list(rows)
     ties = Relationship.objects.filter(group=group).order_by("pk").values_list(*TIE_COLUMNS)
     assert fetch_all(ties, TIE_COLUMNS) == list(ties)
-    # A column Django must convert (a datetime), or columns in another order: Django reads.
+    # A column Django converts (a datetime): converted; columns in another order: Django reads.
     moments = Touch.objects.filter(group=group).values_list("pk", "occurred_at")
     assert fetch_all(moments, ("pk", "occurred_at")) == list(moments)
     assert fetch_all(ties, ("kind", "id")) == list(ties)
