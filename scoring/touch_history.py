@@ -38,6 +38,7 @@ RECENT_DAYS = 30
 # Theme texts whose reading a process remembers: a group's touches are read again after
 # every write to it, and their texts do not change (a 500-member group has a few thousand).
 THEME_TEXTS_REMEMBERED = 8192
+MOMENTS_REMEMBERED = 16384
 _first = itemgetter(0)
 
 
@@ -226,7 +227,12 @@ def _postgres_moment(text: str) -> datetime:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
-_TEXT_MOMENTS = {"sqlite": _sqlite_moment, "postgresql": _postgres_moment}
+# Remembered by their text, as theme texts are (`THEME_TEXTS_REMEMBERED`): a datetime is
+# immutable, and the same touches are read again after every write to the group.
+_TEXT_MOMENTS = {
+    "sqlite": lru_cache(maxsize=MOMENTS_REMEMBERED)(_sqlite_moment),
+    "postgresql": lru_cache(maxsize=MOMENTS_REMEMBERED)(_postgres_moment),
+}
 
 
 def _moment_reader() -> Callable[[str], datetime] | None:
@@ -269,10 +275,11 @@ def read_touches(
     recent = list(map(recent_moments.__contains__, occurred))
     events = LazyEvents(people, occurred, moments, numbers, weights, messages)
     recent_rows = list(compress(zip(messages, levels, framings, strict=True), recent))
+    alone = {message for message, count in recipients.items() if count == 1}
     individual = sum(
         1
         for message, level, framing in recent_rows
-        if level == "individualized" or framing == "individual" or recipients[message] == 1
+        if level == "individualized" or framing == "individual" or message in alone
     )
     seen: dict[str, set[str]] = {}
     for key, slug in compress(zip(people, slugs, strict=True), slugs):
@@ -286,7 +293,7 @@ def read_touches(
     if future:  # touches after as_of: recent_activity leaves them out, as it did
         tailoring, touched = recent_activity(events, as_of=as_of, window_days=RECENT_DAYS)
     else:  # the same: every touch counts, and the recent ones are those of the window
-        single = sum(1 for message, _, _ in recent_rows if recipients[message] == 1)
+        single = sum(map(alone.__contains__, compress(messages, recent)))
         tailoring = single / len(recent_rows) if recent_rows else 0.0
         touched = frozenset(set(compress(people, recent)))  # (as recent_activity builds it)
     number = {key: n for n, key in enumerate(keys)}
@@ -306,18 +313,20 @@ def _moments(occurred, read_moment, as_of: datetime):
     Django reads it (aware, in UTC); its age in days at `as_of`, as the exposure core
     computes it; the moments in the last RECENT_DAYS; whether any is after `as_of`."""
     since = as_of - timedelta(days=RECENT_DAYS)  # as_of - occurred_at <= the window
-    moments, ages, recent = {}, {}, set()
-    future = False
-    for value in dict.fromkeys(occurred):
-        moment = read_moment(value) if read_moment else value
+    values = list(dict.fromkeys(occurred))
+    found = list(map(read_moment, values)) if read_moment else values
+    for moment in found:
         if moment.tzinfo is not UTC:  # checked as a TouchEvent checks it
             TouchEvent("", moment, _EMPTY)
-        moments[value] = moment
-        age = ages[value] = (as_of - moment).total_seconds() / SECONDS_PER_DAY
-        future = future or age < 0
-        if moment >= since:
-            recent.add(value)
-    return moments, ages, recent, future
+    ages = [(as_of - moment).total_seconds() / SECONDS_PER_DAY for moment in found]
+    recent = {value for value, moment in zip(values, found, strict=True) if moment >= since}
+    future = bool(ages) and min(ages) < 0
+    return (
+        dict(zip(values, found, strict=True)),
+        dict(zip(values, ages, strict=True)),
+        recent,
+        future,
+    )
 
 
 def _weights(themes, asset_themes):

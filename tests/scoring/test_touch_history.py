@@ -237,7 +237,7 @@ def test_one_fetchall_gives_the_rows_iterating_the_query_gives(touched_group):
 def test_the_made_up_rows_are_the_databases_own(touched_group):
     group, _ = touched_group
     rows, read_moment = _touch_rows(group, AS_OF)
-    assert read_moment is _sqlite_moment
+    assert read_moment.__wrapped__ is _sqlite_moment  # remembered by its text
     sample = next(iter(rows))
     assert isinstance(sample[1], str) and isinstance(sample[2], str)
 
