@@ -76,19 +76,26 @@ class GroupMap:
         return [people[key] for key in self.insights.brokers if key in people]
 
     def __reduce__(self):
-        """Pickled with its rows packed as plain values when they are plain rows
-        (`scoring.model_rows`): storing an analysis took mostly Django's pickling of
+        """Pickled with its rows, and its ties, packed as plain values when they are plain
+        rows (`scoring.model_rows`): storing an analysis took mostly Django's pickling of
         each row."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         packed = model_rows.pack(self.stakeholders, self.relationships)
         if packed is not None:
             values["stakeholders"] = values["relationships"] = None
-        return _unpickled_map, (values, packed)
+        ties = model_rows.pack_frozen(self.ties, Tie)
+        if ties is not None:
+            values["ties"] = None
+        return _unpickled_map, (values, packed, ties)
 
 
-def _unpickled_map(values: dict, packed: model_rows.Packed | None) -> GroupMap:
+def _unpickled_map(
+    values: dict, packed: model_rows.Packed | None, ties: list | None = None
+) -> GroupMap:
     if packed is not None:
         values["stakeholders"], values["relationships"] = model_rows.unpack(packed)
+    if ties is not None:
+        values["ties"] = model_rows.unpack_frozen(ties, Tie)
     return GroupMap(**values)
 
 

@@ -21,6 +21,7 @@ attributes) are not packed: they are pickled as Django pickles them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 
 from django.db.models import Model
 from django.db.models.base import ModelState
@@ -134,3 +135,28 @@ def _rows(model, db: str | None, names: tuple[str, ...], values) -> tuple:
         fields.update(zip(names, row, strict=True))
         rows.append(instance)
     return tuple(rows)
+
+
+def pack_frozen(items: Sequence, cls: type) -> list[tuple] | None:
+    """Instances of the frozen dataclass `cls` (nothing else) as tuples of their fields'
+    values; None when any is not exactly that."""
+    names = tuple(field.name for field in fields(cls))
+    packed = []
+    for item in items:
+        found = item.__dict__
+        if type(item) is not cls or tuple(found) != names:
+            return None
+        packed.append(tuple(found.values()))
+    return packed
+
+
+def unpack_frozen(packed: list[tuple], cls: type) -> tuple:
+    """The instances `pack_frozen` packed, made as unpickling makes them (their fields set
+    without `__init__`)."""
+    names = tuple(field.name for field in fields(cls))
+    items = []
+    for values in packed:
+        item = object.__new__(cls)
+        item.__dict__.update(zip(names, values, strict=True))
+        items.append(item)
+    return tuple(items)
