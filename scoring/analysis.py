@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from content.models import Theme
 from content.theme_labels import theme_label
+from planner.buying_roles import DEFAULT_REQUIRED_ROLES
 from planner.models import BuyingGroup, PlannerSettings
-from planner.selectors import planner_settings
+from scoring import model_rows
 from scoring.collector import collector_paused
 from scoring.core import forecast
 from scoring.core.divergence import (
@@ -175,7 +176,7 @@ def _analyze(
     theme_names: dict[str, str] | None,
 ) -> GroupAnalysis:
     as_of = as_of or timezone.now()
-    settings = settings or planner_settings(group.organization)
+    settings = settings or _planner_settings(group)
     data = data or group_map(group, settings=settings)
     emails = {s.pk: s.email for s in data.stakeholders}
     read = read_touches(group, as_of=as_of, emails=emails, rows=touches)
@@ -232,13 +233,42 @@ def _analyze(
     )
 
 
+def _same(value, connection):
+    return value
+
+
+def _planner_settings(group: BuyingGroup) -> PlannerSettings:
+    """`planner_settings(group.organization)`: the organization's row, read by a query
+    compiled once and made as `.first()` makes it, or the selector's unsaved defaults."""
+    db = router.db_for_read(PlannerSettings)
+    found = _SETTINGS.rows(db, group.organization_id)
+    if not found:
+        organization = group.organization
+        return PlannerSettings(
+            organization=organization, required_roles=list(DEFAULT_REQUIRED_ROLES)
+        )
+    return model_rows.made(PlannerSettings, db, _SETTINGS_COLUMNS, found)[0]
+
+
+def _organization_settings(organization_id: int):
+    found = PlannerSettings.objects.filter(organization_id=organization_id).order_by("pk")
+    return found.values_list(*_SETTINGS_COLUMNS)[:1]
+
+
+_SETTINGS_COLUMNS = tuple(f.attname for f in PlannerSettings._meta.concrete_fields)
+
+
 def _organization_themes(organization_id: int):
     return Theme.objects.filter(organization_id=organization_id).values_list("slug", "name")
 
 
-# The theme names' query, compiled once per database (`scoring.fetch.Prepared`).
+# The settings' and theme names' queries, compiled once per database
+# (`scoring.fetch.Prepared`); an id no call passes stands for the organization's.
+_SETTINGS = Prepared(
+    _organization_settings, _SETTINGS_COLUMNS, sentinels=(-987_654_321,), adapt=(_same,)
+)
 _THEME_NAMES = Prepared(
-    _organization_themes, ("slug", "name"), sentinels=(-987_654_321,), adapt=(lambda pk, _: pk,)
+    _organization_themes, ("slug", "name"), sentinels=(-987_654_321,), adapt=(_same,)
 )
 
 

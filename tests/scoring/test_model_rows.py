@@ -11,8 +11,10 @@ import pytest
 from django.db.models.signals import post_init
 from django.utils import timezone
 
-from planner.models import Relationship, Stakeholder
+from planner.models import PlannerSettings, Relationship, Stakeholder
+from planner.selectors import planner_settings
 from scoring import cached, model_rows
+from scoring.analysis import _planner_settings
 from scoring.batch_analysis import analyze_from, read_batch
 from scoring.group_map import PERSON_COLUMNS, TIE_COLUMNS, GroupMap, group_map
 from tests.factories import group_of
@@ -152,3 +154,18 @@ def test_the_map_reads_its_rows_as_listing_the_querysets_did(mapped):
     again = group_map(group)
     assert _as_loaded(again.stakeholders) == _as_loaded(people)
     assert sorted(_as_loaded(again.relationships), key=repr) == sorted(_as_loaded(ties), key=repr)
+
+
+def test_the_analysis_reads_the_settings_the_selector_gives(org, other_org):
+    PlannerSettings.objects.create(organization=org, required_roles=["Champion"], half_life_days=9)
+    PlannerSettings.objects.filter(organization=other_org).delete()
+    for organization in (org, other_org):
+        group = group_of(organization, 2)
+        found, expected = _planner_settings(group), planner_settings(organization)
+        assert _as_loaded([found]) == _as_loaded([expected])
+        assert (found.pk, found._state.adding, found._state.db) == (
+            expected.pk,
+            expected._state.adding,
+            expected._state.db,
+        )
+    assert _planner_settings(group_of(org, 1)).half_life_days == 9
