@@ -333,9 +333,15 @@ def _weights(themes, asset_themes):
     """The theme weights of each distinct (themes, asset themes) pair of the touches (as
     `themes or asset_themes or {}` on the decoded values), and each touch's place in that
     list."""
-    pairs = list(zip(themes, asset_themes, strict=True))
+    if any(asset_themes):
+        pairs = list(zip(themes, asset_themes, strict=True))
+    else:  # no touch with an asset's themes: each touch's own text is its key
+        pairs = themes
+        asset_themes = None
     distinct = list(dict.fromkeys(pairs))
     place = dict(zip(distinct, range(len(distinct)), strict=True))
+    if asset_themes is None:
+        distinct = [(text, None) for text in distinct]
     return list(map(_touch_weights, distinct)), list(map(place.__getitem__, pairs))
 
 
