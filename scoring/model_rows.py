@@ -15,7 +15,8 @@ unpacked into rows as Django's unpickling gives them back: the same attributes w
 same values, a state saying which database they came from and that they are not new, each
 relationship holding its two people (the map's own stakeholders, as `group_map` attached
 them). Rows with anything else about them (another related row cached, a different set of
-attributes) are not packed: they are pickled as Django pickles them.
+attributes) are not packed: they are pickled as Django pickles them. The map's ties (frozen
+dataclasses) are packed the same way (:func:`pack_frozen`).
 """
 
 from __future__ import annotations
