@@ -31,7 +31,7 @@ from scoring.core.divergence import (
 )
 from scoring.core.exposure import table_exposure_and_mass
 from scoring.core.readiness import GroupState, Readiness, readiness
-from scoring.fetch import Prepared
+from scoring.fetch import UNUSED_ID, Prepared
 from scoring.group_map import GroupMap, group_map
 from scoring.touch_history import (
     RECENT_DAYS,
@@ -233,13 +233,10 @@ def _analyze(
     )
 
 
-def _same(value, connection):
-    return value
-
-
 def _planner_settings(group: BuyingGroup) -> PlannerSettings:
-    """`planner_settings(group.organization)`: the organization's row, read by a query
-    compiled once and made as `.first()` makes it, or the selector's unsaved defaults."""
+    """`planner.selectors.planner_settings(group.organization)`: the organization's row,
+    read by a query compiled once and made as its `.first()` makes it, or the selector's
+    unsaved defaults (tests/scoring/test_model_rows.py holds the two together)."""
     db = router.db_for_read(PlannerSettings)
     found = _SETTINGS.rows(db, group.organization_id)
     if not found:
@@ -264,12 +261,8 @@ def _organization_themes(organization_id: int):
 
 # The settings' and theme names' queries, compiled once per database
 # (`scoring.fetch.Prepared`); an id no call passes stands for the organization's.
-_SETTINGS = Prepared(
-    _organization_settings, _SETTINGS_COLUMNS, sentinels=(-987_654_321,), adapt=(_same,)
-)
-_THEME_NAMES = Prepared(
-    _organization_themes, ("slug", "name"), sentinels=(-987_654_321,), adapt=(_same,)
-)
+_SETTINGS = Prepared(_organization_settings, _SETTINGS_COLUMNS, sentinels=(UNUSED_ID,))
+_THEME_NAMES = Prepared(_organization_themes, ("slug", "name"), sentinels=(UNUSED_ID,))
 
 
 def forecast_model(analysis: GroupAnalysis) -> forecast.Model:

@@ -69,6 +69,12 @@ def _run(alias: str, sql: str, params: Sequence, converters: list) -> list[tuple
 
 
 _UNKNOWN = object()
+UNUSED_ID = -987_654_321  # a sentinel id: no row has it
+
+
+def as_given(value, connection):
+    """A parameter the database takes as it is (an id)."""
+    return value
 
 
 class Prepared:
@@ -79,18 +85,19 @@ class Prepared:
     but through its parameters. It is compiled once with `sentinels` (values no call
     passes) in their places, and where each lands in the compiled parameters is noted; a
     call then puts its values there, as the database takes them (`adapt[i](value,
-    connection)`, what the field's lookup does to it), the query's other parameters (its
-    constants) as compiled. A query in which a sentinel is not found exactly once, or whose
-    columns are not `names`, is built and compiled on every call."""
+    connection)`, what the field's lookup does to it; by default as given), the query's
+    other parameters (its constants) as compiled. A query in which a sentinel is not found
+    exactly once, or whose columns are not `names`, is built and compiled on every call."""
 
     def __init__(
         self,
         build: Callable[..., QuerySet],
         names: tuple[str, ...],
         sentinels: tuple,
-        adapt: tuple[Callable, ...],
+        adapt: tuple[Callable, ...] | None = None,
     ) -> None:
-        self.build, self.names, self.sentinels, self.adapt = build, names, sentinels, adapt
+        self.build, self.names, self.sentinels = build, names, sentinels
+        self.adapt = adapt or (as_given,) * len(sentinels)
         self._compiled: dict[tuple[str, str], tuple[_Compiled, list[int]] | None] = {}
 
     def rows(self, alias: str, *values) -> list[tuple]:

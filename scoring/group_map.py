@@ -33,7 +33,7 @@ from scoring.core.graph import (
     missing_roles,
 )
 from scoring.core.narrative import Sentence, describe
-from scoring.fetch import Prepared
+from scoring.fetch import UNUSED_ID, Prepared
 
 # Maps whose graph insights a process remembers (with their people and ties: under 1 MB
 # each at 500 members).
@@ -123,10 +123,6 @@ def _insights(people: tuple[Person, ...], ties: tuple[Tie, ...]) -> GraphInsight
     return analyze_graph(people, ties)
 
 
-def _same(value, connection):
-    return value
-
-
 def _rows(group: BuyingGroup) -> tuple[list[Stakeholder], list[Relationship]]:
     """The group's stakeholders (by name, email) and relationships (by pk), as listing
     their querysets (the timestamps deferred) makes them: read as values with queries
@@ -165,8 +161,8 @@ def _group_ties(group_id: int):
 _PERSON_READ = tuple("_priorities" if c == "priorities" else c for c in PERSON_COLUMNS)
 _PRIORITIES = PERSON_COLUMNS.index("priorities")
 # The queries, compiled once per database; a group id no call passes stands for the group's.
-_PEOPLE = Prepared(_group_people, _PERSON_READ, sentinels=(-987_654_321,), adapt=(_same,))
-_TIES = Prepared(_group_ties, TIE_COLUMNS, sentinels=(-987_654_321,), adapt=(_same,))
+_PEOPLE = Prepared(_group_people, _PERSON_READ, sentinels=(UNUSED_ID,))
+_TIES = Prepared(_group_ties, TIE_COLUMNS, sentinels=(UNUSED_ID,))
 
 
 def group_map(

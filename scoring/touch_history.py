@@ -37,7 +37,7 @@ from scoring.core.exposure import (
     read_only_weights,
     recent_activity,
 )
-from scoring.fetch import Prepared, fetch_all
+from scoring.fetch import UNUSED_ID, Prepared, as_given, fetch_all
 
 RECENT_DAYS = 30
 # Texts whose reading a process remembers (see the module; a 500-member group with 10,000
@@ -201,8 +201,8 @@ _OCCURRED_AT = Touch._meta.get_field("occurred_at")
 _TOUCHES = Prepared(
     _group_touches,
     _COLUMNS,
-    sentinels=(-987_654_321, datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)),
-    adapt=(lambda group_id, connection: group_id, _moment_value),
+    sentinels=(UNUSED_ID, datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)),
+    adapt=(as_given, _moment_value),
 )
 
 

@@ -261,7 +261,7 @@ def test_a_querys_constants_stay_and_a_value_given_twice_compiles_every_time(tou
     def build(group_id):  # "" is a constant of the query
         return Touch.objects.filter(group_id=group_id).exclude(message_key="").values_list("pk")
 
-    prepared = Prepared(build, ("pk",), sentinels=(-1,), adapt=(lambda pk, _: pk,))
+    prepared = Prepared(build, ("pk",), sentinels=(-1,))
     assert prepared.rows("default", group.pk) == list(build(group.pk)) != []
     assert prepared.rows("default", group.pk + 1) == list(build(group.pk + 1))
     assert prepared._compiled[("default", connection.vendor)] is not None
@@ -269,6 +269,6 @@ def test_a_querys_constants_stay_and_a_value_given_twice_compiles_every_time(tou
     def twice(group_id):
         return Touch.objects.filter(group_id=group_id).exclude(pk=group_id).values_list("pk")
 
-    prepared = Prepared(twice, ("pk",), sentinels=(-1,), adapt=(lambda pk, _: pk,))
+    prepared = Prepared(twice, ("pk",), sentinels=(-1,))
     assert prepared.rows("default", group.pk) == list(twice(group.pk)) != []
     assert prepared._compiled == {("default", connection.vendor): None}
