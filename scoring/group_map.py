@@ -4,11 +4,11 @@ graph core makes of them.
 `group_map` loads a group in a constant number of queries (stakeholders, relationships,
 role template), builds the core's plain dataclasses, and calls it.
 
-What the graph core makes of the people and ties is remembered for the last few maps this
-process analysed (`_insights`): most writes (a touch, a send) bump the group's version
-but leave its people and ties as they were, so the next analysis finds them analysed.
-The core is pure and its frozen results are shared read-only, so a remembered result is
-the result.
+What the graph core makes of the people and ties (and the people and ties as it takes
+them) is remembered for the last few maps this process analysed (`_analysed`): most writes
+(a touch, a send) bump the group's version but leave its people and ties as they were, so
+the next analysis finds them analysed. The core is pure and its frozen results are shared
+read-only, so a remembered result is the result.
 """
 
 import json
@@ -62,7 +62,7 @@ class GroupMap:
     baseline: float
     baseline_note: str
     sentences: tuple[Sentence, ...]
-    # The people and ties as the pure cores take them (`people_and_ties`), built once.
+    # The people and ties as the pure cores take them (`_analysed`), built once.
     people: tuple[Person, ...] = ()
     ties: tuple[Tie, ...] = ()
 
@@ -99,28 +99,33 @@ def _unpickled_map(
     return GroupMap(**values)
 
 
-def people_and_ties(
+def _analysed(
     stakeholders: list[Stakeholder], relationships: list[Relationship]
-) -> tuple[list[Person], list[Tie]]:
-    emails = {s.pk: s.email for s in stakeholders}
-    people = [
-        Person(key=s.email, influence=s.influence, role=s.role_label, stance=s.stance)
-        for s in stakeholders
-    ]
-    ties = [
-        Tie(
-            source=emails[r.source_id], target=emails[r.target_id], kind=r.kind, strength=r.strength
-        )
-        for r in relationships
-        if r.source_id in emails and r.target_id in emails
-    ]
-    return people, ties
+) -> tuple[tuple[Person, ...], tuple[Tie, ...], GraphInsights]:
+    """The rows' people and ties as the pure cores take them (a Person per stakeholder, a
+    Tie per relationship between two of them) and what `analyze_graph` makes of them,
+    remembered by the values they are made of (in the order given)."""
+    people = tuple((s.pk, s.email, s.influence, s.role_label, s.stance) for s in stakeholders)
+    ties = tuple((r.source_id, r.target_id, r.kind, r.strength) for r in relationships)
+    return _remembered(people, ties)
 
 
 @lru_cache(maxsize=INSIGHTS_REMEMBERED)
-def _insights(people: tuple[Person, ...], ties: tuple[Tie, ...]) -> GraphInsights:
-    """`analyze_graph`, remembered by its input (people and ties in the order given)."""
-    return analyze_graph(people, ties)
+def _remembered(people: tuple[tuple, ...], ties: tuple[tuple, ...]):
+    """`_analysed` of rows with these values: people (pk, email, influence, role label,
+    stance) and ties (source id, target id, kind, strength). The results are frozen and
+    shared read-only: a remembered result is the result."""
+    emails = {pk: email for pk, email, _, _, _ in people}
+    found = tuple(
+        Person(key=email, influence=influence, role=role, stance=stance)
+        for _, email, influence, role, stance in people
+    )
+    links = tuple(
+        Tie(source=emails[source], target=emails[target], kind=kind, strength=strength)
+        for source, target, kind, strength in ties
+        if source in emails and target in emails
+    )
+    return found, links, analyze_graph(found, links)
 
 
 def _rows(group: BuyingGroup) -> tuple[list[Stakeholder], list[Relationship]]:
@@ -184,8 +189,7 @@ def group_map(
     for relationship in relationships:
         source.set_cached_value(relationship, by_pk[relationship.source_id])
         target.set_cached_value(relationship, by_pk[relationship.target_id])
-    people, ties = people_and_ties(stakeholders, relationships)
-    insights = _insights(tuple(people), tuple(ties))
+    people, ties, insights = _analysed(stakeholders, relationships)
     required = list((settings or planner_settings(group.organization)).required_roles)
     coverage = missing_roles({s.buying_role for s in stakeholders}, required)
     missing_labels = tuple(ROLE_LABELS.get(role, role) for role in coverage.missing)
@@ -206,6 +210,6 @@ def group_map(
         sentences=describe(
             insights, coverage, names=names, size=len(stakeholders), missing_labels=missing_labels
         ),
-        people=tuple(people),
-        ties=tuple(ties),
+        people=people,
+        ties=ties,
     )
