@@ -195,7 +195,7 @@ def _analyze(
     exposure_divergence = divergence(members)
     friction = pairwise_divergences(
         exposures,
-        (tuple(sorted((tie.source.email, tie.target.email))) for tie in data.relationships),
+        (tuple(sorted((emails[r.source_id], emails[r.target_id]))) for r in data.relationships),
     )
     ground = common_ground(members)
     tailoring, recent = read.tailoring, read.recently_touched

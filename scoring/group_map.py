@@ -194,9 +194,8 @@ def group_map(
     coverage = missing_roles({s.buying_role for s in stakeholders}, required)
     missing_labels = tuple(ROLE_LABELS.get(role, role) for role in coverage.missing)
     names = {s.email: s.name or s.email for s in stakeholders}
-    relationships.sort(
-        key=lambda r: (names[r.source.email].lower(), r.kind, names[r.target.email].lower())
-    )
+    label = {s.pk: names[s.email].lower() for s in stakeholders}
+    relationships.sort(key=lambda r: (label[r.source_id], r.kind, label[r.target_id]))
     return GroupMap(
         group=group,
         stakeholders=tuple(stakeholders),
