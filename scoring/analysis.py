@@ -8,22 +8,18 @@ themes), theme names: five, whatever the size of the group.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
-from django.conf import settings as django_settings
-from django.db import connection
-from django.db.models import F, TextField
-from django.db.models.functions import Cast
+from django.db import router
 from django.utils import timezone
 
 from content.models import Theme
 from content.theme_labels import theme_label
-from planner.models import BuyingGroup, PlannerSettings, Touch
-from planner.selectors import planner_settings
+from planner.buying_roles import DEFAULT_REQUIRED_ROLES
+from planner.models import BuyingGroup, PlannerSettings
+from scoring import model_rows
 from scoring.collector import collector_paused
 from scoring.core import forecast
 from scoring.core.divergence import (
@@ -33,16 +29,28 @@ from scoring.core.divergence import (
     divergence,
     pairwise_divergences,
 )
-from scoring.core.exposure import (
-    TouchEvent,
-    exposure_and_mass,
-    read_only_weights,
-    recent_activity,
-)
+from scoring.core.exposure import table_exposure_and_mass
 from scoring.core.readiness import GroupState, Readiness, readiness
+from scoring.fetch import UNUSED_ID, Prepared
 from scoring.group_map import GroupMap, group_map
+from scoring.touch_history import (
+    RECENT_DAYS,
+    TouchHistory,
+    read_touches,
+    touch_columns,
+    touch_history,
+)
 
-RECENT_DAYS = 30
+__all__ = [  # what the rooms above import from here, though it lives next door
+    "RECENT_DAYS",
+    "GroupAnalysis",
+    "TouchHistory",
+    "analyze",
+    "end_of_day",
+    "forecast_model",
+    "touch_columns",
+    "touch_history",
+]
 
 
 def end_of_day(day: date) -> datetime:
@@ -136,151 +144,6 @@ def _num(value: float) -> float:
     return round(value, 4) if math.isfinite(value) else 0.0
 
 
-@dataclass(frozen=True)
-class TouchHistory:
-    # The touches up to as_of. Everything the rooms above need of them is computed here
-    # (exposure, `mass`, ...): a cached analysis (`scoring.cached`) keeps none.
-    events: Sequence[TouchEvent]
-    seen: dict[str, frozenset[str]]  # person -> asset slugs they received
-    recent: int  # touches in the last RECENT_DAYS
-    individual_share: float  # of those: written for one person, or reached one member only
-    # person -> the recency-weighted touches behind their exposure (`exposure_mass`), set
-    # by `analyze` (its half-life is the organization's).
-    mass: Mapping[str, float] = field(default_factory=dict)
-
-
-def _read_themes(known: dict, text: str | None) -> tuple[bool, Mapping[str, float]]:
-    """Theme weights as the database holds them (JSON text) to what a TouchEvent keeps,
-    remembered in `known`: (whether the decoded value is truthy, its usable weights,
-    read-only). A message sent to several people, or an asset's themes, repeat the same
-    text, so each distinct text is decoded and checked once and its events share it."""
-    value = json.loads(text)
-    found = (bool(value), read_only_weights(value) if value else _EMPTY)
-    known[text] = found
-    return found
-
-
-_EMPTY: Mapping[str, float] = read_only_weights({})
-
-
-def _touch_rows(group: BuyingGroup, as_of: datetime):
-    """(stakeholder id, occurred_at, themes JSON text, asset themes JSON text, message key,
-    pk, asset slug, level, framing) of the group's touches up to `as_of` (newest first), and
-    how to read occurred_at when it is the database's text (`touch_columns`)."""
-    return touch_columns(Touch.objects.filter(group=group, occurred_at__lte=as_of))
-
-
-def touch_columns(touches, *, leading: tuple[str, ...] = ()):
-    """`touches` as the rows `touch_history` reads (after the `leading` columns), and the
-    function that reads occurred_at from its text (None: occurred_at is a datetime).
-
-    JSON is read as text, so repeated values are decoded once (see _read_themes). With
-    USE_TZ and the database in UTC, on SQLite and PostgreSQL, the datetime is read as
-    text too and parsed by the caller, once per distinct text: Django's row converter
-    (SQLite) or timestamptz loader (PostgreSQL) costs more than the analysis itself."""
-    read_moment = _moment_reader()
-    occurred = Cast("occurred_at", TextField()) if read_moment else F("occurred_at")
-    rows = touches.annotate(
-        _occurred=occurred,
-        _themes=Cast("themes", TextField()),
-        _asset_themes=Cast("asset__themes", TextField()),
-    ).values_list(
-        *leading,
-        "stakeholder_id",
-        "_occurred",
-        "_themes",
-        "_asset_themes",
-        "message_key",
-        "pk",
-        "asset__slug",
-        "asset__level",
-        "asset__framing",
-    )
-    return rows, read_moment
-
-
-def _sqlite_moment(text: str) -> datetime:
-    """SQLite's text of a moment (naive, in UTC) as an aware datetime in UTC: as
-    `fromisoformat` then `.replace(tzinfo=UTC)`, in a tenth of the time."""
-    try:
-        return datetime.fromisoformat(text + "+00:00")  # tzinfo: the UTC singleton
-    except ValueError:  # the text has an offset of its own
-        moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _postgres_moment(text: str) -> datetime:
-    """PostgreSQL's text of a timestamptz (`2026-11-01 09:30:00.25+00`: the ISO DateStyle
-    Django's psycopg loader needs, in the session's time zone, UTC) as that loader reads
-    it: aware, in UTC."""
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
-
-
-_TEXT_MOMENTS = {"sqlite": _sqlite_moment, "postgresql": _postgres_moment}
-
-
-def _moment_reader() -> Callable[[str], datetime] | None:
-    """How to read occurred_at from the database's text, or None when Django should."""
-    if not (django_settings.USE_TZ and connection.timezone is UTC):
-        return None
-    return _TEXT_MOMENTS.get(connection.vendor)
-
-
-def touch_history(
-    group: BuyingGroup, *, as_of: datetime, emails: dict[int, str], rows: tuple | None = None
-) -> TouchHistory:
-    """`rows`: what `_touch_rows` returns, when already read (`scoring.batch_analysis`)."""
-    rows, read_moment = rows if rows is not None else _touch_rows(group, as_of)
-    known: dict[str | None, tuple[bool, Mapping[str, float]]] = {None: (False, _EMPTY)}
-    moments: dict[str, datetime] = {}  # the database's text -> the moment (sends repeat it)
-    events: list[TouchEvent] = []
-    seen: dict[str, set[str]] = {}
-    recipients: dict[str, set[str]] = {}
-    recent_rows = []
-    since = as_of - timedelta(days=RECENT_DAYS)  # as_of - occurred_at <= the window
-    trusted = TouchEvent.trusted
-    add_event, add_recent = events.append, recent_rows.append
-    for stakeholder_id, occurred_at, themes, asset_themes, key_, pk, slug, level, framing in rows:
-        key = emails.get(stakeholder_id)
-        if key is None:
-            continue
-        if read_moment:  # as Django reads it: the moment, aware, in UTC
-            moment = moments.get(occurred_at)
-            if moment is None:
-                moment = moments[occurred_at] = read_moment(occurred_at)
-            occurred_at = moment
-        message = key_ or f"touch-{pk}"
-        # As `themes or asset_themes or {}` on the decoded values.
-        given, weights = known.get(themes) or _read_themes(known, themes)
-        if not given:
-            weights = (known.get(asset_themes) or _read_themes(known, asset_themes))[1]
-        if occurred_at.tzinfo is UTC:  # aware, and the weights are checked: no re-check
-            add_event(trusted(key, occurred_at, weights, message))
-        else:
-            add_event(TouchEvent(key, occurred_at, weights, message))
-        people = recipients.get(message)
-        if people is None:
-            recipients[message] = {key}
-        else:
-            people.add(key)
-        if slug:
-            seen.setdefault(key, set()).add(slug)
-        if occurred_at >= since:
-            add_recent((message, level, framing))
-    individual = sum(
-        1
-        for message, level, framing in recent_rows
-        if level == "individualized" or framing == "individual" or len(recipients[message]) == 1
-    )
-    return TouchHistory(
-        events=events,
-        seen={key: frozenset(slugs) for key, slugs in seen.items()},
-        recent=len(recent_rows),
-        individual_share=individual / len(recent_rows) if recent_rows else 0.0,
-    )
-
-
 def analyze(
     group: BuyingGroup,
     *,
@@ -313,14 +176,13 @@ def _analyze(
     theme_names: dict[str, str] | None,
 ) -> GroupAnalysis:
     as_of = as_of or timezone.now()
-    settings = settings or planner_settings(group.organization)
+    settings = settings or _planner_settings(group)
     data = data or group_map(group, settings=settings)
     emails = {s.pk: s.email for s in data.stakeholders}
-    history = touch_history(group, as_of=as_of, emails=emails, rows=touches)
-    events = history.events
+    read = read_touches(group, as_of=as_of, emails=emails, rows=touches)
     half_life = float(settings.half_life_days)
-    exposures, mass = exposure_and_mass(events, as_of=as_of, half_life_days=half_life)
-    history = dataclasses.replace(history, mass=mass)
+    exposures, mass = table_exposure_and_mass(read.table, half_life_days=half_life)
+    history = dataclasses.replace(read.history, mass=mass)
     members = [
         Member(
             key=s.email,
@@ -333,15 +195,13 @@ def _analyze(
     exposure_divergence = divergence(members)
     friction = pairwise_divergences(
         exposures,
-        (tuple(sorted((tie.source.email, tie.target.email))) for tie in data.relationships),
+        (tuple(sorted((emails[r.source_id], emails[r.target_id]))) for r in data.relationships),
     )
     ground = common_ground(members)
-    # The events end at as_of, so the people touched in the window are the recent ones.
-    tailoring, recent = recent_activity(events, as_of=as_of, window_days=RECENT_DAYS)
+    tailoring, recent = read.tailoring, read.recently_touched
     if theme_names is None:
-        theme_names = dict(
-            Theme.objects.filter(organization_id=group.organization_id).values_list("slug", "name")
-        )
+        db = router.db_for_read(Theme)
+        theme_names = dict(_THEME_NAMES.rows(db, group.organization_id))
     state = GroupState(
         people=data.people,
         names={s.email: s.name or s.email for s in data.stakeholders},
@@ -366,11 +226,43 @@ def _analyze(
         tailoring=tailoring,
         readiness=readiness(state),
         theme_names=theme_names,
-        touch_count=len(events),
+        touch_count=len(history.events),
         history=history,
         settings=settings,
         state=state,
     )
+
+
+def _planner_settings(group: BuyingGroup) -> PlannerSettings:
+    """`planner.selectors.planner_settings(group.organization)`: the organization's row,
+    read by a query compiled once and made as its `.first()` makes it, or the selector's
+    unsaved defaults (tests/scoring/test_model_rows.py holds the two together)."""
+    db = router.db_for_read(PlannerSettings)
+    found = _SETTINGS.rows(db, group.organization_id)
+    if not found:
+        organization = group.organization
+        return PlannerSettings(
+            organization=organization, required_roles=list(DEFAULT_REQUIRED_ROLES)
+        )
+    return model_rows.made(PlannerSettings, db, _SETTINGS_COLUMNS, found)[0]
+
+
+def _organization_settings(organization_id: int):
+    found = PlannerSettings.objects.filter(organization_id=organization_id).order_by("pk")
+    return found.values_list(*_SETTINGS_COLUMNS)[:1]
+
+
+_SETTINGS_COLUMNS = tuple(f.attname for f in PlannerSettings._meta.concrete_fields)
+
+
+def _organization_themes(organization_id: int):
+    return Theme.objects.filter(organization_id=organization_id).values_list("slug", "name")
+
+
+# The settings' and theme names' queries, compiled once per database
+# (`scoring.fetch.Prepared`); an id no call passes stands for the organization's.
+_SETTINGS = Prepared(_organization_settings, _SETTINGS_COLUMNS, sentinels=(UNUSED_ID,))
+_THEME_NAMES = Prepared(_organization_themes, ("slug", "name"), sentinels=(UNUSED_ID,))
 
 
 def forecast_model(analysis: GroupAnalysis) -> forecast.Model:

@@ -14,6 +14,8 @@ from itertools import chain
 from operator import itemgetter, methodcaller
 from types import MappingProxyType
 
+import numpy as np
+
 SECONDS_PER_DAY = 86_400.0
 _INF = math.inf
 _first = itemgetter(0)
@@ -77,6 +79,23 @@ def read_only_weights(weights: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType(positive_weights(weights))
 
 
+@dataclass(frozen=True)
+class TouchTable:
+    """Touches as columns, for an adapter that reads them as rows and builds no TouchEvent:
+    touch ``i`` reached ``keys[person[i]]``, ``age_days[i]`` days before the moment the
+    exposure is computed for (negative: after it), with the theme weights
+    ``weights[themes[i]]`` (each as :func:`read_only_weights` returns it: positive, finite
+    floats; touches of one message share one). Touches are listed in the order
+    :func:`exposure` would be given them as events; ``age_days`` is what it would compute,
+    ``(as_of - occurred_at).total_seconds() / SECONDS_PER_DAY``."""
+
+    keys: Sequence[str]
+    person: Sequence[int]
+    age_days: Sequence[float]
+    themes: Sequence[int]
+    weights: Sequence[Mapping[str, float]]
+
+
 def exposure(
     touches: Sequence[TouchEvent], *, as_of: datetime, half_life_days: float = 30.0
 ) -> dict[str, dict[str, float]]:
@@ -88,8 +107,7 @@ def exposure(
     People with no counted touch are absent. Each inner dict is sorted by weight, largest
     first (then by slug); the dicts are fresh and belong to the caller.
     """
-    _check(as_of, half_life_days)
-    return _distributions(_counted(touches, as_of), half_life_days)
+    return exposure_and_mass(touches, as_of=as_of, half_life_days=half_life_days)[0]
 
 
 def exposure_mass(
@@ -104,83 +122,137 @@ def exposure_mass(
     :func:`exposure` (people with no counted touch are absent); values are finite and
     positive, except that touches thousands of half-lives old underflow to 0.
     """
-    _check(as_of, half_life_days)
-    return _masses(_counted(touches, as_of), half_life_days)
+    return exposure_and_mass(touches, as_of=as_of, half_life_days=half_life_days)[1]
 
 
 def exposure_and_mass(
     touches: Sequence[TouchEvent], *, as_of: datetime, half_life_days: float = 30.0
 ) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     """``(exposure(...), exposure_mass(...))`` with one pass over the touches."""
-    _check(as_of, half_life_days)
-    counted = _counted(touches, as_of)
-    return _distributions(counted, half_life_days), _masses(counted, half_life_days)
-
-
-def _check(as_of: datetime, half_life_days: float) -> None:
     _require_aware(as_of, "as_of")
+    return table_exposure_and_mass(_table(touches, as_of), half_life_days=half_life_days)
+
+
+def _table(touches: Sequence[TouchEvent], as_of: datetime) -> TouchTable:
+    keys: dict[str, int] = {}
+    ages: dict[datetime, float] = {}  # a message sent to several people: one moment
+    weights: dict[int, int] = {}  # id of a touch's themes -> its index in `table`
+    table: list[Mapping[str, float]] = []
+    person, age_days, themes = [], [], []
+    for touch in touches:
+        person.append(keys.setdefault(touch.key, len(keys)))
+        moment = touch.occurred_at
+        age = ages.get(moment)
+        if age is None:
+            age = ages[moment] = (as_of - moment).total_seconds() / SECONDS_PER_DAY
+        age_days.append(age)
+        found = weights.get(id(touch.themes))
+        if found is None:
+            found = weights[id(touch.themes)] = len(table)
+            table.append(touch.themes)
+        themes.append(found)
+    return TouchTable(list(keys), person, age_days, themes, table)
+
+
+def table_exposure_and_mass(
+    table: TouchTable, *, half_life_days: float = 30.0
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """:func:`exposure_and_mass` of the touches in `table`, float for float: each person's
+    touches are counted (not after the moment, at least one theme) and summed in the
+    order given, and the decay is taken relative to the person's newest touch (the ratio
+    between weights, and so the distribution, is the same, but very old touches never
+    underflow). People come in the order of their first counted touch."""
     if not (half_life_days > 0):  # also rejects NaN
         raise ValueError("half_life_days must be a positive number")
+    sizes, slugs, flat_slug, flat_weight, top_weight = _flat_weights(table.weights)
+    themes = np.asarray(table.themes, dtype=np.intp).reshape(-1)
+    age = np.asarray(table.age_days, dtype=np.float64).reshape(-1)
+    counted = np.flatnonzero((sizes[themes] > 0) & ~(age < 0)) if len(themes) else themes
+    if not len(counted):
+        return {}, {}
+    themes, age = themes[counted], age[counted]
+    # People in the order of their first counted touch, numbered 0.. in that order.
+    person = np.asarray(table.person, dtype=np.intp).reshape(-1)[counted]
+    first = np.full(len(table.keys), len(person))
+    np.minimum.at(first, person, np.arange(len(person)))
+    found = np.flatnonzero(first < len(person))
+    found = found[np.argsort(first[found], kind="stable")]
+    slot = np.empty(len(table.keys), dtype=np.intp)
+    slot[found] = np.arange(len(found))
+    slot = slot[person]
+    keys = [table.keys[i] for i in found.tolist()]
+    people = len(keys)
+    mass = _masses(slot, (age / half_life_days).tolist(), people)
+    newest = np.full(people, np.inf)
+    np.minimum.at(newest, slot, age)
+    top = np.zeros(people)
+    np.maximum.at(top, slot, top_weight[themes])  # the largest weight (keeps sums finite)
+    # Python's float power on each touch (numpy's may round the last digit differently).
+    decay = np.array([0.5**x for x in ((age - newest[slot]) / half_life_days).tolist()])
+    # Each touch's themes, in its mapping's order: the (touch, theme) pairs, touch by touch.
+    count = sizes[themes]
+    touch = np.repeat(np.arange(len(themes)), count)
+    ends = np.cumsum(count)
+    starts = np.cumsum(sizes) - sizes  # of each entry of table.weights in the flat arrays
+    at = np.arange(ends[-1]) - np.repeat(ends - count - starts[themes], count)
+    owner = slot[touch]
+    share = (flat_weight[at] / top[owner]) * decay[touch]
+    # bincount adds each cell's terms one at a time in the order given: the Python sums.
+    cells = owner * len(slugs) + flat_slug[at]
+    sums = np.bincount(cells, weights=share, minlength=people * len(slugs))
+    exposures = _distributions(keys, slugs, sums.reshape(people, len(slugs)))
+    return exposures, dict(zip(keys, mass, strict=True))
 
 
-def _counted(
-    touches: Sequence[TouchEvent], as_of: datetime
-) -> dict[str, list[tuple[float, Mapping[str, float]]]]:
-    """Each person's counted touches (at least one usable theme, not after ``as_of``) as
-    (age in days, themes), in the order given."""
-    per_person: dict[str, list[tuple[float, Mapping[str, float]]]] = {}
-    find = per_person.get
-    ages: dict[datetime, float] = {}  # a message sent to several people: one moment
-    age_of = ages.get
-    for touch in touches:
-        themes = touch.themes
-        if not themes:
-            continue
-        moment = touch.occurred_at
-        age_days = age_of(moment)
-        if age_days is None:
-            age_days = ages[moment] = (as_of - moment).total_seconds() / SECONDS_PER_DAY
-        if age_days < 0:
-            continue
-        items = find(touch.key)
-        if items is None:
-            per_person[touch.key] = [(age_days, themes)]
-        else:
-            items.append((age_days, themes))
-    return per_person
+def _flat_weights(weights: Sequence[Mapping[str, float]]):
+    """The number of themes of each entry of `weights`, every entry laid end to end (each
+    theme's number, the themes numbered in order of appearance, and its weight), and each
+    entry's largest weight (0 when empty)."""
+    sizes = np.fromiter(map(len, weights), dtype=np.intp, count=len(weights))
+    names = list(chain.from_iterable(weights))  # a mapping's keys and values: in one order
+    value = np.fromiter(chain.from_iterable(map(_values, weights)), float, count=len(names))
+    slugs = {slug: n for n, slug in enumerate(dict.fromkeys(names))}
+    numbers = np.fromiter(map(slugs.__getitem__, names), dtype=np.intp, count=len(names))
+    top = np.zeros(len(weights))
+    filled = np.flatnonzero(sizes)
+    if len(filled):
+        top[filled] = np.maximum.reduceat(value, (np.cumsum(sizes) - sizes)[filled])
+    return sizes, list(slugs), numbers, value, top
+
+
+def _masses(slot: np.ndarray, exponents: list[float], people: int) -> list[float]:
+    """Each person's ``fsum`` of ``0.5 ** exponent`` over their touches (Python's power)."""
+    decays = np.array([0.5**exponent for exponent in exponents])
+    order = np.argsort(slot, kind="stable")
+    ends = np.cumsum(np.bincount(slot, minlength=people)).tolist()
+    decays = decays[order].tolist()
+    return [math.fsum(decays[begin:end]) for begin, end in zip([0, *ends], ends, strict=False)]
 
 
 def _distributions(
-    per_person: dict[str, list[tuple[float, Mapping[str, float]]]], half_life_days: float
+    keys: list[str], slugs: list[str], sums: np.ndarray
 ) -> dict[str, dict[str, float]]:
-    # The decay is taken relative to the person's newest touch: the ratio between weights
-    # (and hence the distribution) is the same, but very old touches never underflow.
+    """Each row of `sums` as :func:`to_distribution` makes it, float for float: the
+    positive, finite sums over the largest, each over their ``fsum``, largest first (then
+    by slug); people whose row has none are left out."""
+    usable = (sums > 0) & (sums < _INF)
+    largest = np.where(usable, sums, 0.0).max(axis=1, initial=0.0)
+    scaled = np.divide(sums, largest[:, None], out=np.zeros_like(sums), where=usable)
+    totals = np.array([math.fsum(row) for row in scaled.tolist()])
+    rows, columns = np.nonzero(scaled > 0)
+    values = scaled[rows, columns]
+    by_slug = np.empty(len(slugs), dtype=np.intp)
+    by_slug[sorted(range(len(slugs)), key=slugs.__getitem__)] = np.arange(len(slugs))
+    order = np.lexsort((by_slug[columns], -values, rows))
+    rows, columns = rows[order], columns[order]
+    shares = (values[order] / totals[rows]).tolist()
     result: dict[str, dict[str, float]] = {}
-    for key, items in per_person.items():
-        newest = min([age for age, _ in items])
-        # The largest weight of all (keeps the sums finite), without a Python-level loop.
-        top = max(chain.from_iterable(map(_values, map(_second, items))))
-        sums: dict[str, float] = {}
-        total = sums.get
-        for age, themes in items:
-            decay = 0.5 ** ((age - newest) / half_life_days)
-            if decay == 0.0:
-                continue
-            for slug, w in themes.items():
-                sums[slug] = total(slug, 0.0) + (w / top) * decay
-        distribution = to_distribution(sums)
-        if distribution:
-            result[key] = distribution
+    bounds = np.flatnonzero(np.diff(rows)) + 1
+    for begin, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(shares)], strict=True):
+        if begin < end:
+            names = [slugs[c] for c in columns[begin:end].tolist()]
+            result[keys[int(rows[begin])]] = dict(zip(names, shares[begin:end], strict=True))
     return result
-
-
-def _masses(
-    per_person: dict[str, list[tuple[float, Mapping[str, float]]]], half_life_days: float
-) -> dict[str, float]:
-    return {
-        key: math.fsum([0.5 ** (age / half_life_days) for age, _ in items])
-        for key, items in per_person.items()
-    }
 
 
 def tailoring_index(

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from psycopg.postgres import types as pg_types
 
 from planner.models import Relationship, Stakeholder, Touch
-from scoring.analysis import _postgres_moment, _sqlite_moment, analyze, touch_columns
+from scoring.analysis import analyze, touch_columns
 from scoring.core.divergence import Member, common_ground, divergence
-from scoring.core.graph import analyze_graph
+from scoring.core.graph import Person, Tie, analyze_graph
 from scoring.core.readiness import readiness
 from scoring.group_map import group_map
+from scoring.touch_history import _postgres_moment, _sqlite_moment
 from suggestions.suggesting import readiness_with
 from tests.factories import group_of
 
@@ -115,10 +116,29 @@ def test_touch_columns_read_every_moment_as_django_does(org):
     assert sorted(found) == sorted(moment.astimezone(UTC) for moment in odd)
 
 
+def _people_and_ties(stakeholders, relationships):
+    """How the map made its people and ties before they were remembered with its insights."""
+    emails = {s.pk: s.email for s in stakeholders}
+    people = [
+        Person(key=s.email, influence=s.influence, role=s.role_label, stance=s.stance)
+        for s in stakeholders
+    ]
+    ties = [
+        Tie(
+            source=emails[r.source_id], target=emails[r.target_id], kind=r.kind, strength=r.strength
+        )
+        for r in relationships
+        if r.source_id in emails and r.target_id in emails
+    ]
+    return tuple(people), tuple(ties)
+
+
 def test_remembered_insights_are_the_insights_of_the_people_and_ties_now(org):
     group = group_of(org, 7)
     first = group_map(group)
     assert first.insights == analyze_graph(first.people, first.ties)
+    by_pk = sorted(first.relationships, key=lambda r: r.pk)
+    assert (first.people, first.ties) == _people_and_ties(first.stakeholders, by_pk)
     assert group_map(group).insights == first.insights
     people = list(Stakeholder.objects.filter(group=group).order_by("email"))
     Relationship.objects.create(group=group, source=people[1], target=people[5], strength=5)
@@ -126,6 +146,9 @@ def test_remembered_insights_are_the_insights_of_the_people_and_ties_now(org):
     changed = group_map(group)
     assert changed.insights == analyze_graph(changed.people, changed.ties)
     assert changed.insights != first.insights
+    by_pk = sorted(changed.relationships, key=lambda r: r.pk)
+    assert (changed.people, changed.ties) == _people_and_ties(changed.stakeholders, by_pk)
+    assert group_map(group).people is changed.people  # remembered, with its insights
 
 
 def _plain_readiness_with(analysis, exposures):
