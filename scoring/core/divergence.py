@@ -107,9 +107,10 @@ def _jensen_shannon_themes(
 
 
 def _xlog2x(values: np.ndarray) -> np.ndarray:
-    """x log2 x, and 0 where x is 0 (its limit)."""
-    logs = np.zeros_like(values)
-    np.log2(values, out=logs, where=values > 0)
+    """x log2 x, and 0 where x is 0 (its limit). The logarithm runs on every entry (1
+    where x is not positive, whose log is 0): numpy's `where=` would take it only where
+    x > 0, with the same values, but three times slower."""
+    logs = np.log2(np.where(values > 0, values, 1.0))
     logs *= values
     return logs
 
@@ -211,7 +212,7 @@ def divergence_batch(
     with np.errstate(invalid="ignore"):
         influence = np.where(np.isfinite(influence) & (influence > 0), influence, 0.0)
     if shares is None:
-        shares = np.array(_shares(influence.tolist()))
+        shares = influence_shares(influence)
     sums = weights.sum(axis=2)
     aligned = sums > 0
     unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
@@ -241,6 +242,12 @@ def divergence_batch(
     scale = np.where(js > 0, aligned_part / np.where(js > 0, js, 1.0), 0.0)
     values = theme_raw * scale[:, None] + unaligned_share[:, None] * mix
     return score, values
+
+
+def influence_shares(influence: np.ndarray) -> np.ndarray:
+    """Members' influence (already cleaned: positive finite numbers, else 0) as shares of
+    the whole group, as :func:`divergence_batch` weighs them (equal when all are 0)."""
+    return np.array(_shares(influence.tolist()))
 
 
 def pairwise_divergence(p: Mapping[str, float], q: Mapping[str, float]) -> float:

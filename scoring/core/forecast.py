@@ -44,7 +44,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from scoring.core.divergence import divergence_batch
+from scoring.core.divergence import divergence_batch, influence_shares
 from scoring.core.exposure import positive_weights
 from scoring.core.forecast_parameters import (
     BATCH,
@@ -56,6 +56,11 @@ from scoring.core.forecast_parameters import (
     openness,
 )
 from scoring.core.graph import Person, Tie
+
+# First recipients are scored in batches of at least BATCH people and at most about this
+# many (person, member, theme) values: one batch for a small group, bounded memory (a few
+# megabytes per array) for a big one.
+BATCH_VALUES = 250_000
 
 # ----------------------------------------------------------------------------- data
 
@@ -118,21 +123,31 @@ def listening(people: Sequence[Person], ties: Sequence[Tie]) -> np.ndarray:
     index = {p.key: i for i, p in enumerate(people)}
     influence = np.array([_positive(p.influence) for p in people])
     w = np.zeros((len(people), len(people)))
+    listeners: list[int] = []
+    speakers: list[int] = []
+    strengths: list[float] = []
     for tie in ties:
         a, b = index.get(tie.source), index.get(tie.target)
         if a is None or b is None or a == b:
             continue
-        strength = _positive(tie.strength)
-        if tie.kind == "influences":
-            pairs = [(b, a)]
-        elif tie.kind == "reports_to":
-            pairs = [(a, b)]
-        elif tie.kind == "collaborates":
-            pairs = [(a, b), (b, a)]
+        kind = tie.kind
+        if kind == "influences":
+            pairs = ((b, a),)
+        elif kind == "reports_to":
+            pairs = ((a, b),)
+        elif kind == "collaborates":
+            pairs = ((a, b), (b, a))
         else:  # conflicts_with, or a kind the model does not know: no story
             continue
+        strength = _positive(tie.strength)
         for listener, speaker in pairs:
-            w[listener, speaker] += strength * influence[speaker]
+            listeners.append(listener)
+            speakers.append(speaker)
+            strengths.append(strength)
+    if listeners:  # several ties between two people add up, in the order of the ties
+        heard = np.array(speakers, dtype=np.intp)
+        weights = np.array(strengths) * influence[heard]
+        np.add.at(w, (np.array(listeners, dtype=np.intp), heard), weights)
     totals = w.sum(axis=1)
     return np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
 
@@ -157,12 +172,14 @@ class Model:
                 for p, heard in zip(self.people, listens.tolist(), strict=True)
             ]
         )
-        themes = sorted({t for key in self.keys for t in _shares(group.exposures.get(key, {}))})
+        today = {key: _shares(group.exposures.get(key, {})) for key in self.keys}
+        themes = sorted({t for shares in today.values() for t in shares})
         self.themes = themes
         self.column = {t: j for j, t in enumerate(themes)}
-        self.x0 = self._rows(
-            {key: _shares(group.exposures.get(key, {})) for key in self.keys}, themes
-        )
+        self.x0 = self._rows(today, themes)
+        # x(0) rows' touches (0: heard nothing), and influence as divergence weighs it
+        self.masses = np.array([self._mass(i) for i in range(len(self.keys))])
+        self.shares = influence_shares(self.influence)
         self.p = self.lam[:, None] * self.w  # ΛW
         self.keep = 1.0 - self.lam  # diag(I - Λ)
         self._responses: dict[int, np.ndarray] = {}  # weeks -> A_T (see response)
@@ -197,8 +214,7 @@ class Model:
     def sent_rows(self, x0: np.ndarray, mix: np.ndarray, touches: float = 1.0) -> np.ndarray:
         """Every member's x(0) row if the asset were sent to them (members x themes)."""
         weight = self.parameters.new_touch_weight * (_positive(touches) or 1.0)
-        masses = np.array([self._mass(i) for i in range(len(self.keys))])
-        rows = x0 * masses[:, None] + mix[None, :] * weight
+        rows = x0 * self.masses[:, None] + mix[None, :] * weight
         totals = rows.sum(axis=1)
         return rows / np.where(totals > 0, totals, 1.0)[:, None]
 
@@ -229,7 +245,7 @@ class Model:
 
     def scores(self, states: np.ndarray) -> np.ndarray:
         """Divergence of each state (K x members x themes)."""
-        return divergence_batch(states, self.influence)[0]
+        return divergence_batch(states, self.influence, shares=self.shares)[0]
 
     # -- questions
 
@@ -249,10 +265,9 @@ class Model:
         for _ in range(weeks):
             x = self.step(x, x0)
             states.append(x)
-        trajectory = self.scores(np.stack(states)).tolist()
-        steady = float(self.scores(self.steady_state(x0)[None])[0])
+        # the weeks and the steady state in one batch (each state is scored on its own)
+        *trajectory, steady = self.scores(np.stack([*states, self.steady_state(x0)])).tolist()
         settles = self._settles_in(trajectory, x, x0, steady, weeks)
-        final = states[-1]
         themes = self.themes
         if x0.shape[1] > len(themes):
             themes = themes + sorted(set(_shares(send.themes)) - set(self.column))
@@ -262,9 +277,7 @@ class Model:
             divergence=_unit(trajectory[-1]),
             steady=_unit(steady),
             settles_in=settles,
-            mixes=_frozen(
-                {key: _frozen(_row_mix(final[i], themes)) for i, key in enumerate(self.keys)}
-            ),
+            mixes=_frozen(dict(zip(self.keys, _row_mixes(states[-1], themes), strict=True))),
             openness=_frozen(dict(zip(self.keys, self.lam.tolist(), strict=True))),
         )
 
@@ -307,8 +320,9 @@ class Model:
             change = self.sent_rows(x0, mix) - x0
             columns = np.array([self.index[k] for k in missing])
             values = []
-            for start in range(0, len(columns), BATCH):
-                chunk = columns[start : start + BATCH]
+            batch = max(BATCH, BATCH_VALUES // max(1, base.size))
+            for start in range(0, len(columns), batch):
+                chunk = columns[start : start + batch]
                 states = base[None, :, :] + a[:, chunk].T[:, :, None] * change[chunk][:, None, :]
                 values.extend(self.scores(states).tolist())
             # float noise never decides the order
@@ -366,13 +380,25 @@ def _shares(weights: Mapping[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in values.items()}
 
 
-def _row_mix(row: np.ndarray, themes: Sequence[str]) -> dict[str, float]:
-    total = float(row.sum())
-    if total <= 1e-12:
-        return {}
-    pairs = [(t, float(v) / total) for t, v in zip(themes, row.tolist(), strict=True) if v > 0]
-    pairs.sort(key=lambda tv: (-tv[1], tv[0]))
-    return dict(pairs)
+def _row_mixes(x: np.ndarray, themes: Sequence[str]) -> list[Mapping[str, float]]:
+    """Each row of `x` as a read-only theme mix: its positive entries over the row's total,
+    largest first, then by theme; empty when the row adds up to 1e-12 or less."""
+    totals = x.sum(axis=1)
+    has = totals > 1e-12
+    shares = x / np.where(has, totals, 1.0)[:, None]
+    rows, columns = np.nonzero((x > 0) & has[:, None])
+    by_name = np.empty(len(themes), dtype=np.intp)
+    by_name[sorted(range(len(themes)), key=themes.__getitem__)] = np.arange(len(themes))
+    values = shares[rows, columns]
+    order = np.lexsort((by_name[columns], -values, rows))
+    names = [themes[j] for j in columns[order].tolist()]
+    ends = np.cumsum(np.bincount(rows, minlength=len(x))).tolist()
+    values = values[order].tolist()
+    mixes, start = [], 0
+    for end in ends:
+        mixes.append(_frozen(dict(zip(names[start:end], values[start:end], strict=True))))
+        start = end
+    return mixes
 
 
 def _unit(value: float) -> float:
