@@ -54,6 +54,25 @@ def buying_job(group: BuyingGroup) -> str:
     return BUYING_JOB.get(group.opportunity_stage, "problem_identification")
 
 
+LIBRARY_FIELDS = ("slug", "title", "framing", "level", "stage", "themes")
+
+
+def library(group: BuyingGroup) -> list[Candidate]:
+    """The organization's assets as the engine takes them (one query, no model rows)."""
+    rows = Asset.objects.filter(organization_id=group.organization_id).values_list(*LIBRARY_FIELDS)
+    return [
+        Candidate(
+            key=slug,
+            title=title,
+            framing=framing,
+            level=level,
+            stage=stage,
+            themes={k: float(v) for k, v in (themes or {}).items()},
+        )
+        for slug, title, framing, level, stage, themes in rows
+    ]
+
+
 def candidates(assets: Sequence[Asset]) -> list[Candidate]:
     return [
         Candidate(
@@ -124,27 +143,42 @@ def group_plan(
     analysis = analysis or current_analysis(group)
 
     def compute() -> Plan:
-        assets = list(Asset.objects.filter(organization_id=group.organization_id))
-        plan = suggest(
-            audience(analysis),
-            candidates(assets),
-            stage=buying_job(group),
-            top=top,
-            readiness_of=lambda exposures: readiness_with(analysis, exposures),
-            theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
-        )
-        return with_forecast_recipients(
-            plan, analysis, model or forecast_model(analysis), {a.slug: a for a in assets}
-        )
+        return library_plan(group, analysis, library(group), top=top, model=model)
 
     return derived(analysis, f"plan:{top}", compute)
 
 
+def library_plan(
+    group: BuyingGroup,
+    analysis: GroupAnalysis,
+    assets: Sequence[Candidate],
+    *,
+    top: int,
+    model: forecast.Model | None = None,
+) -> Plan:
+    """:func:`group_plan` of the library `assets` (`library(group)`), computed now."""
+    plan = suggest(
+        audience(analysis),
+        assets,
+        stage=buying_job(group),
+        top=top,
+        readiness_of=lambda exposures: readiness_with(analysis, exposures),
+        theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
+    )
+    return with_forecast_recipients(
+        plan, analysis, model or forecast_model(analysis), {a.key: a for a in assets}
+    )
+
+
 def with_forecast_recipients(
-    plan: Plan, analysis: GroupAnalysis, model: forecast.Model, assets: Mapping[str, Asset]
+    plan: Plan,
+    analysis: GroupAnalysis,
+    model: forecast.Model,
+    assets: Mapping[str, Asset | Candidate],
 ) -> Plan:
     """`plan` with its suggestions' recipients ordered by the forecast (see module), card
-    by card in page order until `FORECAST_PAIRS` are spent."""
+    by card in page order until `FORECAST_PAIRS` are spent. `assets`: by slug, anything
+    with the asset's `themes`."""
     names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
     # The forecast is asked once per asset and recipients; each card (an asset can be in
     # the set and in the ranking, with reasons of its own) is reordered by that answer.

@@ -49,6 +49,8 @@ from types import MappingProxyType
 import numpy as np
 
 from scoring.core.exposure import positive_weights, to_distribution
+from scoring.core.jensen_shannon import terms as _jensen_shannon_terms
+from scoring.core.jensen_shannon import theme_sums as _jensen_shannon_themes
 
 USES = ("exposure", "priorities")
 _SNAP = 1e-12
@@ -78,114 +80,106 @@ class Divergence:
     unaligned: tuple[str, ...]  # members with an empty distribution, most influential first
 
 
-def _jensen_shannon_terms(
-    w: np.ndarray, p: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The one Jensen-Shannon formula, for K mixes at once: ``w`` is K x members (weights
-    adding up to 1 in each row), ``p`` K x members x themes (each member's distribution).
-    Returns each member's and theme's term ``w_i P_i(t) log2(P_i(t) / M(t))`` (K x members
-    x themes; their sum is the divergence in bits), the mixture ``M`` (K x themes) and the
-    entropy of the weights (K; the largest the divergence can be)."""
-    mix = np.einsum("km,kmt->kt", w, p)
-    with np.errstate(all="ignore"):
-        ratio = np.divide(
-            p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
-        )
-        terms = w[:, :, None] * p * np.log2(ratio)
-    return np.where(np.isfinite(terms), terms, 0.0), mix, _entropy(w)
-
-
-def _jensen_shannon_themes(
-    w: np.ndarray, p: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The same formula summed over the members, theme by theme (K x themes), with ``M``
-    and the weights' entropy as above: ``sum_i w_i P_i(t) log2 P_i(t) - M(t) log2 M(t)``,
-    which is the sum of the terms (as sum_i w_i P_i(t) = M(t)) without making them one by
-    one: a third of the time, for the forecast's thousands of possible futures."""
-    mix = np.einsum("km,kmt->kt", w, p)
-    return np.einsum("km,kmt->kt", w, _xlog2x(p)) - _xlog2x(mix), mix, _entropy(w)
-
-
-def _xlog2x(values: np.ndarray) -> np.ndarray:
-    """x log2 x, and 0 where x is 0 (its limit). The logarithm runs on every entry (1
-    where x is not positive, whose log is 0): numpy's `where=` would take it only where
-    x > 0, with the same values, but three times slower."""
-    logs = np.log2(np.where(values > 0, values, 1.0))
-    logs *= values
-    return logs
-
-
-def _entropy(w: np.ndarray) -> np.ndarray:
-    """Entropy of each row of weights, in bits."""
-    with np.errstate(all="ignore"):
-        return np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0).sum(axis=1)
-
-
 def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergence:
     """Influence-weighted, normalised Jensen-Shannon divergence of a group (see module)."""
-    if use not in USES:
-        raise ValueError(f"use must be one of {USES}, not {use!r}")
     members = list(members)
-    _require_unique_keys(members)
     if not members:
+        _check(members, use)
         return Divergence(score=0.0, theme_contributions=(), member_contributions=(), unaligned=())
-
-    penalise_unaligned = use == "exposure"
-    dists = [_normalised(m.exposure if penalise_unaligned else m.priorities) for m in members]
-    influence = [_influence(m.influence) for m in members]
-    aligned = [i for i, d in enumerate(dists) if d]
-    unaligned = [i for i, d in enumerate(dists) if not d]
-
-    # Influence share of the unaligned members among everybody.
-    group_shares = _shares(influence)
-    if not penalise_unaligned or not unaligned:
-        unaligned_share = 0.0
-    elif not aligned:
-        unaligned_share = 1.0
-    else:
-        unaligned_share = _unit(math.fsum(group_shares[i] for i in unaligned))
-    aligned_share = 1.0 - unaligned_share
-
-    # Jensen-Shannon part over aligned members with positive weight.
-    weights = _shares([influence[i] for i in aligned])
-    used = [(i, w) for i, w in zip(aligned, weights, strict=True) if w > 0]
-    themes = sorted({t for i, _ in used for t in dists[i]})
-    column = {t: j for j, t in enumerate(themes)}
-    p = np.zeros((len(used), len(themes)))
-    for row, (i, _) in enumerate(used):
-        for t, v in dists[i].items():
-            p[row, column[t]] = v
-    w = np.array([wi for _, wi in used], dtype=float)
-    batch_terms, batch_mix, entropy = _jensen_shannon_terms(w[None, :], p[None, :, :])
-    terms, mix, weight_entropy = batch_terms[0], batch_mix[0], float(entropy[0])
+    group = _Terms(members, use)
+    terms, mix = group.terms, group.mix
     theme_raw = np.maximum(terms.sum(axis=0), 0.0)
     member_raw = np.maximum(terms.sum(axis=1), 0.0)
     js = float(theme_raw.sum())
-    normalised = _snap(js / weight_entropy) if weight_entropy > 0 and js > 0 else 0.0
-    aligned_part = aligned_share * normalised
+    aligned_part = group.aligned_share * group.normalised(js)
+    unaligned_share = group.unaligned_share
 
     theme_scale = aligned_part / js if js > 0 else 0.0
     theme_values = theme_raw * theme_scale + unaligned_share * mix
-    theme_contributions = _ranked(zip(themes, theme_values.tolist(), strict=True))
+    theme_contributions = _ranked(zip(group.themes, theme_values.tolist(), strict=True))
 
     member_values = [0.0] * len(members)
     member_total = float(member_raw.sum())
     if member_total > 0:
-        for (i, _), raw in zip(used, member_raw.tolist(), strict=True):
+        for i, raw in zip(group.used, member_raw.tolist(), strict=True):
             member_values[i] = aligned_part * raw / member_total
-    if penalise_unaligned:
-        for i in unaligned:
-            member_values[i] = group_shares[i]  # these shares add up to unaligned_share
+    if group.penalise_unaligned:
+        for i in group.unaligned:
+            member_values[i] = group.group_shares[i]  # these add up to unaligned_share
     member_contributions = _ranked((m.key, v) for m, v in zip(members, member_values, strict=True))
 
-    score = _unit(aligned_part + unaligned_share)
-    order = sorted(unaligned, key=lambda i: (-influence[i], members[i].key))
+    influence = group.influence
+    order = sorted(group.unaligned, key=lambda i: (-influence[i], members[i].key))
     return Divergence(
-        score=score,
+        score=_unit(aligned_part + unaligned_share),
         theme_contributions=theme_contributions,
         member_contributions=member_contributions,
         unaligned=tuple(members[i].key for i in order),
     )
+
+
+def divergence_score(members: Sequence[Member], *, use: str = "exposure") -> float:
+    """``divergence(members, use=use).score``, without the contributions."""
+    members = list(members)
+    if not members:
+        _check(members, use)
+        return 0.0
+    group = _Terms(members, use)
+    js = float(np.maximum(group.terms.sum(axis=0), 0.0).sum())
+    return _unit(group.aligned_share * group.normalised(js) + group.unaligned_share)
+
+
+class _Terms:
+    """A group's Jensen-Shannon terms (members x themes, in bits), as both the score and
+    its contributions read them: aligned members with a positive weight only."""
+
+    def __init__(self, members: list[Member], use: str) -> None:
+        _check(members, use)
+        self.penalise_unaligned = penalise = use == "exposure"
+        dists = [_normalised(m.exposure if penalise else m.priorities) for m in members]
+        self.influence = influence = [_influence(m.influence) for m in members]
+        aligned = [i for i, d in enumerate(dists) if d]
+        self.unaligned = unaligned = [i for i, d in enumerate(dists) if not d]
+
+        # Influence share of the unaligned members among everybody.
+        self.group_shares = group_shares = _shares(influence)
+        if not penalise or not unaligned:
+            unaligned_share = 0.0
+        elif not aligned:
+            unaligned_share = 1.0
+        else:
+            unaligned_share = _unit(math.fsum(group_shares[i] for i in unaligned))
+        self.unaligned_share = unaligned_share
+        self.aligned_share = 1.0 - unaligned_share
+
+        # Jensen-Shannon part over aligned members with positive weight.
+        weights = _shares([influence[i] for i in aligned])
+        used = [(i, w) for i, w in zip(aligned, weights, strict=True) if w > 0]
+        self.used = [i for i, _ in used]
+        rows = [dists[i] for i in self.used]
+        self.themes = themes = sorted({t for d in rows for t in d})
+        column = {t: j for j, t in enumerate(themes)}
+        p = np.zeros((len(rows), len(themes)))
+        if themes:
+            lengths = [len(d) for d in rows]
+            p[
+                np.repeat(np.arange(len(rows)), lengths),
+                [column[t] for d in rows for t in d],
+            ] = [v for d in rows for v in d.values()]
+        w = np.array([wi for _, wi in used], dtype=float)
+        batch_terms, batch_mix, entropy = _jensen_shannon_terms(w[None, :], p[None, :, :])
+        self.terms, self.mix, self.weight_entropy = batch_terms[0], batch_mix[0], float(entropy[0])
+
+    def normalised(self, js: float) -> float:
+        """J: the Jensen-Shannon divergence `js` over the weights' entropy."""
+        entropy = self.weight_entropy
+        return _snap(js / entropy) if entropy > 0 and js > 0 else 0.0
+
+
+def _check(members: Sequence[Member], use: str) -> None:
+    if use not in USES:
+        raise ValueError(f"use must be one of {USES}, not {use!r}")
+    _require_unique_keys(members)
 
 
 def divergence_batch(

@@ -39,13 +39,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 
 from scoring.core.divergence import divergence_batch, influence_shares
 from scoring.core.exposure import positive_weights
+from scoring.core.forecast_data import FirstRecipient, Forecast, Group, Send, frozen_mapping
 from scoring.core.forecast_parameters import (
     BATCH,
     DEFAULT_PARAMETERS,
@@ -61,59 +60,6 @@ from scoring.core.graph import Person, Tie
 # many (person, member, theme) values: one batch for a small group, bounded memory (a few
 # megabytes per array) for a big one.
 BATCH_VALUES = 250_000
-
-# ----------------------------------------------------------------------------- data
-
-
-def _frozen(mapping: Mapping) -> Mapping:
-    return MappingProxyType(dict(mapping))
-
-
-@dataclass(frozen=True)
-class Group:
-    """A buying group as the forecast needs it."""
-
-    people: tuple[Person, ...]
-    ties: tuple[Tie, ...]
-    exposures: Mapping[str, Mapping[str, float]] = field(hash=False)  # key -> theme shares
-    mass: Mapping[str, float] = field(default_factory=dict, hash=False)  # touches behind it
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "people", tuple(self.people))
-        object.__setattr__(self, "ties", tuple(self.ties))
-        object.__setattr__(self, "exposures", _frozen(self.exposures))
-        object.__setattr__(self, "mass", _frozen(self.mass))
-
-
-@dataclass(frozen=True)
-class Send:
-    """An asset (its theme weights) sent to some members at week 0."""
-
-    themes: Mapping[str, float] = field(hash=False)
-    recipients: tuple[str, ...]
-    touches: float = 1.0  # how many fresh touches it counts as (several assets: several)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "themes", _frozen(self.themes))
-        object.__setattr__(self, "recipients", tuple(self.recipients))
-
-
-@dataclass(frozen=True)
-class Forecast:
-    weeks: int
-    trajectory: tuple[float, ...]  # divergence at weeks 0..weeks; week 0: today, sent
-    divergence: float  # at `weeks`
-    steady: float  # where it settles (closed-form steady state)
-    settles_in: int  # weeks until within SETTLE_TOLERANCE of `steady`
-    mixes: Mapping[str, Mapping[str, float]] = field(hash=False)  # at `weeks`, normalised
-    openness: Mapping[str, float] = field(hash=False)
-
-
-@dataclass(frozen=True)
-class FirstRecipient:
-    key: str
-    divergence: float  # forecast at the horizon if the asset goes to this person alone
-
 
 # ----------------------------------------------------------------------------- the model
 
@@ -277,8 +223,8 @@ class Model:
             divergence=_unit(trajectory[-1]),
             steady=_unit(steady),
             settles_in=settles,
-            mixes=_frozen(dict(zip(self.keys, _row_mixes(states[-1], themes), strict=True))),
-            openness=_frozen(dict(zip(self.keys, self.lam.tolist(), strict=True))),
+            mixes=frozen_mapping(dict(zip(self.keys, _row_mixes(states[-1], themes), strict=True))),
+            openness=frozen_mapping(dict(zip(self.keys, self.lam.tolist(), strict=True))),
         )
 
     def _settles_in(self, trajectory, x, x0, steady: float, weeks: int) -> int:
@@ -396,7 +342,7 @@ def _row_mixes(x: np.ndarray, themes: Sequence[str]) -> list[Mapping[str, float]
     values = values[order].tolist()
     mixes, start = [], 0
     for end in ends:
-        mixes.append(_frozen(dict(zip(names[start:end], values[start:end], strict=True))))
+        mixes.append(frozen_mapping(dict(zip(names[start:end], values[start:end], strict=True))))
         start = end
     return mixes
 
