@@ -129,18 +129,27 @@ def simulate(
     """
     weight = _check_weight(weight_new_touch)
     _require_unique([m.key for m in audience], "audience")
+    return _simulated(audience, [_normalised(m.exposure) for m in audience], assets, weight)
+
+
+def _simulated(
+    audience: Sequence[Audience],
+    current: Sequence[Mapping[str, float]],
+    assets: Sequence[Candidate],
+    weight: float,
+) -> dict[str, dict[str, float]]:
+    """:func:`simulate`, given each member's normalised exposure (`current`)."""
     sent: dict[str, float] = {}
     for asset in assets:
         for theme, value in _normalised(asset.themes).items():
             sent[theme] = sent.get(theme, 0.0) + value * weight
     result: dict[str, dict[str, float]] = {}
-    for member in audience:
-        current = _normalised(member.exposure)
+    for member, shares in zip(audience, current, strict=True):
         if not member.consent or not sent:
-            result[member.key] = _unchanged(member.exposure, current)
+            result[member.key] = _unchanged(member.exposure, shares)
             continue
-        mass = _mass(member.mass, current)
-        mixed = {theme: value * mass for theme, value in current.items()}
+        mass = _mass(member.mass, shares)
+        mixed = {theme: value * mass for theme, value in shares.items()}
         for theme, value in sent.items():
             mixed[theme] = mixed.get(theme, 0.0) + value
         result[member.key] = to_distribution(mixed)
@@ -169,7 +178,8 @@ def suggest(
     _require_unique([c.key for c in assets], "candidates")
     names = dict(theme_names or {})
 
-    before_exposures = simulate(people, [], weight_new_touch=weight)
+    current = [_normalised(m.exposure) for m in people]  # every member's, once
+    before_exposures = _simulated(people, current, [], weight)
     before = _official_divergence(people, before_exposures)
     readiness_before = (
         readiness_of(_reached(before_exposures)) if readiness_of is not None else None
@@ -207,7 +217,9 @@ def suggest(
             f"Unknown buying stage {stage!r}: only consensus creation content gets a stage bonus."
         )
 
-    engine = Engine(people, assets, stage=stage, weight=weight, theme_names=names)
+    engine = Engine(
+        people, assets, stage=stage, weight=weight, theme_names=names, exposures=current
+    )
     order, final = engine.rank(top)
     picks = engine.choose(set_size)
 
@@ -243,9 +255,7 @@ def suggest(
     )
 
     if picks:
-        after_exposures = simulate(
-            people, [assets[p.index] for p in picks], weight_new_touch=weight
-        )
+        after_exposures = _simulated(people, current, [assets[p.index] for p in picks], weight)
         after = _official_divergence(people, after_exposures)
         readiness_after = (
             readiness_of(_reached(after_exposures)) if readiness_of is not None else None

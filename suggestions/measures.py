@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.core.divergence import Member, divergence, divergence_batch
+from scoring.core.divergence import Member, divergence_batch, divergence_score
 from scoring.core.exposure import positive_weights, to_distribution
 from suggestions.candidates import _CHAMPION, WIDEN_MAX_PENALTY, WIDEN_SCALE, Audience, Candidate
 
@@ -59,7 +59,26 @@ def _official_divergence(
     members = [
         Member(key=m.key, influence=m.influence, exposure=exposures.get(m.key, {})) for m in people
     ]
-    return divergence(members).score
+    return divergence_score(members)
+
+
+def _table(
+    rows: Sequence[Mapping[str, float]],
+    column: Mapping[str, int],
+    n_columns: int,
+    scale: np.ndarray | None = None,
+) -> np.ndarray:
+    """The mappings as a matrix (one row each, a column per theme), each row times its
+    `scale` when given."""
+    table = np.zeros((len(rows), n_columns))
+    lengths = [len(row) for row in rows]
+    if sum(lengths):
+        at = np.repeat(np.arange(len(rows)), lengths)
+        values = np.array([v for row in rows for v in row.values()], dtype=float)
+        table[at, [column[t] for row in rows for t in row]] = (
+            values if scale is None else values * scale[at]
+        )
+    return table
 
 
 def _asset_entries(assets: Sequence[Candidate]) -> tuple[np.ndarray, list[str], np.ndarray]:

@@ -136,10 +136,11 @@ class _Terms:
     def __init__(self, members: list[Member], use: str) -> None:
         _check(members, use)
         self.penalise_unaligned = penalise = use == "exposure"
-        dists = [_normalised(m.exposure if penalise else m.priorities) for m in members]
+        # Each member's usable weights, normalised below as `_normalised` does it.
+        usable = [positive_weights(m.exposure if penalise else m.priorities) for m in members]
         self.influence = influence = [_influence(m.influence) for m in members]
-        aligned = [i for i, d in enumerate(dists) if d]
-        self.unaligned = unaligned = [i for i, d in enumerate(dists) if not d]
+        aligned = [i for i, d in enumerate(usable) if d]
+        self.unaligned = unaligned = [i for i, d in enumerate(usable) if not d]
 
         # Influence share of the unaligned members among everybody.
         self.group_shares = group_shares = _shares(influence)
@@ -156,16 +157,22 @@ class _Terms:
         weights = _shares([influence[i] for i in aligned])
         used = [(i, w) for i, w in zip(aligned, weights, strict=True) if w > 0]
         self.used = [i for i, _ in used]
-        rows = [dists[i] for i in self.used]
+        rows, totals = [], []
+        for i in self.used:
+            total = sum(usable[i].values())
+            if 0.0 < total < math.inf:
+                rows.append(usable[i])
+                totals.append(total)
+            else:  # the total overflowed: the careful way, as `_normalised`
+                rows.append(to_distribution(usable[i]))
+                totals.append(1.0)
         self.themes = themes = sorted({t for d in rows for t in d})
         column = {t: j for j, t in enumerate(themes)}
         p = np.zeros((len(rows), len(themes)))
-        if themes:
-            lengths = [len(d) for d in rows]
-            p[
-                np.repeat(np.arange(len(rows)), lengths),
-                [column[t] for d in rows for t in d],
-            ] = [v for d in rows for v in d.values()]
+        if themes:  # each member's row: their weights over their total
+            at = np.repeat(np.arange(len(rows)), [len(d) for d in rows])
+            values = np.array([v for d in rows for v in d.values()], dtype=float)
+            p[at, [column[t] for d in rows for t in d]] = values / np.array(totals)[at]
         w = np.array([wi for _, wi in used], dtype=float)
         batch_terms, batch_mix, entropy = _jensen_shannon_terms(w[None, :], p[None, :, :])
         self.terms, self.mix, self.weight_entropy = batch_terms[0], batch_mix[0], float(entropy[0])

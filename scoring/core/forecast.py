@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 import numpy as np
 
@@ -129,7 +130,7 @@ class Model:
         self.p = self.lam[:, None] * self.w  # ΛW
         self.keep = 1.0 - self.lam  # diag(I - Λ)
         self._responses: dict[int, np.ndarray] = {}  # weeks -> A_T (see response)
-        self._firsts: dict[tuple, dict[str, float]] = {}  # (asset mix, weeks) -> scores
+        self._firsts: dict[tuple, dict[str, FirstRecipient]] = {}  # (asset mix, weeks) ->
 
     # -- pieces
 
@@ -257,7 +258,7 @@ class Model:
         shares = _shares(themes)
         if not keys or not shares:
             return ()
-        known = self._firsts.setdefault((tuple(sorted(shares.items())), weeks), {})
+        known = self._firsts.setdefault((tuple(sorted(shares.items())), weeks), {})  # by key
         missing = [k for k in keys if k not in known]
         if missing:
             x0, mix = self._widen(themes)
@@ -265,16 +266,18 @@ class Model:
             base = a @ x0
             change = self.sent_rows(x0, mix) - x0
             columns = np.array([self.index[k] for k in missing])
-            values = []
+            found = []
             batch = max(BATCH, BATCH_VALUES // max(1, base.size))
             for start in range(0, len(columns), batch):
                 chunk = columns[start : start + batch]
                 states = base[None, :, :] + a[:, chunk].T[:, :, None] * change[chunk][:, None, :]
-                values.extend(self.scores(states).tolist())
-            # float noise never decides the order
-            known.update(zip(missing, (round(_unit(v), 12) for v in values), strict=True))
-        ranked = sorted(((k, known[k]) for k in keys), key=lambda kv: (kv[1], kv[0]))
-        return tuple(FirstRecipient(key=k, divergence=v) for k, v in ranked)
+                found.append(self.scores(states))
+            values = np.concatenate(found)  # as `_unit`: in [0, 1], 0 when not finite
+            values = np.where(np.isfinite(values), np.clip(values, 0.0, 1.0), 0.0).tolist()
+            for key, value in zip(missing, values, strict=True):
+                # float noise never decides the order
+                known[key] = FirstRecipient(key=key, divergence=round(value, 12))
+        return tuple(sorted((known[k] for k in keys), key=_by_divergence))
 
 
 def forecast(
@@ -301,6 +304,9 @@ def first_recipients(
 
 
 # ----------------------------------------------------------------------------- small parts
+
+
+_by_divergence = attrgetter("divergence", "key")
 
 
 def _weeks(weeks: int) -> int:
