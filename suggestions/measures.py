@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.core.divergence import Member, divergence_batch, divergence_score
+from scoring.core.divergence import BATCH_VALUES, Member, divergence_batch, divergence_score
 from scoring.core.exposure import positive_weights, to_distribution
 from suggestions.candidates import _CHAMPION, WIDEN_MAX_PENALTY, WIDEN_SCALE, Audience, Candidate
 
@@ -49,8 +49,18 @@ def _divergence_batch(
     each row of ``adds`` (K x themes) to the weights ``base`` (members x themes) of every
     consented member; with ``contributions`` also each theme's share of it (K x themes).
     """
-    weights = base[None, :, :] + consent[None, :, None] * adds[:, None, :]
-    return divergence_batch(weights, influence, shares=shares, contributions=contributions)
+    size = max(1, BATCH_VALUES // max(1, base.size))  # futures per batch
+    scores, values = [], []
+    for start in range(0, max(1, len(adds)), size):
+        weights = base[None, :, :] + consent[None, :, None] * adds[start : start + size, None, :]
+        score, value = divergence_batch(
+            weights, influence, shares=shares, contributions=contributions
+        )
+        scores.append(score)
+        values.append(value)
+    if len(scores) == 1:
+        return scores[0], values[0]
+    return np.concatenate(scores), (np.concatenate(values) if contributions else None)
 
 
 def _official_divergence(

@@ -180,24 +180,31 @@ def with_forecast_recipients(
     by card in page order until `FORECAST_PAIRS` are spent. `assets`: by slug, anything
     with the asset's `themes`."""
     names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    cards = (*plan.suggestions, *plan.ranked)
     # The forecast is asked once per asset and recipients; each card (an asset can be in
     # the set and in the ranking, with reasons of its own) is reordered by that answer.
-    rankings: dict[tuple[str, tuple[str, ...]], Sequence[forecast.FirstRecipient]] = {}
+    # Which cards get it depends only on their sizes: all of them are scored in one go.
+    asked: dict[tuple[str, tuple[str, ...]], Mapping[str, float]] = {}
     spent = 0
+    for card in cards:
+        asset = assets.get(card.asset)
+        key = (card.asset, card.recipients)
+        if asset is None or not card.recipients or key in asked:
+            continue
+        cost = len(card.recipients) * len(model.keys)
+        if spent and spent + cost > FORECAST_PAIRS:
+            continue  # the engine's pick stands
+        spent += cost
+        asked[key] = {k: float(v) for k, v in (asset.themes or {}).items()}
+    model.score_first_recipients([(themes, key[1]) for key, themes in asked.items()])
+    rankings: dict[tuple[str, tuple[str, ...]], Sequence[forecast.FirstRecipient]] = {}
 
     def reordered(suggestion: Suggestion) -> Suggestion:
-        nonlocal spent
-        asset = assets.get(suggestion.asset)
-        if asset is None or not suggestion.recipients:
-            return suggestion
         key = (suggestion.asset, suggestion.recipients)
+        if key not in asked:
+            return suggestion
         if key not in rankings:
-            cost = len(suggestion.recipients) * len(model.keys)
-            if spent and spent + cost > FORECAST_PAIRS:
-                return suggestion  # the engine's pick stands
-            spent += cost
-            themes = {k: float(v) for k, v in (asset.themes or {}).items()}
-            rankings[key] = model.first_recipients(themes, candidates=suggestion.recipients)
+            rankings[key] = model.first_recipients(asked[key], candidates=suggestion.recipients)
         return _reordered(suggestion, rankings[key], names)
 
     return dataclasses.replace(

@@ -53,6 +53,11 @@ from scoring.core.jensen_shannon import terms as _jensen_shannon_terms
 from scoring.core.jensen_shannon import theme_sums as _jensen_shannon_themes
 
 USES = ("exposure", "priorities")
+# Callers of `divergence_batch` that score many futures cut them into batches of about this
+# many (future, member, theme) values: half a megabyte per array, which the allocator
+# reuses (bigger arrays cost a page fault per 4 kB, every time). A future's score does not
+# depend on the batch it is in.
+BATCH_VALUES = 65_536
 _SNAP = 1e-12
 
 

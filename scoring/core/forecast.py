@@ -43,11 +43,10 @@ from operator import attrgetter
 
 import numpy as np
 
-from scoring.core.divergence import divergence_batch, influence_shares
+from scoring.core.divergence import BATCH_VALUES, divergence_batch, influence_shares
 from scoring.core.exposure import positive_weights
 from scoring.core.forecast_data import FirstRecipient, Forecast, Group, Send, frozen_mapping
 from scoring.core.forecast_parameters import (
-    BATCH,
     DEFAULT_PARAMETERS,
     DEFAULT_WEEKS,
     MAX_SETTLE_WEEKS,
@@ -56,11 +55,6 @@ from scoring.core.forecast_parameters import (
     openness,
 )
 from scoring.core.graph import Person, Tie
-
-# First recipients are scored in batches of at least BATCH people and at most about this
-# many (person, member, theme) values: one batch for a small group, bounded memory (a few
-# megabytes per array) for a big one.
-BATCH_VALUES = 250_000
 
 # ----------------------------------------------------------------------------- the model
 
@@ -250,34 +244,72 @@ class Model:
         """Each candidate (default: everybody), scored by the forecast divergence after
         `weeks` weeks if the asset went to that person alone; lowest first, then by key.
         Exact for any group size: x(T) = A_T x(0) is linear in x(0). A person's score does
-        not depend on who else is a candidate, so each is computed once per model, asset
-        mix and horizon (a page asks for the same asset with different candidates)."""
+        not depend on who else is a candidate (nor on what else is scored with it), so
+        each is computed once per model, asset mix and horizon (a page asks for the same
+        asset with different candidates); :meth:`score_first_recipients` scores several
+        assets at once beforehand."""
         weeks = _weeks(weeks)
+        asked = self._asked(themes, candidates, weeks)
+        if asked is None:
+            return ()
+        known, keys = asked
+        self._score([(themes, known, keys)], weeks)
+        return tuple(sorted((known[k] for k in keys), key=_by_divergence))
+
+    def score_first_recipients(
+        self,
+        asks: Sequence[tuple[Mapping[str, float], Sequence[str] | None]],
+        *,
+        weeks: int = DEFAULT_WEEKS,
+    ) -> None:
+        """Score every (asset themes, candidates) of `asks` in as few batches as the
+        memory bound allows, for the :meth:`first_recipients` calls that follow."""
+        weeks = _weeks(weeks)
+        found = [(themes, self._asked(themes, candidates, weeks)) for themes, candidates in asks]
+        self._score([(themes, *asked) for themes, asked in found if asked is not None], weeks)
+
+    def _asked(self, themes, candidates, weeks: int) -> tuple[dict, list[str]] | None:
+        """(the scores known for the asset's mix, by key; the candidates, sorted), or None
+        when there is nobody or nothing to score."""
         keys = self.keys if candidates is None else [k for k in candidates if k in self.index]
         keys = sorted(set(keys))
         shares = _shares(themes)
         if not keys or not shares:
-            return ()
-        known = self._firsts.setdefault((tuple(sorted(shares.items())), weeks), {})  # by key
-        missing = [k for k in keys if k not in known]
-        if missing:
+            return None
+        return self._firsts.setdefault((tuple(sorted(shares.items())), weeks), {}), keys
+
+    def _score(self, asks: list[tuple[Mapping[str, float], dict, list[str]]], weeks: int) -> None:
+        """Score the candidates not known yet: every asset whose states have as many themes
+        in one batch (cut where it would hold more than about BATCH_VALUES numbers)."""
+        a = self.response(weeks)
+        pending: dict[int, list] = {}  # themes in the states -> [(known, key, column, change)]
+        bases: dict[int, np.ndarray] = {}
+        planned: set[tuple[int, str]] = set()  # an asset asked twice is scored once
+        for themes, known, keys in asks:
+            missing = [k for k in keys if k not in known and (id(known), k) not in planned]
+            if not missing:
+                continue
             x0, mix = self._widen(themes)
-            a = self.response(weeks)
-            base = a @ x0
+            width = x0.shape[1]
+            if width not in bases:  # x0 is today's, widened with zeros: one product
+                bases[width] = a @ x0
             change = self.sent_rows(x0, mix) - x0
-            columns = np.array([self.index[k] for k in missing])
-            found = []
-            batch = max(BATCH, BATCH_VALUES // max(1, base.size))
-            for start in range(0, len(columns), batch):
-                chunk = columns[start : start + batch]
-                states = base[None, :, :] + a[:, chunk].T[:, :, None] * change[chunk][:, None, :]
-                found.append(self.scores(states))
-            values = np.concatenate(found)  # as `_unit`: in [0, 1], 0 when not finite
-            values = np.where(np.isfinite(values), np.clip(values, 0.0, 1.0), 0.0).tolist()
-            for key, value in zip(missing, values, strict=True):
-                # float noise never decides the order
-                known[key] = FirstRecipient(key=key, divergence=round(value, 12))
-        return tuple(sorted((known[k] for k in keys), key=_by_divergence))
+            planned.update((id(known), k) for k in missing)
+            pending.setdefault(width, []).extend((known, k, self.index[k], change) for k in missing)
+        for width, todo in pending.items():
+            base = bases[width]
+            batch = max(1, BATCH_VALUES // max(1, base.size))
+            for start in range(0, len(todo), batch):
+                chunk = todo[start : start + batch]
+                columns = np.array([column for _, _, column, _ in chunk])
+                changes = np.stack([change[column] for _, _, column, change in chunk])
+                states = a[:, columns].T[:, :, None] * changes[:, None, :]
+                states += base[None, :, :]  # base + what the send adds, in place
+                values = self.scores(states)  # as `_unit`: in [0, 1], 0 when not finite
+                values = np.where(np.isfinite(values), np.clip(values, 0.0, 1.0), 0.0)
+                for (known, key, _, _), value in zip(chunk, values.tolist(), strict=True):
+                    # float noise never decides the order
+                    known[key] = FirstRecipient(key=key, divergence=round(value, 12))
 
 
 def forecast(
