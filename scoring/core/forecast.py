@@ -45,7 +45,14 @@ import numpy as np
 
 from scoring.core.divergence import BATCH_VALUES, divergence_batch, influence_shares
 from scoring.core.exposure import positive_weights
-from scoring.core.forecast_data import FirstRecipient, Forecast, Group, Send, frozen_mapping
+from scoring.core.forecast_data import (
+    FirstRecipient,
+    Forecast,
+    Group,
+    Mixes,
+    Send,
+    frozen_mapping,
+)
 from scoring.core.forecast_parameters import (
     DEFAULT_PARAMETERS,
     DEFAULT_WEEKS,
@@ -218,7 +225,7 @@ class Model:
             divergence=_unit(trajectory[-1]),
             steady=_unit(steady),
             settles_in=settles,
-            mixes=frozen_mapping(dict(zip(self.keys, _row_mixes(states[-1], themes), strict=True))),
+            mixes=Mixes(self.keys, themes, states[-1]),
             openness=frozen_mapping(dict(zip(self.keys, self.lam.tolist(), strict=True))),
         )
 
@@ -362,27 +369,6 @@ def _shares(weights: Mapping[str, float]) -> dict[str, float]:
     if not (0.0 < total < math.inf):
         return {}
     return {k: v / total for k, v in values.items()}
-
-
-def _row_mixes(x: np.ndarray, themes: Sequence[str]) -> list[Mapping[str, float]]:
-    """Each row of `x` as a read-only theme mix: its positive entries over the row's total,
-    largest first, then by theme; empty when the row adds up to 1e-12 or less."""
-    totals = x.sum(axis=1)
-    has = totals > 1e-12
-    shares = x / np.where(has, totals, 1.0)[:, None]
-    rows, columns = np.nonzero((x > 0) & has[:, None])
-    by_name = np.empty(len(themes), dtype=np.intp)
-    by_name[sorted(range(len(themes)), key=themes.__getitem__)] = np.arange(len(themes))
-    values = shares[rows, columns]
-    order = np.lexsort((by_name[columns], -values, rows))
-    names = [themes[j] for j in columns[order].tolist()]
-    ends = np.cumsum(np.bincount(rows, minlength=len(x))).tolist()
-    values = values[order].tolist()
-    mixes, start = [], 0
-    for end in ends:
-        mixes.append(frozen_mapping(dict(zip(names[start:end], values[start:end], strict=True))))
-        start = end
-    return mixes
 
 
 def _unit(value: float) -> float:

@@ -4,9 +4,11 @@ planned send, a forecast, a first recipient. Plain Python, no Django.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+import numpy as np
 
 from scoring.core.graph import Person, Tie
 
@@ -52,7 +54,7 @@ class Forecast:
     divergence: float  # at `weeks`
     steady: float  # where it settles (closed-form steady state)
     settles_in: int  # weeks until within SETTLE_TOLERANCE of `steady`
-    mixes: Mapping[str, Mapping[str, float]] = field(hash=False)  # at `weeks`, normalised
+    mixes: Mapping[str, Mapping[str, float]] = field(hash=False)  # at `weeks`: `Mixes`
     openness: Mapping[str, float] = field(hash=False)
 
 
@@ -60,3 +62,57 @@ class Forecast:
 class FirstRecipient:
     key: str
     divergence: float  # forecast at the horizon if the asset goes to this person alone
+
+
+class Mixes(Mapping):
+    """Each member's mix of themes (key -> theme -> share): the rows of `x` (members x
+    themes) normalised, largest share first, then by theme; empty for a row that adds up
+    to 1e-12 or less. Read-only, and made when first read: most forecasts are asked only
+    for their divergence."""
+
+    def __init__(self, keys: Sequence[str], themes: Sequence[str], x: np.ndarray) -> None:
+        self._keys = tuple(keys)
+        self._themes = tuple(themes)
+        self._x = np.array(x, dtype=float)  # a copy: the caller's array may change
+        self._mixes: dict[str, Mapping[str, float]] | None = None
+
+    def _made(self) -> dict[str, Mapping[str, float]]:
+        if self._mixes is None:
+            self._mixes = dict(zip(self._keys, _row_mixes(self._x, self._themes), strict=True))
+        return self._mixes
+
+    def __getitem__(self, key: str) -> Mapping[str, float]:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return f"Mixes({self._made()!r})"
+
+    def __reduce__(self):
+        return Mixes, (self._keys, self._themes, self._x)
+
+
+def _row_mixes(x: np.ndarray, themes: Sequence[str]) -> list[Mapping[str, float]]:
+    """Each row of `x` as a read-only theme mix: its positive entries over the row's total,
+    largest first, then by theme; empty when the row adds up to 1e-12 or less."""
+    totals = x.sum(axis=1)
+    has = totals > 1e-12
+    shares = x / np.where(has, totals, 1.0)[:, None]
+    rows, columns = np.nonzero((x > 0) & has[:, None])
+    by_name = np.empty(len(themes), dtype=np.intp)
+    by_name[sorted(range(len(themes)), key=themes.__getitem__)] = np.arange(len(themes))
+    values = shares[rows, columns]
+    order = np.lexsort((by_name[columns], -values, rows))
+    names = [themes[j] for j in columns[order].tolist()]
+    ends = np.cumsum(np.bincount(rows, minlength=len(x))).tolist()
+    values = values[order].tolist()
+    mixes, start = [], 0
+    for end in ends:
+        mixes.append(MappingProxyType(dict(zip(names[start:end], values[start:end], strict=True))))
+        start = end
+    return mixes
