@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.core.divergence import BATCH_VALUES, Member, divergence_batch, divergence_score
+from scoring.core.divergence import BATCH_VALUES, divergence_batch, exposure_divergence
 from scoring.core.exposure import positive_weights, to_distribution
 from suggestions.candidates import _CHAMPION, WIDEN_MAX_PENALTY, WIDEN_SCALE, Audience, Candidate
 
@@ -66,10 +66,9 @@ def _divergence_batch(
 def _official_divergence(
     people: Sequence[Audience], exposures: Mapping[str, Mapping[str, float]]
 ) -> float:
-    members = [
-        Member(key=m.key, influence=m.influence, exposure=exposures.get(m.key, {})) for m in people
-    ]
-    return divergence_score(members)
+    return exposure_divergence(
+        [exposures.get(m.key, {}) for m in people], [m.influence for m in people]
+    )
 
 
 def _table(

@@ -59,7 +59,8 @@ LIBRARY_FIELDS = ("slug", "title", "framing", "level", "stage", "themes")
 
 def library(group: BuyingGroup) -> list[Candidate]:
     """The organization's assets as the engine takes them (one query, no model rows)."""
-    rows = Asset.objects.filter(organization_id=group.organization_id).values_list(*LIBRARY_FIELDS)
+    assets = Asset.objects.filter(organization_id=group.organization_id)
+    rows = assets.order_by().values_list(*LIBRARY_FIELDS)  # the engine sorts them itself
     return [
         Candidate(
             key=slug,

@@ -49,8 +49,9 @@ from types import MappingProxyType
 import numpy as np
 
 from scoring.core.exposure import positive_weights, to_distribution
+from scoring.core.jensen_shannon import entropy as _entropy
 from scoring.core.jensen_shannon import terms as _jensen_shannon_terms
-from scoring.core.jensen_shannon import theme_sums as _jensen_shannon_themes
+from scoring.core.jensen_shannon import theme_sums_and_mix as _theme_sums_and_mix
 
 USES = ("exposure", "priorities")
 # Callers of `divergence_batch` that score many futures cut them into batches of about this
@@ -91,7 +92,13 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
     if not members:
         _check(members, use)
         return Divergence(score=0.0, theme_contributions=(), member_contributions=(), unaligned=())
-    group = _Terms(members, use)
+    _check(members, use)
+    penalise = use == "exposure"
+    group = _Terms(
+        [m.exposure if penalise else m.priorities for m in members],
+        [m.influence for m in members],
+        penalise=penalise,
+    )
     terms, mix = group.terms, group.mix
     theme_raw = np.maximum(terms.sum(axis=0), 0.0)
     member_raw = np.maximum(terms.sum(axis=1), 0.0)
@@ -123,13 +130,16 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
     )
 
 
-def divergence_score(members: Sequence[Member], *, use: str = "exposure") -> float:
-    """``divergence(members, use=use).score``, without the contributions."""
-    members = list(members)
-    if not members:
-        _check(members, use)
+def exposure_divergence(
+    exposures: Sequence[Mapping[str, float]], influence: Sequence[float]
+) -> float:
+    """``divergence(members).score`` of members with these exposures and influence (one
+    each, in the same order), without making the members or the contributions."""
+    if len(exposures) != len(influence):
+        raise ValueError("one influence per exposure")
+    if not exposures:
         return 0.0
-    group = _Terms(members, use)
+    group = _Terms(exposures, influence, penalise=True)
     js = float(np.maximum(group.terms.sum(axis=0), 0.0).sum())
     return _unit(group.aligned_share * group.normalised(js) + group.unaligned_share)
 
@@ -138,12 +148,13 @@ class _Terms:
     """A group's Jensen-Shannon terms (members x themes, in bits), as both the score and
     its contributions read them: aligned members with a positive weight only."""
 
-    def __init__(self, members: list[Member], use: str) -> None:
-        _check(members, use)
-        self.penalise_unaligned = penalise = use == "exposure"
+    def __init__(
+        self, weights: Sequence[Mapping[str, float]], influence: Sequence[float], *, penalise: bool
+    ) -> None:
+        self.penalise_unaligned = penalise
         # Each member's usable weights, normalised below as `_normalised` does it.
-        usable = [positive_weights(m.exposure if penalise else m.priorities) for m in members]
-        self.influence = influence = [_influence(m.influence) for m in members]
+        usable = [positive_weights(mapping) for mapping in weights]
+        self.influence = influence = [_influence(value) for value in influence]
         aligned = [i for i, d in enumerate(usable) if d]
         self.unaligned = unaligned = [i for i, d in enumerate(usable) if not d]
 
@@ -221,19 +232,26 @@ def divergence_batch(
         shares = influence_shares(influence)
     sums = weights.sum(axis=2)
     aligned = sums > 0
-    unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
-    unaligned_share = np.where(aligned.any(axis=1), np.clip(unaligned_share, 0.0, 1.0), 1.0)
-    unaligned_share = np.where(aligned.all(axis=1), 0.0, unaligned_share)
-
-    raw = influence[None, :] * aligned
-    total = raw.sum(axis=1)
-    equal = total <= 0
-    raw = np.where(equal[:, None], aligned.astype(float), raw)
-    total = raw.sum(axis=1)
-    w = raw / np.where(total > 0, total, 1.0)[:, None]
+    if aligned.all():  # everybody heard something, in every future: the same weights
+        unaligned_share = np.zeros(n_batch)
+        row = influence if influence.sum() > 0 else np.ones(n_members)
+        row = row / row.sum()
+        w = np.repeat(row[None, :], n_batch, axis=0)
+        weight_entropy = np.repeat(_entropy(row[None, :]), n_batch)
+    else:
+        unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
+        unaligned_share = np.where(aligned.any(axis=1), np.clip(unaligned_share, 0.0, 1.0), 1.0)
+        unaligned_share = np.where(aligned.all(axis=1), 0.0, unaligned_share)
+        raw = influence[None, :] * aligned
+        total = raw.sum(axis=1)
+        equal = total <= 0
+        raw = np.where(equal[:, None], aligned.astype(float), raw)
+        total = raw.sum(axis=1)
+        w = raw / np.where(total > 0, total, 1.0)[:, None]
+        weight_entropy = _entropy(w)
 
     p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
-    theme_raw, mix, weight_entropy = _jensen_shannon_themes(w, p)
+    theme_raw, mix = _theme_sums_and_mix(w, p)
     theme_raw = np.maximum(theme_raw, 0.0)
     js = theme_raw.sum(axis=1)
     ok = (weight_entropy > 0) & (js > 0)

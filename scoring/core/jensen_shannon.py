@@ -26,8 +26,13 @@ def theme_sums(w: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     and the weights' entropy as above: ``sum_i w_i P_i(t) log2 P_i(t) - M(t) log2 M(t)``,
     which is the sum of the terms (as sum_i w_i P_i(t) = M(t)) without making them one by
     one: a third of the time, for the forecast's thousands of possible futures."""
+    return *theme_sums_and_mix(w, p), entropy(w)
+
+
+def theme_sums_and_mix(w: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`theme_sums` without the weights' entropy (a caller that has it)."""
     mix = np.einsum("km,kmt->kt", w, p)
-    return np.einsum("km,kmt->kt", w, xlog2x(p)) - xlog2x(mix), mix, entropy(w)
+    return np.einsum("km,kmt->kt", w, xlog2x(p)) - xlog2x(mix), mix
 
 
 def xlog2x(values: np.ndarray) -> np.ndarray:
