@@ -96,7 +96,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from scoring.core.exposure import to_distribution
 from suggestions.candidates import SCORE_DECIMALS, STAGES, Audience, Candidate, Plan, Suggestion
 from suggestions.measures import (
     _by_key,
@@ -107,6 +106,7 @@ from suggestions.measures import (
     _points,
     _reached,
     _require_unique,
+    _sent_mixes,
     _unchanged,
 )
 from suggestions.ranking import Engine
@@ -143,17 +143,17 @@ def _simulated(
     for asset in assets:
         for theme, value in _normalised(asset.themes).items():
             sent[theme] = sent.get(theme, 0.0) + value * weight
-    result: dict[str, dict[str, float]] = {}
-    for member, shares in zip(audience, current, strict=True):
-        if not member.consent or not sent:
-            result[member.key] = _unchanged(member.exposure, shares)
-            continue
-        mass = _mass(member.mass, shares)
-        mixed = {theme: value * mass for theme, value in shares.items()}
-        for theme, value in sent.items():
-            mixed[theme] = mixed.get(theme, 0.0) + value
-        result[member.key] = to_distribution(mixed)
-    return result
+    reached = [i for i, member in enumerate(audience) if member.consent] if sent else []
+    mixes = _sent_mixes(
+        [current[i] for i in reached],
+        [_mass(audience[i].mass, current[i]) for i in reached],
+        sent,
+    )
+    sent_to = dict(zip(reached, mixes, strict=True))
+    return {
+        m.key: sent_to[i] if i in sent_to else _unchanged(m.exposure, shares)
+        for i, (m, shares) in enumerate(zip(audience, current, strict=True))
+    }
 
 
 def suggest(

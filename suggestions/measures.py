@@ -171,6 +171,37 @@ def _unchanged(given: Mapping[str, float], cleaned: Mapping[str, float]) -> dict
     return to_distribution(cleaned)
 
 
+def _sent_mixes(
+    current: Sequence[Mapping[str, float]], masses: Sequence[float], sent: Mapping[str, float]
+) -> list[dict[str, float]]:
+    """Each member's ``to_distribution(current * mass + sent)`` (theme by theme), as
+    :func:`simulate` has it, for all of them at once: the same numbers and order (largest
+    first, then by theme; `to_distribution` scales by the largest and divides by the exact
+    sum of what it scaled)."""
+    if not current:
+        return []
+    themes = sorted({t for shares in current for t in shares}.union(sent))
+    column = {t: j for j, t in enumerate(themes)}
+    x = _table(current, column, len(themes), np.array(masses, dtype=float))
+    added = np.zeros(len(themes))
+    added[[column[t] for t in sent]] = list(sent.values())
+    x += added[None, :]
+    usable = (x > 0) & (x < math.inf)
+    largest = np.where(usable, x, -math.inf).max(axis=1)
+    has = usable.any(axis=1)
+    scaled = np.where(usable, x / np.where(has, largest, 1.0)[:, None], 0.0)
+    totals = np.array([math.fsum(row) for row in scaled.tolist()])
+    rows, columns = np.nonzero(scaled > 0)
+    values = scaled[rows, columns]
+    order = np.lexsort((columns, -values, rows))  # columns are in theme order
+    rows, columns = rows[order], columns[order]
+    shares = (values[order] / totals[rows]).tolist()
+    mixes: list[dict[str, float]] = [{} for _ in current]
+    for row, j, share in zip(rows.tolist(), columns.tolist(), shares, strict=True):
+        mixes[row][themes[j]] = share
+    return mixes
+
+
 def _reached(exposures: Mapping[str, Mapping[str, float]]) -> dict[str, Mapping[str, float]]:
     """What readiness_of is given: the exposures of the members who have heard something."""
     return {key: exposure for key, exposure in exposures.items() if exposure}
