@@ -120,13 +120,27 @@ class Model:
                 for p, heard in zip(self.people, listens.tolist(), strict=True)
             ]
         )
-        today = {key: _shares(group.exposures.get(key, {})) for key in self.keys}
-        themes = sorted({t for shares in today.values() for t in shares})
+        # x(0): each member's exposure as `_shares` normalises it, all rows at once
+        usable = [positive_weights(group.exposures.get(key, {})) for key in self.keys]
+        totals = [math.fsum(values.values()) if values else 0.0 for values in usable]
+        rows = [v if 0.0 < t < math.inf else {} for v, t in zip(usable, totals, strict=True)]
+        themes = sorted({t for values in rows for t in values})
         self.themes = themes
         self.column = {t: j for j, t in enumerate(themes)}
-        self.x0 = self._rows(today, themes)
+        self.x0 = np.zeros((len(self.keys), len(themes)))
+        if themes:
+            at = np.repeat(np.arange(len(rows)), [len(values) for values in rows])
+            entries = np.array([v for values in rows for v in values.values()], dtype=float)
+            columns = [self.column[t] for values in rows for t in values]
+            self.x0[at, columns] = entries / np.array(totals)[at]
         # x(0) rows' touches (0: heard nothing), and influence as divergence weighs it
-        self.masses = np.array([self._mass(i) for i in range(len(self.keys))])
+        heard = self.x0.any(axis=1).tolist()
+        self.masses = np.array(
+            [
+                (_positive(group.mass.get(key, 1.0)) or 1.0) if row else 0.0
+                for key, row in zip(self.keys, heard, strict=True)
+            ]
+        )
         self.shares = influence_shares(self.influence)
         self.p = self.lam[:, None] * self.w  # ΛW
         self.keep = 1.0 - self.lam  # diag(I - Λ)
@@ -134,14 +148,6 @@ class Model:
         self._firsts: dict[tuple, dict[str, FirstRecipient]] = {}  # (asset mix, weeks) ->
 
     # -- pieces
-
-    def _rows(self, mixes: Mapping[str, Mapping[str, float]], themes: list[str]) -> np.ndarray:
-        column = {t: j for j, t in enumerate(themes)}
-        x = np.zeros((len(self.keys), len(themes)))
-        for i, key in enumerate(self.keys):
-            for theme, value in mixes.get(key, {}).items():
-                x[i, column[theme]] = value
-        return x
 
     def _widen(self, themes: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """(x0, the asset's mix) over today's themes plus the asset's."""
@@ -153,11 +159,6 @@ class Model:
         for theme, value in mix.items():
             row[columns[theme]] = value
         return x0, row
-
-    def _mass(self, i: int) -> float:
-        if not self.x0[i].any():
-            return 0.0
-        return _positive(self.group.mass.get(self.keys[i], 1.0)) or 1.0
 
     def sent_rows(self, x0: np.ndarray, mix: np.ndarray, touches: float = 1.0) -> np.ndarray:
         """Every member's x(0) row if the asset were sent to them (members x themes)."""
@@ -289,7 +290,8 @@ class Model:
         """Score the candidates not known yet: every asset whose states have as many themes
         in one batch (cut where it would hold more than about BATCH_VALUES numbers)."""
         a = self.response(weeks)
-        pending: dict[int, list] = {}  # themes in the states -> [(known, key, column, change)]
+        # themes in the states -> [(known, key)], their columns, their assets, the changes
+        pending: dict[int, tuple[list, list[int], list[int], list[np.ndarray]]] = {}
         bases: dict[int, np.ndarray] = {}
         planned: set[tuple[int, str]] = set()  # an asset asked twice is scored once
         for themes, known, keys in asks:
@@ -300,21 +302,25 @@ class Model:
             width = x0.shape[1]
             if width not in bases:  # x0 is today's, widened with zeros: one product
                 bases[width] = a @ x0
-            change = self.sent_rows(x0, mix) - x0
             planned.update((id(known), k) for k in missing)
-            pending.setdefault(width, []).extend((known, k, self.index[k], change) for k in missing)
-        for width, todo in pending.items():
-            base = bases[width]
+            todo, columns, assets, changes = pending.setdefault(width, ([], [], [], []))
+            todo.extend((known, k) for k in missing)
+            columns.extend(self.index[k] for k in missing)
+            assets.extend([len(changes)] * len(missing))
+            changes.append(self.sent_rows(x0, mix) - x0)
+        for width, (todo, columns, assets, changes) in pending.items():
+            base, changed = bases[width], np.stack(changes)
             batch = max(1, BATCH_VALUES // max(1, base.size))
             for start in range(0, len(todo), batch):
-                chunk = todo[start : start + batch]
-                columns = np.array([column for _, _, column, _ in chunk])
-                changes = np.stack([change[column] for _, _, column, change in chunk])
-                states = a[:, columns].T[:, :, None] * changes[:, None, :]
+                cut = slice(start, start + batch)
+                states = (
+                    a[:, columns[cut]].T[:, :, None]
+                    * changed[assets[cut], columns[cut]][:, None, :]
+                )
                 states += base[None, :, :]  # base + what the send adds, in place
                 values = self.scores(states)  # as `_unit`: in [0, 1], 0 when not finite
                 values = np.where(np.isfinite(values), np.clip(values, 0.0, 1.0), 0.0)
-                for (known, key, _, _), value in zip(chunk, values.tolist(), strict=True):
+                for (known, key), value in zip(todo[cut], values.tolist(), strict=True):
                     # float noise never decides the order
                     known[key] = FirstRecipient(key=key, divergence=round(value, 12))
 
