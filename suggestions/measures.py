@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.core.divergence import BATCH_VALUES, divergence_batch, exposure_divergence
+from scoring.core.divergence import exposure_divergence
+from scoring.core.divergence_batch import BATCH_VALUES, divergence_batch
 from scoring.core.exposure import positive_weights, to_distribution
 from suggestions.candidates import _CHAMPION, WIDEN_MAX_PENALTY, WIDEN_SCALE, Audience, Candidate
 

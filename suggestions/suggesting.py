@@ -30,7 +30,7 @@ from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
 from scoring.cached import current_analysis, derived
 from scoring.core import forecast
-from scoring.core.divergence import Member, common_ground, divergence
+from scoring.core.divergence import Member, divergence, divergence_and_common_ground
 from scoring.core.readiness import readiness
 from suggestions.cards import said_once as said_once
 from suggestions.engine import Audience, Candidate, Plan, Suggestion, simulate, suggest
@@ -114,20 +114,18 @@ def readiness_with(analysis: GroupAnalysis, exposures: Mapping[str, Mapping[str,
     reached = {key for key, shares in exposures.items() if shares != analysis.exposures.get(key)}
     if not reached and len(exposures) == len(analysis.exposures):
         return analysis.readiness.score  # the same exposures: the same state
-    members = [
-        Member(
-            key=s.email,
-            influence=float(s.influence),
-            exposure=exposures.get(s.email, {}),
-            priorities={k: float(v) for k, v in (s.priorities or {}).items()},
-        )
-        for s in analysis.map.stakeholders
-    ]
+    people = analysis.map.stakeholders
+    found, common = divergence_and_common_ground(
+        [s.email for s in people],
+        [float(s.influence) for s in people],
+        [exposures.get(s.email, {}) for s in people],
+        [{k: float(v) for k, v in (s.priorities or {}).items()} for s in people],
+    )
     state = dataclasses.replace(
         analysis.state,
         exposures={k: dict(v) for k, v in exposures.items() if v},
-        divergence=divergence(members),
-        common_ground=common_ground(members),
+        divergence=found,
+        common_ground=common,
         recently_touched=analysis.state.recently_touched | frozenset(reached),
     )
     return readiness(state).score

@@ -49,17 +49,10 @@ from types import MappingProxyType
 import numpy as np
 
 from scoring.core.exposure import positive_weights, to_distribution
-from scoring.core.jensen_shannon import entropy as _entropy
 from scoring.core.jensen_shannon import terms as _jensen_shannon_terms
-from scoring.core.jensen_shannon import theme_sums_and_mix as _theme_sums_and_mix
 
 USES = ("exposure", "priorities")
-# Callers of `divergence_batch` that score many futures cut them into batches of about this
-# many (future, member, theme) values: half a megabyte per array, which the allocator
-# reuses (bigger arrays cost a page fault per 4 kB, every time). A future's score does not
-# depend on the batch it is in.
-BATCH_VALUES = 65_536
-_SNAP = 1e-12
+SNAP = 1e-12  # values this close to 0 or 1 are snapped to it
 
 
 def _no_priorities() -> Mapping[str, float]:
@@ -95,10 +88,35 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
     _check(members, use)
     penalise = use == "exposure"
     group = _Terms(
-        [m.exposure if penalise else m.priorities for m in members],
+        [positive_weights(m.exposure if penalise else m.priorities) for m in members],
         [m.influence for m in members],
         penalise=penalise,
     )
+    return _divergence([m.key for m in members], group)
+
+
+def divergence_and_common_ground(
+    keys: Sequence[str],
+    influence: Sequence[float],
+    exposures: Sequence[Mapping[str, float]],
+    priorities: Sequence[Mapping[str, float]],
+) -> tuple[Divergence, tuple[tuple[str, float], ...]]:
+    """``divergence(members)`` and ``common_ground(members)`` of the members these columns
+    describe (one entry each, in the same order), without making the members."""
+    if not len(keys) == len(influence) == len(exposures) == len(priorities):
+        raise ValueError("one influence, exposure and priorities per key")
+    if len(set(keys)) != len(keys):
+        raise ValueError("member keys must be unique")
+    if not keys:
+        return divergence([]), ()
+    heard = [positive_weights(mapping) for mapping in exposures]
+    group = _Terms(heard, influence, penalise=True)
+    cares = [positive_weights(mapping) for mapping in priorities]
+    themes = [a.keys() | b.keys() for a, b in zip(heard, cares, strict=True)]
+    return _divergence(list(keys), group), _coverage(group.group_shares, themes)
+
+
+def _divergence(keys: list[str], group: _Terms) -> Divergence:
     terms, mix = group.terms, group.mix
     theme_raw = np.maximum(terms.sum(axis=0), 0.0)
     member_raw = np.maximum(terms.sum(axis=1), 0.0)
@@ -110,7 +128,7 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
     theme_values = theme_raw * theme_scale + unaligned_share * mix
     theme_contributions = _ranked(zip(group.themes, theme_values.tolist(), strict=True))
 
-    member_values = [0.0] * len(members)
+    member_values = [0.0] * len(keys)
     member_total = float(member_raw.sum())
     if member_total > 0:
         for i, raw in zip(group.used, member_raw.tolist(), strict=True):
@@ -118,15 +136,15 @@ def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergenc
     if group.penalise_unaligned:
         for i in group.unaligned:
             member_values[i] = group.group_shares[i]  # these add up to unaligned_share
-    member_contributions = _ranked((m.key, v) for m, v in zip(members, member_values, strict=True))
+    member_contributions = _ranked(zip(keys, member_values, strict=True))
 
     influence = group.influence
-    order = sorted(group.unaligned, key=lambda i: (-influence[i], members[i].key))
+    order = sorted(group.unaligned, key=lambda i: (-influence[i], keys[i]))
     return Divergence(
         score=_unit(aligned_part + unaligned_share),
         theme_contributions=theme_contributions,
         member_contributions=member_contributions,
-        unaligned=tuple(members[i].key for i in order),
+        unaligned=tuple(keys[i] for i in order),
     )
 
 
@@ -139,7 +157,7 @@ def exposure_divergence(
         raise ValueError("one influence per exposure")
     if not exposures:
         return 0.0
-    group = _Terms(exposures, influence, penalise=True)
+    group = _Terms([positive_weights(e) for e in exposures], influence, penalise=True)
     js = float(np.maximum(group.terms.sum(axis=0), 0.0).sum())
     return _unit(group.aligned_share * group.normalised(js) + group.unaligned_share)
 
@@ -152,8 +170,9 @@ class _Terms:
         self, weights: Sequence[Mapping[str, float]], influence: Sequence[float], *, penalise: bool
     ) -> None:
         self.penalise_unaligned = penalise
-        # Each member's usable weights, normalised below as `_normalised` does it.
-        usable = [positive_weights(mapping) for mapping in weights]
+        # Each member's usable weights (`positive_weights`), normalised below as
+        # `_normalised` does it.
+        usable = weights
         self.influence = influence = [_influence(value) for value in influence]
         aligned = [i for i, d in enumerate(usable) if d]
         self.unaligned = unaligned = [i for i, d in enumerate(usable) if not d]
@@ -205,72 +224,10 @@ def _check(members: Sequence[Member], use: str) -> None:
     _require_unique_keys(members)
 
 
-def divergence_batch(
-    weights: np.ndarray,
-    influence: Sequence[float] | np.ndarray,
-    *,
-    shares: np.ndarray | None = None,
-    contributions: bool = False,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """:func:`divergence` of K groups at once, as numbers: ``weights`` is K x members x
-    themes (each row a member's theme weights, normalised here; an all-zero row is an
-    unaligned member), ``influence`` one value per member (as :attr:`Member.influence`).
-    Returns the K scores and, with ``contributions``, each theme's contribution (K x
-    themes). The same formula as :func:`divergence`, vectorised for simulations that
-    score many possible futures of one group (the suggestion engine, the forecast).
-    ``shares`` are the members' influence shares when the caller has them already.
-    """
-    weights = np.asarray(weights, dtype=float)
-    n_batch, n_members, n_themes = weights.shape
-    if n_members == 0:
-        zeros = np.zeros(n_batch)
-        return zeros, (np.zeros((n_batch, n_themes)) if contributions else None)
-    influence = np.asarray(influence, dtype=float)
-    with np.errstate(invalid="ignore"):
-        influence = np.where(np.isfinite(influence) & (influence > 0), influence, 0.0)
-    if shares is None:
-        shares = influence_shares(influence)
-    sums = weights.sum(axis=2)
-    aligned = sums > 0
-    if aligned.all():  # everybody heard something, in every future: the same weights
-        unaligned_share = np.zeros(n_batch)
-        row = influence if influence.sum() > 0 else np.ones(n_members)
-        row = row / row.sum()
-        w = np.repeat(row[None, :], n_batch, axis=0)
-        weight_entropy = np.repeat(_entropy(row[None, :]), n_batch)
-    else:
-        unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
-        unaligned_share = np.where(aligned.any(axis=1), np.clip(unaligned_share, 0.0, 1.0), 1.0)
-        unaligned_share = np.where(aligned.all(axis=1), 0.0, unaligned_share)
-        raw = influence[None, :] * aligned
-        total = raw.sum(axis=1)
-        equal = total <= 0
-        raw = np.where(equal[:, None], aligned.astype(float), raw)
-        total = raw.sum(axis=1)
-        w = raw / np.where(total > 0, total, 1.0)[:, None]
-        weight_entropy = _entropy(w)
-
-    p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
-    theme_raw, mix = _theme_sums_and_mix(w, p)
-    theme_raw = np.maximum(theme_raw, 0.0)
-    js = theme_raw.sum(axis=1)
-    ok = (weight_entropy > 0) & (js > 0)
-    normalised = np.where(ok, js / np.where(ok, weight_entropy, 1.0), 0.0)
-    normalised = np.clip(normalised, 0.0, 1.0)
-    normalised = np.where(normalised < _SNAP, 0.0, normalised)
-    normalised = np.where(normalised > 1.0 - _SNAP, 1.0, normalised)
-    aligned_part = (1.0 - unaligned_share) * normalised
-    score = np.clip(aligned_part + unaligned_share, 0.0, 1.0)
-    if not contributions:
-        return score, None
-    scale = np.where(js > 0, aligned_part / np.where(js > 0, js, 1.0), 0.0)
-    values = theme_raw * scale[:, None] + unaligned_share[:, None] * mix
-    return score, values
-
-
 def influence_shares(influence: np.ndarray) -> np.ndarray:
     """Members' influence (already cleaned: positive finite numbers, else 0) as shares of
-    the whole group, as :func:`divergence_batch` weighs them (equal when all are 0)."""
+    the whole group, as :func:`scoring.core.divergence_batch.divergence_batch` weighs them
+    (equal when all are 0)."""
     return np.array(_shares(influence.tolist()))
 
 
@@ -331,12 +288,20 @@ def common_ground(
     if not members:
         return ()
     shares = _shares([_influence(m.influence) for m in members])
-    coverage: dict[str, list[float]] = {}
-    for member, share in zip(members, shares, strict=True):
-        themes = set(positive_weights(member.exposure))
+    themes = []
+    for member in members:
+        found = set(positive_weights(member.exposure))
         if use_priorities:
-            themes.update(positive_weights(member.priorities))
-        for theme in themes:
+            found.update(positive_weights(member.priorities))
+        themes.append(found)
+    return _coverage(shares, themes)
+
+
+def _coverage(shares: Sequence[float], themes: Sequence[Iterable[str]]) -> tuple:
+    """Theme -> the (exact) sum of the shares of the members whose `themes` have it."""
+    coverage: dict[str, list[float]] = {}
+    for found, share in zip(themes, shares, strict=True):
+        for theme in found:
             coverage.setdefault(theme, []).append(share)
     return _ranked((t, _unit(math.fsum(s))) for t, s in coverage.items())
 
@@ -379,9 +344,9 @@ def _unit(value: float) -> float:
 
 def _snap(value: float) -> float:
     value = _unit(value)
-    if value < _SNAP:
+    if value < SNAP:
         return 0.0
-    if value > 1.0 - _SNAP:
+    if value > 1.0 - SNAP:
         return 1.0
     return value
 

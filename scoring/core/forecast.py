@@ -28,7 +28,7 @@ scored exactly, in one batch, for groups of any size.
 Rows are normalised before scoring. Rows always add up to the share of the group's
 stories a member can reach: a member who heard nothing takes what they hear; one who
 hears only people who heard nothing stays empty (unaligned). Divergence is the app's one
-measure (:func:`scoring.core.divergence.divergence_batch`, influence-weighted
+measure (:func:`scoring.core.divergence_batch.divergence_batch`, influence-weighted
 Jensen-Shannon, unaligned members count as fully apart).
 
 This is a model, not a promise: it knows only the relationships that were mapped, treats
@@ -43,7 +43,8 @@ from operator import attrgetter
 
 import numpy as np
 
-from scoring.core.divergence import BATCH_VALUES, divergence_batch, influence_shares
+from scoring.core.divergence import influence_shares
+from scoring.core.divergence_batch import BATCH_VALUES, divergence_batch
 from scoring.core.exposure import positive_weights
 from scoring.core.forecast_data import (
     FirstRecipient,
