@@ -180,13 +180,12 @@ def group_forecast(
     model = model or forecast_model(analysis)
     people = analysis.map.by_email
     contactable = [s.email for s in analysis.map.stakeholders if s.consent]
-    nothing = model.forecast(weeks=weeks)
     sent = None
-    result = nothing
+    sends: list[forecast.Send | None] = [None]  # nothing sent; the plan; the suggestion
     if send is not None:
         recipients = _recipients(to, contactable, people)
         sent = Sent(asset=send.slug, title=send.title, to=recipients)
-        result = model.forecast(weeks=weeks, send=forecast.Send(_themes(send), recipients))
+        sends.append(forecast.Send(_themes(send), recipients))
         ranked = sent
         ranked_themes = _themes(send)
     else:
@@ -201,13 +200,13 @@ def group_forecast(
         else:
             ranked_themes = _asset_themes(group, top.asset)
     first = ()
-    suggested = None
     if ranked is not None and ranked_themes:
         first = model.first_recipients(ranked_themes, candidates=contactable, weeks=weeks)
         if first and send is None:
-            suggested = model.forecast(
-                weeks=weeks, send=forecast.Send(ranked_themes, (first[0].key,))
-            )
+            sends.append(forecast.Send(ranked_themes, (first[0].key,)))
+    nothing, *others = model.forecasts(sends, weeks=weeks)  # scored together
+    result = others[0] if send is not None else nothing
+    suggested = others[0] if send is None and others else None
     return GroupForecast(
         analysis=analysis,
         weeks=weeks,

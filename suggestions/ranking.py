@@ -283,12 +283,16 @@ class Engine(Explanations):
         covered = np.zeros(len(self.themes))
         closest = np.full(len(self.assets), -1.0)  # highest similarity to a pick
         taken = np.zeros(len(self.assets), dtype=bool)
+        shares: dict[int, np.ndarray] = {}  # asset -> theme contributions after sending it
         for step in range(max(0, size)):
             if step == 0:
                 need, score = self.need, self.linear
             else:
-                _, contributions = self.divergence_of(state, np.zeros((1, len(self.themes))), True)
-                need = self.group_need(state, contributions[0])
+                contributions = shares.get(picks[-1].index) if picks else None
+                if contributions is None:  # not found in the batch that scored the last pick
+                    _, found = self.divergence_of(state, np.zeros((1, len(self.themes))), True)
+                    contributions = found[0]
+                need = self.group_need(state, contributions)
                 score = self.scored(need * COVERED_RESIDUAL**covered, need)
             eligible = (
                 self.has_themes
@@ -308,13 +312,16 @@ class Engine(Explanations):
                 break
             order = candidates[np.lexsort((candidates, -score[candidates]))].tolist()
             best, best_score, best_after = None, -1.0, current
+            shares = {}
             limit = min(len(order), EXACT_MAX)
             for start in range(0, limit, EXACT_BATCH):
                 chunk = order[start : min(start + EXACT_BATCH, limit)]
                 if best is not None and best_score >= score[chunk[0]]:
                     break
                 if step:
-                    after = self.divergence_of(state, self.mix[chunk] * self.weight)[0].tolist()
+                    found, parts = self.divergence_of(state, self.mix[chunk] * self.weight, True)
+                    after = found.tolist()
+                    shares.update(zip(chunk, parts, strict=True))
                 else:
                     after = self.sent_alone(chunk)
                 for i, value in zip(chunk, after, strict=True):

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
 
 import numpy as np
 
@@ -52,8 +51,13 @@ from scoring.core.forecast_data import (
     Group,
     Mixes,
     Send,
+    checked_weeks,
     frozen_mapping,
+    positive,
+    theme_shares,
+    unit,
 )
+from scoring.core.forecast_first import FirstRecipients
 from scoring.core.forecast_parameters import (
     DEFAULT_PARAMETERS,
     DEFAULT_WEEKS,
@@ -70,7 +74,7 @@ from scoring.core.graph import Person, Tie
 def listening(people: Sequence[Person], ties: Sequence[Tie]) -> np.ndarray:
     """W: row i says whom member i listens to, rows sum to 1 (or 0: listens to nobody)."""
     index = {p.key: i for i, p in enumerate(people)}
-    influence = np.array([_positive(p.influence) for p in people])
+    influence = np.array([positive(p.influence) for p in people])
     w = np.zeros((len(people), len(people)))
     listeners: list[int] = []
     speakers: list[int] = []
@@ -88,7 +92,7 @@ def listening(people: Sequence[Person], ties: Sequence[Tie]) -> np.ndarray:
             pairs = ((a, b), (b, a))
         else:  # conflicts_with, or a kind the model does not know: no story
             continue
-        strength = _positive(tie.strength)
+        strength = positive(tie.strength)
         for listener, speaker in pairs:
             listeners.append(listener)
             speakers.append(speaker)
@@ -101,8 +105,9 @@ def listening(people: Sequence[Person], ties: Sequence[Tie]) -> np.ndarray:
     return np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
 
 
-class Model:
-    """One group prepared for forecasting: build once, ask many questions."""
+class Model(FirstRecipients):
+    """One group prepared for forecasting: build once, ask many questions (who should hear
+    an asset first: :class:`scoring.core.forecast_first.FirstRecipients`)."""
 
     def __init__(self, group: Group, parameters: Parameters = DEFAULT_PARAMETERS) -> None:
         self.group = group
@@ -112,7 +117,7 @@ class Model:
         if len(set(self.keys)) != len(self.keys):
             raise ValueError("member keys must be unique")
         self.index = {key: i for i, key in enumerate(self.keys)}
-        self.influence = np.array([_positive(p.influence) for p in self.people])
+        self.influence = np.array([positive(p.influence) for p in self.people])
         self.w = listening(self.people, group.ties)
         listens = self.w.sum(axis=1) > 0
         self.lam = np.array(
@@ -121,7 +126,7 @@ class Model:
                 for p, heard in zip(self.people, listens.tolist(), strict=True)
             ]
         )
-        # x(0): each member's exposure as `_shares` normalises it, all rows at once
+        # x(0): each member's exposure as `theme_shares` normalises it, all rows at once
         usable = [positive_weights(group.exposures.get(key, {})) for key in self.keys]
         totals = [math.fsum(values.values()) if values else 0.0 for values in usable]
         rows = [v if 0.0 < t < math.inf else {} for v, t in zip(usable, totals, strict=True)]
@@ -138,7 +143,7 @@ class Model:
         heard = self.x0.any(axis=1).tolist()
         self.masses = np.array(
             [
-                (_positive(group.mass.get(key, 1.0)) or 1.0) if row else 0.0
+                (positive(group.mass.get(key, 1.0)) or 1.0) if row else 0.0
                 for key, row in zip(self.keys, heard, strict=True)
             ]
         )
@@ -152,7 +157,7 @@ class Model:
 
     def _widen(self, themes: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """(x0, the asset's mix) over today's themes plus the asset's."""
-        mix = _shares(themes)
+        mix = theme_shares(themes)
         extra = sorted(set(mix) - set(self.column))
         x0 = np.hstack([self.x0, np.zeros((len(self.keys), len(extra)))])
         columns = {**self.column, **{t: len(self.themes) + k for k, t in enumerate(extra)}}
@@ -163,7 +168,7 @@ class Model:
 
     def sent_rows(self, x0: np.ndarray, mix: np.ndarray, touches: float = 1.0) -> np.ndarray:
         """Every member's x(0) row if the asset were sent to them (members x themes)."""
-        weight = self.parameters.new_touch_weight * (_positive(touches) or 1.0)
+        weight = self.parameters.new_touch_weight * (positive(touches) or 1.0)
         rows = x0 * self.masses[:, None] + mix[None, :] * weight
         totals = rows.sum(axis=1)
         return rows / np.where(totals > 0, totals, 1.0)[:, None]
@@ -201,33 +206,68 @@ class Model:
 
     def forecast(self, *, weeks: int = DEFAULT_WEEKS, send: Send | None = None) -> Forecast:
         """The next `weeks` weeks, with `send` made at week 0 (or nothing sent)."""
-        weeks = _weeks(weeks)
-        x0 = self.x0
-        if send is not None and send.recipients:
-            x0, mix = self._widen(send.themes)
-            sent = self.sent_rows(x0, mix, send.touches)
-            for key in send.recipients:
-                i = self.index.get(key)
-                if i is not None:
-                    x0[i] = sent[i]
-        states = [x0]
-        x = x0
-        for _ in range(weeks):
-            x = self.step(x, x0)
-            states.append(x)
-        # the weeks and the steady state in one batch (each state is scored on its own)
-        *trajectory, steady = self.scores(np.stack([*states, self.steady_state(x0)])).tolist()
+        return self.forecasts([send], weeks=weeks)[0]
+
+    def forecasts(
+        self, sends: Sequence[Send | None], *, weeks: int = DEFAULT_WEEKS
+    ) -> list[Forecast]:
+        """:meth:`forecast` of each send (None: nothing sent), their weeks scored together."""
+        weeks = checked_weeks(weeks)
+        runs = []
+        for send in sends:
+            x0 = self.x0
+            if send is not None and send.recipients:
+                x0, mix = self._widen(send.themes)
+                sent = self.sent_rows(x0, mix, send.touches)
+                for key in send.recipients:
+                    i = self.index.get(key)
+                    if i is not None:
+                        x0[i] = sent[i]
+            states = [x0]
+            x = x0
+            for _ in range(weeks):
+                x = self.step(x, x0)
+                states.append(x)
+            runs.append((send, x0, [*states, self.steady_state(x0)]))
+        # the weeks and the steady states of runs with as many themes in one batch (each
+        # state is scored on its own)
+        scores: list[list[float]] = [[] for _ in runs]
+        widths: dict[int, list[int]] = {}
+        for n, (_, x0, _) in enumerate(runs):
+            widths.setdefault(x0.shape[1], []).append(n)
+        for found in widths.values():
+            states = np.stack([state for n in found for state in runs[n][2]])
+            values = self._scores_cut(states).tolist()
+            for at, n in enumerate(found):
+                scores[n] = values[at * (weeks + 2) : (at + 1) * (weeks + 2)]
+        return [
+            self._forecast(send, x0, states, values, weeks)
+            for (send, x0, states), values in zip(runs, scores, strict=True)
+        ]
+
+    def _scores_cut(self, states: np.ndarray) -> np.ndarray:
+        """:meth:`scores`, in batches of about BATCH_VALUES numbers."""
+        size = max(1, BATCH_VALUES // max(1, states[0].size))
+        if len(states) <= size:
+            return self.scores(states)
+        return np.concatenate(
+            [self.scores(states[start : start + size]) for start in range(0, len(states), size)]
+        )
+
+    def _forecast(self, send, x0, states, values: list[float], weeks: int) -> Forecast:
+        *trajectory, steady = values
+        x = states[weeks]
         settles = self._settles_in(trajectory, x, x0, steady, weeks)
         themes = self.themes
         if x0.shape[1] > len(themes):
-            themes = themes + sorted(set(_shares(send.themes)) - set(self.column))
+            themes = themes + sorted(set(theme_shares(send.themes)) - set(self.column))
         return Forecast(
             weeks=weeks,
-            trajectory=tuple(_unit(v) for v in trajectory),
-            divergence=_unit(trajectory[-1]),
-            steady=_unit(steady),
+            trajectory=tuple(unit(v) for v in trajectory),
+            divergence=unit(trajectory[-1]),
+            steady=unit(steady),
             settles_in=settles,
-            mixes=Mixes(self.keys, themes, states[-1]),
+            mixes=Mixes(self.keys, themes, x),
             openness=frozen_mapping(dict(zip(self.keys, self.lam.tolist(), strict=True))),
         )
 
@@ -242,88 +282,6 @@ class Model:
             if abs(float(self.scores(x[None])[0]) - steady) <= SETTLE_TOLERANCE:
                 return week
         return MAX_SETTLE_WEEKS
-
-    def first_recipients(
-        self,
-        themes: Mapping[str, float],
-        *,
-        candidates: Sequence[str] | None = None,
-        weeks: int = DEFAULT_WEEKS,
-    ) -> tuple[FirstRecipient, ...]:
-        """Each candidate (default: everybody), scored by the forecast divergence after
-        `weeks` weeks if the asset went to that person alone; lowest first, then by key.
-        Exact for any group size: x(T) = A_T x(0) is linear in x(0). A person's score does
-        not depend on who else is a candidate (nor on what else is scored with it), so
-        each is computed once per model, asset mix and horizon (a page asks for the same
-        asset with different candidates); :meth:`score_first_recipients` scores several
-        assets at once beforehand."""
-        weeks = _weeks(weeks)
-        asked = self._asked(themes, candidates, weeks)
-        if asked is None:
-            return ()
-        known, keys = asked
-        self._score([(themes, known, keys)], weeks)
-        return tuple(sorted((known[k] for k in keys), key=_by_divergence))
-
-    def score_first_recipients(
-        self,
-        asks: Sequence[tuple[Mapping[str, float], Sequence[str] | None]],
-        *,
-        weeks: int = DEFAULT_WEEKS,
-    ) -> None:
-        """Score every (asset themes, candidates) of `asks` in as few batches as the
-        memory bound allows, for the :meth:`first_recipients` calls that follow."""
-        weeks = _weeks(weeks)
-        found = [(themes, self._asked(themes, candidates, weeks)) for themes, candidates in asks]
-        self._score([(themes, *asked) for themes, asked in found if asked is not None], weeks)
-
-    def _asked(self, themes, candidates, weeks: int) -> tuple[dict, list[str]] | None:
-        """(the scores known for the asset's mix, by key; the candidates, sorted), or None
-        when there is nobody or nothing to score."""
-        keys = self.keys if candidates is None else [k for k in candidates if k in self.index]
-        keys = sorted(set(keys))
-        shares = _shares(themes)
-        if not keys or not shares:
-            return None
-        return self._firsts.setdefault((tuple(sorted(shares.items())), weeks), {}), keys
-
-    def _score(self, asks: list[tuple[Mapping[str, float], dict, list[str]]], weeks: int) -> None:
-        """Score the candidates not known yet: every asset whose states have as many themes
-        in one batch (cut where it would hold more than about BATCH_VALUES numbers)."""
-        a = self.response(weeks)
-        # themes in the states -> [(known, key)], their columns, their assets, the changes
-        pending: dict[int, tuple[list, list[int], list[int], list[np.ndarray]]] = {}
-        bases: dict[int, np.ndarray] = {}
-        planned: set[tuple[int, str]] = set()  # an asset asked twice is scored once
-        for themes, known, keys in asks:
-            missing = [k for k in keys if k not in known and (id(known), k) not in planned]
-            if not missing:
-                continue
-            x0, mix = self._widen(themes)
-            width = x0.shape[1]
-            if width not in bases:  # x0 is today's, widened with zeros: one product
-                bases[width] = a @ x0
-            planned.update((id(known), k) for k in missing)
-            todo, columns, assets, changes = pending.setdefault(width, ([], [], [], []))
-            todo.extend((known, k) for k in missing)
-            columns.extend(self.index[k] for k in missing)
-            assets.extend([len(changes)] * len(missing))
-            changes.append(self.sent_rows(x0, mix) - x0)
-        for width, (todo, columns, assets, changes) in pending.items():
-            base, changed = bases[width], np.stack(changes)
-            batch = max(1, BATCH_VALUES // max(1, base.size))
-            for start in range(0, len(todo), batch):
-                cut = slice(start, start + batch)
-                states = (
-                    a[:, columns[cut]].T[:, :, None]
-                    * changed[assets[cut], columns[cut]][:, None, :]
-                )
-                states += base[None, :, :]  # base + what the send adds, in place
-                values = self.scores(states)  # as `_unit`: in [0, 1], 0 when not finite
-                values = np.where(np.isfinite(values), np.clip(values, 0.0, 1.0), 0.0)
-                for (known, key), value in zip(todo[cut], values.tolist(), strict=True):
-                    # float noise never decides the order
-                    known[key] = FirstRecipient(key=key, divergence=round(value, 12))
 
 
 def forecast(
@@ -347,39 +305,3 @@ def first_recipients(
 ) -> tuple[FirstRecipient, ...]:
     """Who to send an asset with `themes` to first: see :meth:`Model.first_recipients`."""
     return Model(group, parameters).first_recipients(themes, candidates=candidates, weeks=weeks)
-
-
-# ----------------------------------------------------------------------------- small parts
-
-
-_by_divergence = attrgetter("divergence", "key")
-
-
-def _weeks(weeks: int) -> int:
-    weeks = int(weeks)
-    if weeks < 0:
-        raise ValueError("weeks must be 0 or more")
-    return weeks
-
-
-def _positive(value) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError, ArithmeticError):
-        return 0.0
-    return number if math.isfinite(number) and number > 0 else 0.0
-
-
-def _shares(weights: Mapping[str, float]) -> dict[str, float]:
-    values = positive_weights(weights)
-    total = math.fsum(values.values()) if values else 0.0
-    if not (0.0 < total < math.inf):
-        return {}
-    return {k: v / total for k, v in values.items()}
-
-
-def _unit(value: float) -> float:
-    value = float(value)
-    if not math.isfinite(value):
-        return 0.0
-    return min(1.0, max(0.0, value))

@@ -4,12 +4,14 @@ planned send, a forecast, a first recipient. Plain Python, no Django.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
 
+from scoring.core.exposure import positive_weights
 from scoring.core.graph import Person, Tie
 
 
@@ -116,3 +118,40 @@ def _row_mixes(x: np.ndarray, themes: Sequence[str]) -> list[Mapping[str, float]
         mixes.append(MappingProxyType(dict(zip(names[start:end], values[start:end], strict=True))))
         start = end
     return mixes
+
+
+# ----------------------------------------------------------------------------- small parts
+
+
+def checked_weeks(weeks: int) -> int:
+    """A horizon in weeks: a whole number, 0 or more."""
+    weeks = int(weeks)
+    if weeks < 0:
+        raise ValueError("weeks must be 0 or more")
+    return weeks
+
+
+def positive(value) -> float:
+    """`value` as a float when it is a positive finite number, else 0."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return 0.0
+    return number if math.isfinite(number) and number > 0 else 0.0
+
+
+def theme_shares(weights: Mapping[str, float]) -> dict[str, float]:
+    """The positive finite weights as shares of their exact sum (empty: nothing usable)."""
+    values = positive_weights(weights)
+    total = math.fsum(values.values()) if values else 0.0
+    if not (0.0 < total < math.inf):
+        return {}
+    return {k: v / total for k, v in values.items()}
+
+
+def unit(value: float) -> float:
+    """`value` clamped into [0, 1]; 0 when it is not a finite number."""
+    value = float(value)
+    if not math.isfinite(value):
+        return 0.0
+    return min(1.0, max(0.0, value))
