@@ -3,9 +3,7 @@ the members x themes table built at once, the batch's shortcut when everybody he
 something, x log x without a masked logarithm) gives float for float what the plain code
 below, the code it replaced, gives."""
 
-import dataclasses
 import math
-from collections.abc import Mapping
 
 import numpy as np
 from hypothesis import given, settings
@@ -21,6 +19,7 @@ from scoring.core.divergence import (
 from scoring.core.divergence_batch import divergence_batch
 from scoring.core.exposure import positive_weights, to_distribution
 from scoring.core.jensen_shannon import entropy, terms, xlog2x
+from tests.scoring.core.float_bits import same
 
 THEMES = [f"t{i}" for i in range(12)]
 SOME = settings(max_examples=300, deadline=None)
@@ -189,25 +188,6 @@ def as_tuple(result):
         result.member_contributions,
         result.unaligned,
     )
-
-
-def bits(value):
-    """`value` with arrays as lists and read-only mappings as dicts, written out: equal
-    texts are equal floats, bit for bit (repr tells every float apart, -0.0 and NaN too)."""
-    if isinstance(value, np.ndarray):
-        return repr(value.tolist())
-    if isinstance(value, (tuple, list)):
-        return "(" + ", ".join(bits(v) for v in value) + ")"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k!r}: {bits(v)}" for k, v in value.items()) + "}"
-    if dataclasses.is_dataclass(value):
-        return bits(tuple(getattr(value, f.name) for f in dataclasses.fields(value)))
-    return repr(value)
-
-
-def same(a, b):
-    """Equal float for float (NaN equal to NaN: `==` on floats would not say)."""
-    return bits(a) == bits(b)
 
 
 @SOME
