@@ -255,7 +255,8 @@ def plan_and_outlook(group, analysis: GroupAnalysis, *, top: int) -> tuple[Plan,
     """The suggestion plan (its `top` suggestions) and the consensus forecast with it, as
     the group page shows them: computed once per version of the group and hour, next to
     its cached analysis (`scoring.cached.derived`; the assets and the deal stage they also
-    read are part of that version)."""
+    read are part of that version). One query when computed: the library, read once for
+    the plan and the outlook (the plan is not cached apart: nothing else asks for it)."""
 
     def compute() -> tuple[Plan, GroupForecast]:
         with collector_paused():
