@@ -96,7 +96,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from scoring.core.exposure import to_distribution
 from suggestions.candidates import SCORE_DECIMALS, STAGES, Audience, Candidate, Plan, Suggestion
 from suggestions.measures import (
     _by_key,
@@ -107,6 +106,7 @@ from suggestions.measures import (
     _points,
     _reached,
     _require_unique,
+    _sent_mixes,
     _unchanged,
 )
 from suggestions.ranking import Engine
@@ -129,22 +129,31 @@ def simulate(
     """
     weight = _check_weight(weight_new_touch)
     _require_unique([m.key for m in audience], "audience")
+    return _simulated(audience, [_normalised(m.exposure) for m in audience], assets, weight)
+
+
+def _simulated(
+    audience: Sequence[Audience],
+    current: Sequence[Mapping[str, float]],
+    assets: Sequence[Candidate],
+    weight: float,
+) -> dict[str, dict[str, float]]:
+    """:func:`simulate`, given each member's normalised exposure (`current`)."""
     sent: dict[str, float] = {}
     for asset in assets:
         for theme, value in _normalised(asset.themes).items():
             sent[theme] = sent.get(theme, 0.0) + value * weight
-    result: dict[str, dict[str, float]] = {}
-    for member in audience:
-        current = _normalised(member.exposure)
-        if not member.consent or not sent:
-            result[member.key] = _unchanged(member.exposure, current)
-            continue
-        mass = _mass(member.mass, current)
-        mixed = {theme: value * mass for theme, value in current.items()}
-        for theme, value in sent.items():
-            mixed[theme] = mixed.get(theme, 0.0) + value
-        result[member.key] = to_distribution(mixed)
-    return result
+    reached = [i for i, member in enumerate(audience) if member.consent] if sent else []
+    mixes = _sent_mixes(
+        [current[i] for i in reached],
+        [_mass(audience[i].mass, current[i]) for i in reached],
+        sent,
+    )
+    sent_to = dict(zip(reached, mixes, strict=True))
+    return {
+        m.key: sent_to[i] if i in sent_to else _unchanged(m.exposure, shares)
+        for i, (m, shares) in enumerate(zip(audience, current, strict=True))
+    }
 
 
 def suggest(
@@ -169,7 +178,8 @@ def suggest(
     _require_unique([c.key for c in assets], "candidates")
     names = dict(theme_names or {})
 
-    before_exposures = simulate(people, [], weight_new_touch=weight)
+    current = [_normalised(m.exposure) for m in people]  # every member's, once
+    before_exposures = _simulated(people, current, [], weight)
     before = _official_divergence(people, before_exposures)
     readiness_before = (
         readiness_of(_reached(before_exposures)) if readiness_of is not None else None
@@ -207,7 +217,9 @@ def suggest(
             f"Unknown buying stage {stage!r}: only consensus creation content gets a stage bonus."
         )
 
-    engine = Engine(people, assets, stage=stage, weight=weight, theme_names=names)
+    engine = Engine(
+        people, assets, stage=stage, weight=weight, theme_names=names, exposures=current
+    )
     order, final = engine.rank(top)
     picks = engine.choose(set_size)
 
@@ -243,9 +255,7 @@ def suggest(
     )
 
     if picks:
-        after_exposures = simulate(
-            people, [assets[p.index] for p in picks], weight_new_touch=weight
-        )
+        after_exposures = _simulated(people, current, [assets[p.index] for p in picks], weight)
         after = _official_divergence(people, after_exposures)
         readiness_after = (
             readiness_of(_reached(after_exposures)) if readiness_of is not None else None

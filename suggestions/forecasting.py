@@ -12,7 +12,7 @@ Queries: those of `scoring.analyze` and, unless given, `suggesting.group_plan` (
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,8 +22,8 @@ from scoring.analysis import GroupAnalysis, analyze, forecast_model
 from scoring.cached import current_analysis, derived
 from scoring.collector import collector_paused
 from scoring.core import forecast, forecast_parameters
-from suggestions.engine import Plan
-from suggestions.suggesting import group_plan, readiness_with
+from suggestions.engine import Candidate, Plan
+from suggestions.suggesting import group_plan, library, library_plan, readiness_with
 
 WEEKS = forecast.DEFAULT_WEEKS
 MAX_WEEKS = 104  # the longest forecast the command and the API make
@@ -168,9 +168,11 @@ def group_forecast(
     analysis: GroupAnalysis | None = None,
     plan: Plan | None = None,
     model: forecast.Model | None = None,
+    assets: Mapping[str, Candidate] | None = None,
 ) -> GroupForecast:
     """The group's consensus forecast (see the module docstring). Pages pass the
-    `analysis`, suggestion `plan` and forecast `model` they already have."""
+    `analysis`, suggestion `plan`, forecast `model` and library `assets` (by slug, the
+    plan's) they already have."""
     if weeks < 0:
         raise ForecastError("weeks must be 0 or more")
     if analysis is None:  # now: shared with every page; a given moment: computed
@@ -178,28 +180,33 @@ def group_forecast(
     model = model or forecast_model(analysis)
     people = analysis.map.by_email
     contactable = [s.email for s in analysis.map.stakeholders if s.consent]
-    nothing = model.forecast(weeks=weeks)
     sent = None
-    result = nothing
+    sends: list[forecast.Send | None] = [None]  # nothing sent; the plan; the suggestion
     if send is not None:
         recipients = _recipients(to, contactable, people)
         sent = Sent(asset=send.slug, title=send.title, to=recipients)
-        result = model.forecast(weeks=weeks, send=forecast.Send(_themes(send), recipients))
+        sends.append(forecast.Send(_themes(send), recipients))
         ranked = sent
         ranked_themes = _themes(send)
     else:
         plan = plan or group_plan(group, analysis=analysis, top=1, model=model)
         top = plan.suggestions[0] if plan.suggestions else None
         ranked = Sent(asset=top.asset, title=top.title, to=top.recipients) if top else None
-        ranked_themes = _asset_themes(group, top.asset) if top else {}
+        if top is None:
+            ranked_themes = {}
+        elif assets is not None:
+            known = assets.get(top.asset)
+            ranked_themes = _themes(known) if known is not None else {}
+        else:
+            ranked_themes = _asset_themes(group, top.asset)
     first = ()
-    suggested = None
     if ranked is not None and ranked_themes:
         first = model.first_recipients(ranked_themes, candidates=contactable, weeks=weeks)
         if first and send is None:
-            suggested = model.forecast(
-                weeks=weeks, send=forecast.Send(ranked_themes, (first[0].key,))
-            )
+            sends.append(forecast.Send(ranked_themes, (first[0].key,)))
+    nothing, *others = model.forecasts(sends, weeks=weeks)  # scored together
+    result = others[0] if send is not None else nothing
+    suggested = others[0] if send is None and others else None
     return GroupForecast(
         analysis=analysis,
         weeks=weeks,
@@ -227,7 +234,7 @@ def _recipients(to, contactable: list[str], people) -> tuple[str, ...]:
     return tuple(dict.fromkeys(by_lower[e] for e in wanted))
 
 
-def _themes(asset: Asset) -> dict[str, float]:
+def _themes(asset: Asset | Candidate) -> dict[str, float]:
     return {k: float(v) for k, v in (asset.themes or {}).items()}
 
 
@@ -248,13 +255,21 @@ def plan_and_outlook(group, analysis: GroupAnalysis, *, top: int) -> tuple[Plan,
     """The suggestion plan (its `top` suggestions) and the consensus forecast with it, as
     the group page shows them: computed once per version of the group and hour, next to
     its cached analysis (`scoring.cached.derived`; the assets and the deal stage they also
-    read are part of that version)."""
+    read are part of that version). One query when computed: the library, read once for
+    the plan and the outlook (the plan is not cached apart: nothing else asks for it)."""
 
     def compute() -> tuple[Plan, GroupForecast]:
         with collector_paused():
             model = forecast_model(analysis)
-            plan = group_plan(group, analysis=analysis, top=top, model=model)
-            outlook = group_forecast(group, analysis=analysis, plan=plan, model=model)
+            assets = library(group)
+            plan = library_plan(group, analysis, assets, top=top, model=model)
+            outlook = group_forecast(
+                group,
+                analysis=analysis,
+                plan=plan,
+                model=model,
+                assets={a.key: a for a in assets},
+            )
         return plan, dataclasses.replace(outlook, analysis=None)  # cached on its own
 
     plan, outlook = derived(analysis, f"plan-and-outlook:{top}", compute)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.core.divergence import Member, divergence, divergence_batch
+from scoring.core.divergence import exposure_divergence
+from scoring.core.divergence_batch import BATCH_VALUES, divergence_batch
 from scoring.core.exposure import positive_weights, to_distribution
 from suggestions.candidates import _CHAMPION, WIDEN_MAX_PENALTY, WIDEN_SCALE, Audience, Candidate
 
@@ -49,17 +50,45 @@ def _divergence_batch(
     each row of ``adds`` (K x themes) to the weights ``base`` (members x themes) of every
     consented member; with ``contributions`` also each theme's share of it (K x themes).
     """
-    weights = base[None, :, :] + consent[None, :, None] * adds[:, None, :]
-    return divergence_batch(weights, influence, shares=shares, contributions=contributions)
+    size = max(1, BATCH_VALUES // max(1, base.size))  # futures per batch
+    scores, values = [], []
+    for start in range(0, max(1, len(adds)), size):
+        weights = base[None, :, :] + consent[None, :, None] * adds[start : start + size, None, :]
+        score, value = divergence_batch(
+            weights, influence, shares=shares, contributions=contributions
+        )
+        scores.append(score)
+        values.append(value)
+    if len(scores) == 1:
+        return scores[0], values[0]
+    return np.concatenate(scores), (np.concatenate(values) if contributions else None)
 
 
 def _official_divergence(
     people: Sequence[Audience], exposures: Mapping[str, Mapping[str, float]]
 ) -> float:
-    members = [
-        Member(key=m.key, influence=m.influence, exposure=exposures.get(m.key, {})) for m in people
-    ]
-    return divergence(members).score
+    return exposure_divergence(
+        [exposures.get(m.key, {}) for m in people], [m.influence for m in people]
+    )
+
+
+def _table(
+    rows: Sequence[Mapping[str, float]],
+    column: Mapping[str, int],
+    n_columns: int,
+    scale: np.ndarray | None = None,
+) -> np.ndarray:
+    """The mappings as a matrix (one row each, a column per theme), each row times its
+    `scale` when given."""
+    table = np.zeros((len(rows), n_columns))
+    lengths = [len(row) for row in rows]
+    if sum(lengths):
+        at = np.repeat(np.arange(len(rows)), lengths)
+        values = np.array([v for row in rows for v in row.values()], dtype=float)
+        table[at, [column[t] for row in rows for t in row]] = (
+            values if scale is None else values * scale[at]
+        )
+    return table
 
 
 def _asset_entries(assets: Sequence[Candidate]) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -141,6 +170,37 @@ def _unchanged(given: Mapping[str, float], cleaned: Mapping[str, float]) -> dict
         if all(abs(values[t] - v) <= 1e-12 for t, v in cleaned.items()):
             return values
     return to_distribution(cleaned)
+
+
+def _sent_mixes(
+    current: Sequence[Mapping[str, float]], masses: Sequence[float], sent: Mapping[str, float]
+) -> list[dict[str, float]]:
+    """Each member's ``to_distribution(current * mass + sent)`` (theme by theme), as
+    :func:`simulate` has it, for all of them at once: the same numbers and order (largest
+    first, then by theme; `to_distribution` scales by the largest and divides by the exact
+    sum of what it scaled)."""
+    if not current:
+        return []
+    themes = sorted({t for shares in current for t in shares}.union(sent))
+    column = {t: j for j, t in enumerate(themes)}
+    x = _table(current, column, len(themes), np.array(masses, dtype=float))
+    added = np.zeros(len(themes))
+    added[[column[t] for t in sent]] = list(sent.values())
+    x += added[None, :]
+    usable = (x > 0) & (x < math.inf)
+    largest = np.where(usable, x, -math.inf).max(axis=1)
+    has = usable.any(axis=1)
+    scaled = np.where(usable, x / np.where(has, largest, 1.0)[:, None], 0.0)
+    totals = np.array([math.fsum(row) for row in scaled.tolist()])
+    rows, columns = np.nonzero(scaled > 0)
+    values = scaled[rows, columns]
+    order = np.lexsort((columns, -values, rows))  # columns are in theme order
+    rows, columns = rows[order], columns[order]
+    shares = (values[order] / totals[rows]).tolist()
+    mixes: list[dict[str, float]] = [{} for _ in current]
+    for row, j, share in zip(rows.tolist(), columns.tolist(), shares, strict=True):
+        mixes[row][themes[j]] = share
+    return mixes
 
 
 def _reached(exposures: Mapping[str, Mapping[str, float]]) -> dict[str, Mapping[str, float]]:

@@ -49,6 +49,7 @@ from suggestions.measures import (
     _reach,
     _row_shares,
     _shares,
+    _table,
     _widen_factor,
 )
 
@@ -64,13 +65,16 @@ class Engine(Explanations):
         stage: str,
         weight: float,
         theme_names: Mapping[str, str],
+        exposures: Sequence[Mapping[str, float]] | None = None,
     ) -> None:
+        """`exposures`: the members' normalised exposures, when the caller has them."""
         self.people = people
         self.assets = assets
         self.stage = stage
         self.theme_names = theme_names
 
-        exposures = [_normalised(m.exposure) for m in people]
+        if exposures is None:
+            exposures = [_normalised(m.exposure) for m in people]
         priorities = [_normalised(m.priorities) for m in people]
         rows, names, values = _asset_entries(assets)
         slugs = set(names)
@@ -88,14 +92,9 @@ class Engine(Explanations):
         self.contact_share = np.zeros(n_people)
         self.contact_share[self.consent > 0] = contact_shares
 
-        base = np.zeros((n_people, n_themes))
-        prio = np.zeros((n_people, n_themes))
-        for i, (member, exp, pri) in enumerate(zip(people, exposures, priorities, strict=True)):
-            mass = _mass(member.mass, exp)
-            for t, v in exp.items():
-                base[i, column[t]] = v * mass
-            for t, v in pri.items():
-                prio[i, column[t]] = v
+        masses = [_mass(m.mass, exp) for m, exp in zip(people, exposures, strict=True)]
+        base = _table(exposures, column, n_themes, np.array(masses))
+        prio = _table(priorities, column, n_themes)
         self.base = base
         self.prio = prio
 
@@ -219,6 +218,21 @@ class Engine(Explanations):
                 self._after[i] = value
                 self._widen[i] = max(0.0, value - self.before)
 
+    def sent_alone(self, indexes: Sequence[int]) -> list[float]:
+        """The divergence after sending each asset alone to every contactable member, as
+        `check` finds it (each asset's value is the same in any batch), reusing what the
+        ranking checked and recording nothing new."""
+        known = [self._after.get(i) for i in indexes]
+        missing = [i for i, value in zip(indexes, known, strict=True) if value is None]
+        if missing:
+            found = self.divergence_of(self.base, self.mix[missing] * self.weight)[0].tolist()
+            computed = dict(zip(missing, found, strict=True))
+            known = [
+                computed[i] if value is None else value
+                for i, value in zip(indexes, known, strict=True)
+            ]
+        return known
+
     def widening(self, i: int) -> float:
         self.check([i])
         return self._widen[i]
@@ -269,12 +283,16 @@ class Engine(Explanations):
         covered = np.zeros(len(self.themes))
         closest = np.full(len(self.assets), -1.0)  # highest similarity to a pick
         taken = np.zeros(len(self.assets), dtype=bool)
+        shares: dict[int, np.ndarray] = {}  # asset -> theme contributions after sending it
         for step in range(max(0, size)):
             if step == 0:
                 need, score = self.need, self.linear
             else:
-                _, contributions = self.divergence_of(state, np.zeros((1, len(self.themes))), True)
-                need = self.group_need(state, contributions[0])
+                contributions = shares.get(picks[-1].index) if picks else None
+                if contributions is None:  # not found in the batch that scored the last pick
+                    _, found = self.divergence_of(state, np.zeros((1, len(self.themes))), True)
+                    contributions = found[0]
+                need = self.group_need(state, contributions)
                 score = self.scored(need * COVERED_RESIDUAL**covered, need)
             eligible = (
                 self.has_themes
@@ -294,13 +312,19 @@ class Engine(Explanations):
                 break
             order = candidates[np.lexsort((candidates, -score[candidates]))].tolist()
             best, best_score, best_after = None, -1.0, current
+            shares = {}
             limit = min(len(order), EXACT_MAX)
             for start in range(0, limit, EXACT_BATCH):
                 chunk = order[start : min(start + EXACT_BATCH, limit)]
                 if best is not None and best_score >= score[chunk[0]]:
                     break
-                after, _ = self.divergence_of(state, self.mix[chunk] * self.weight)
-                for i, value in zip(chunk, after.tolist(), strict=True):
+                if step:
+                    found, parts = self.divergence_of(state, self.mix[chunk] * self.weight, True)
+                    after = found.tolist()
+                    shares.update(zip(chunk, parts, strict=True))
+                else:
+                    after = self.sent_alone(chunk)
+                for i, value in zip(chunk, after, strict=True):
                     ceiling = min(current, self.before) + SET_WIDEN_TOLERANCE
                     if value > ceiling:
                         continue

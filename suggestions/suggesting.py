@@ -30,7 +30,7 @@ from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
 from scoring.cached import current_analysis, derived
 from scoring.core import forecast
-from scoring.core.divergence import Member, common_ground, divergence
+from scoring.core.divergence import Member, divergence, divergence_and_common_ground
 from scoring.core.readiness import readiness
 from suggestions.cards import said_once as said_once
 from suggestions.engine import Audience, Candidate, Plan, Suggestion, simulate, suggest
@@ -52,6 +52,26 @@ FORECAST_PAIRS = 1_000_000  # candidates x members ranked by the forecast, per p
 
 def buying_job(group: BuyingGroup) -> str:
     return BUYING_JOB.get(group.opportunity_stage, "problem_identification")
+
+
+LIBRARY_FIELDS = ("slug", "title", "framing", "level", "stage", "themes")
+
+
+def library(group: BuyingGroup) -> list[Candidate]:
+    """The organization's assets as the engine takes them (one query, no model rows)."""
+    assets = Asset.objects.filter(organization_id=group.organization_id)
+    rows = assets.order_by().values_list(*LIBRARY_FIELDS)  # the engine sorts them itself
+    return [
+        Candidate(
+            key=slug,
+            title=title,
+            framing=framing,
+            level=level,
+            stage=stage,
+            themes={k: float(v) for k, v in (themes or {}).items()},
+        )
+        for slug, title, framing, level, stage, themes in rows
+    ]
 
 
 def candidates(assets: Sequence[Asset]) -> list[Candidate]:
@@ -94,20 +114,18 @@ def readiness_with(analysis: GroupAnalysis, exposures: Mapping[str, Mapping[str,
     reached = {key for key, shares in exposures.items() if shares != analysis.exposures.get(key)}
     if not reached and len(exposures) == len(analysis.exposures):
         return analysis.readiness.score  # the same exposures: the same state
-    members = [
-        Member(
-            key=s.email,
-            influence=float(s.influence),
-            exposure=exposures.get(s.email, {}),
-            priorities={k: float(v) for k, v in (s.priorities or {}).items()},
-        )
-        for s in analysis.map.stakeholders
-    ]
+    people = analysis.map.stakeholders
+    found, common = divergence_and_common_ground(
+        [s.email for s in people],
+        [float(s.influence) for s in people],
+        [exposures.get(s.email, {}) for s in people],
+        [{k: float(v) for k, v in (s.priorities or {}).items()} for s in people],
+    )
     state = dataclasses.replace(
         analysis.state,
         exposures={k: dict(v) for k, v in exposures.items() if v},
-        divergence=divergence(members),
-        common_ground=common_ground(members),
+        divergence=found,
+        common_ground=common,
         recently_touched=analysis.state.recently_touched | frozenset(reached),
     )
     return readiness(state).score
@@ -124,46 +142,68 @@ def group_plan(
     analysis = analysis or current_analysis(group)
 
     def compute() -> Plan:
-        assets = list(Asset.objects.filter(organization_id=group.organization_id))
-        plan = suggest(
-            audience(analysis),
-            candidates(assets),
-            stage=buying_job(group),
-            top=top,
-            readiness_of=lambda exposures: readiness_with(analysis, exposures),
-            theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
-        )
-        return with_forecast_recipients(
-            plan, analysis, model or forecast_model(analysis), {a.slug: a for a in assets}
-        )
+        return library_plan(group, analysis, library(group), top=top, model=model)
 
     return derived(analysis, f"plan:{top}", compute)
 
 
+def library_plan(
+    group: BuyingGroup,
+    analysis: GroupAnalysis,
+    assets: Sequence[Candidate],
+    *,
+    top: int,
+    model: forecast.Model | None = None,
+) -> Plan:
+    """:func:`group_plan` of the library `assets` (`library(group)`), computed now."""
+    plan = suggest(
+        audience(analysis),
+        assets,
+        stage=buying_job(group),
+        top=top,
+        readiness_of=lambda exposures: readiness_with(analysis, exposures),
+        theme_names={slug: analysis.theme_name(slug) for slug in analysis.theme_names},
+    )
+    return with_forecast_recipients(
+        plan, analysis, model or forecast_model(analysis), {a.key: a for a in assets}
+    )
+
+
 def with_forecast_recipients(
-    plan: Plan, analysis: GroupAnalysis, model: forecast.Model, assets: Mapping[str, Asset]
+    plan: Plan,
+    analysis: GroupAnalysis,
+    model: forecast.Model,
+    assets: Mapping[str, Asset | Candidate],
 ) -> Plan:
     """`plan` with its suggestions' recipients ordered by the forecast (see module), card
-    by card in page order until `FORECAST_PAIRS` are spent."""
+    by card in page order until `FORECAST_PAIRS` are spent. `assets`: by slug, anything
+    with the asset's `themes`."""
     names = {s.email: s.name or s.email for s in analysis.map.stakeholders}
+    cards = (*plan.suggestions, *plan.ranked)
     # The forecast is asked once per asset and recipients; each card (an asset can be in
     # the set and in the ranking, with reasons of its own) is reordered by that answer.
-    rankings: dict[tuple[str, tuple[str, ...]], Sequence[forecast.FirstRecipient]] = {}
+    # Which cards get it depends only on their sizes: all of them are scored in one go.
+    asked: dict[tuple[str, tuple[str, ...]], Mapping[str, float]] = {}
     spent = 0
+    for card in cards:
+        asset = assets.get(card.asset)
+        key = (card.asset, card.recipients)
+        if asset is None or not card.recipients or key in asked:
+            continue
+        cost = len(card.recipients) * len(model.keys)
+        if spent and spent + cost > FORECAST_PAIRS:
+            continue  # the engine's pick stands
+        spent += cost
+        asked[key] = {k: float(v) for k, v in (asset.themes or {}).items()}
+    model.score_first_recipients([(themes, key[1]) for key, themes in asked.items()])
+    rankings: dict[tuple[str, tuple[str, ...]], Sequence[forecast.FirstRecipient]] = {}
 
     def reordered(suggestion: Suggestion) -> Suggestion:
-        nonlocal spent
-        asset = assets.get(suggestion.asset)
-        if asset is None or not suggestion.recipients:
-            return suggestion
         key = (suggestion.asset, suggestion.recipients)
+        if key not in asked:
+            return suggestion
         if key not in rankings:
-            cost = len(suggestion.recipients) * len(model.keys)
-            if spent and spent + cost > FORECAST_PAIRS:
-                return suggestion  # the engine's pick stands
-            spent += cost
-            themes = {k: float(v) for k, v in (asset.themes or {}).items()}
-            rankings[key] = model.first_recipients(themes, candidates=suggestion.recipients)
+            rankings[key] = model.first_recipients(asked[key], candidates=suggestion.recipients)
         return _reordered(suggestion, rankings[key], names)
 
     return dataclasses.replace(

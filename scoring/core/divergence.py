@@ -49,9 +49,10 @@ from types import MappingProxyType
 import numpy as np
 
 from scoring.core.exposure import positive_weights, to_distribution
+from scoring.core.jensen_shannon import terms as _jensen_shannon_terms
 
 USES = ("exposure", "priorities")
-_SNAP = 1e-12
+SNAP = 1e-12  # values this close to 0 or 1 are snapped to it
 
 
 def _no_priorities() -> Mapping[str, float]:
@@ -78,169 +79,156 @@ class Divergence:
     unaligned: tuple[str, ...]  # members with an empty distribution, most influential first
 
 
-def _jensen_shannon_terms(
-    w: np.ndarray, p: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The one Jensen-Shannon formula, for K mixes at once: ``w`` is K x members (weights
-    adding up to 1 in each row), ``p`` K x members x themes (each member's distribution).
-    Returns each member's and theme's term ``w_i P_i(t) log2(P_i(t) / M(t))`` (K x members
-    x themes; their sum is the divergence in bits), the mixture ``M`` (K x themes) and the
-    entropy of the weights (K; the largest the divergence can be)."""
-    mix = np.einsum("km,kmt->kt", w, p)
-    with np.errstate(all="ignore"):
-        ratio = np.divide(
-            p, mix[:, None, :], out=np.ones_like(p), where=(p > 0) & (mix[:, None, :] > 0)
-        )
-        terms = w[:, :, None] * p * np.log2(ratio)
-    return np.where(np.isfinite(terms), terms, 0.0), mix, _entropy(w)
-
-
-def _jensen_shannon_themes(
-    w: np.ndarray, p: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The same formula summed over the members, theme by theme (K x themes), with ``M``
-    and the weights' entropy as above: ``sum_i w_i P_i(t) log2 P_i(t) - M(t) log2 M(t)``,
-    which is the sum of the terms (as sum_i w_i P_i(t) = M(t)) without making them one by
-    one: a third of the time, for the forecast's thousands of possible futures."""
-    mix = np.einsum("km,kmt->kt", w, p)
-    return np.einsum("km,kmt->kt", w, _xlog2x(p)) - _xlog2x(mix), mix, _entropy(w)
-
-
-def _xlog2x(values: np.ndarray) -> np.ndarray:
-    """x log2 x, and 0 where x is 0 (its limit)."""
-    logs = np.zeros_like(values)
-    np.log2(values, out=logs, where=values > 0)
-    logs *= values
-    return logs
-
-
-def _entropy(w: np.ndarray) -> np.ndarray:
-    """Entropy of each row of weights, in bits."""
-    with np.errstate(all="ignore"):
-        return np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0).sum(axis=1)
-
-
 def divergence(members: Sequence[Member], *, use: str = "exposure") -> Divergence:
     """Influence-weighted, normalised Jensen-Shannon divergence of a group (see module)."""
-    if use not in USES:
-        raise ValueError(f"use must be one of {USES}, not {use!r}")
     members = list(members)
-    _require_unique_keys(members)
     if not members:
+        _check(members, use)
         return Divergence(score=0.0, theme_contributions=(), member_contributions=(), unaligned=())
+    _check(members, use)
+    penalise = use == "exposure"
+    group = _Terms(
+        [positive_weights(m.exposure if penalise else m.priorities) for m in members],
+        [m.influence for m in members],
+        penalise=penalise,
+    )
+    return _divergence([m.key for m in members], group)
 
-    penalise_unaligned = use == "exposure"
-    dists = [_normalised(m.exposure if penalise_unaligned else m.priorities) for m in members]
-    influence = [_influence(m.influence) for m in members]
-    aligned = [i for i, d in enumerate(dists) if d]
-    unaligned = [i for i, d in enumerate(dists) if not d]
 
-    # Influence share of the unaligned members among everybody.
-    group_shares = _shares(influence)
-    if not penalise_unaligned or not unaligned:
-        unaligned_share = 0.0
-    elif not aligned:
-        unaligned_share = 1.0
-    else:
-        unaligned_share = _unit(math.fsum(group_shares[i] for i in unaligned))
-    aligned_share = 1.0 - unaligned_share
+def divergence_and_common_ground(
+    keys: Sequence[str],
+    influence: Sequence[float],
+    exposures: Sequence[Mapping[str, float]],
+    priorities: Sequence[Mapping[str, float]],
+) -> tuple[Divergence, tuple[tuple[str, float], ...]]:
+    """``divergence(members)`` and ``common_ground(members)`` of the members these columns
+    describe (one entry each, in the same order), without making the members."""
+    if not len(keys) == len(influence) == len(exposures) == len(priorities):
+        raise ValueError("one influence, exposure and priorities per key")
+    if len(set(keys)) != len(keys):
+        raise ValueError("member keys must be unique")
+    if not keys:
+        return divergence([]), ()
+    heard = [positive_weights(mapping) for mapping in exposures]
+    group = _Terms(heard, influence, penalise=True)
+    cares = [positive_weights(mapping) for mapping in priorities]
+    themes = [a.keys() | b.keys() for a, b in zip(heard, cares, strict=True)]
+    return _divergence(list(keys), group), _coverage(group.group_shares, themes)
 
-    # Jensen-Shannon part over aligned members with positive weight.
-    weights = _shares([influence[i] for i in aligned])
-    used = [(i, w) for i, w in zip(aligned, weights, strict=True) if w > 0]
-    themes = sorted({t for i, _ in used for t in dists[i]})
-    column = {t: j for j, t in enumerate(themes)}
-    p = np.zeros((len(used), len(themes)))
-    for row, (i, _) in enumerate(used):
-        for t, v in dists[i].items():
-            p[row, column[t]] = v
-    w = np.array([wi for _, wi in used], dtype=float)
-    batch_terms, batch_mix, entropy = _jensen_shannon_terms(w[None, :], p[None, :, :])
-    terms, mix, weight_entropy = batch_terms[0], batch_mix[0], float(entropy[0])
+
+def _divergence(keys: list[str], group: _Terms) -> Divergence:
+    terms, mix = group.terms, group.mix
     theme_raw = np.maximum(terms.sum(axis=0), 0.0)
     member_raw = np.maximum(terms.sum(axis=1), 0.0)
     js = float(theme_raw.sum())
-    normalised = _snap(js / weight_entropy) if weight_entropy > 0 and js > 0 else 0.0
-    aligned_part = aligned_share * normalised
+    aligned_part = group.aligned_share * group.normalised(js)
+    unaligned_share = group.unaligned_share
 
     theme_scale = aligned_part / js if js > 0 else 0.0
     theme_values = theme_raw * theme_scale + unaligned_share * mix
-    theme_contributions = _ranked(zip(themes, theme_values.tolist(), strict=True))
+    theme_contributions = _ranked(zip(group.themes, theme_values.tolist(), strict=True))
 
-    member_values = [0.0] * len(members)
+    member_values = [0.0] * len(keys)
     member_total = float(member_raw.sum())
     if member_total > 0:
-        for (i, _), raw in zip(used, member_raw.tolist(), strict=True):
+        for i, raw in zip(group.used, member_raw.tolist(), strict=True):
             member_values[i] = aligned_part * raw / member_total
-    if penalise_unaligned:
-        for i in unaligned:
-            member_values[i] = group_shares[i]  # these shares add up to unaligned_share
-    member_contributions = _ranked((m.key, v) for m, v in zip(members, member_values, strict=True))
+    if group.penalise_unaligned:
+        for i in group.unaligned:
+            member_values[i] = group.group_shares[i]  # these add up to unaligned_share
+    member_contributions = _ranked(zip(keys, member_values, strict=True))
 
-    score = _unit(aligned_part + unaligned_share)
-    order = sorted(unaligned, key=lambda i: (-influence[i], members[i].key))
+    influence = group.influence
+    order = sorted(group.unaligned, key=lambda i: (-influence[i], keys[i]))
     return Divergence(
-        score=score,
+        score=_unit(aligned_part + unaligned_share),
         theme_contributions=theme_contributions,
         member_contributions=member_contributions,
-        unaligned=tuple(members[i].key for i in order),
+        unaligned=tuple(keys[i] for i in order),
     )
 
 
-def divergence_batch(
-    weights: np.ndarray,
-    influence: Sequence[float] | np.ndarray,
-    *,
-    shares: np.ndarray | None = None,
-    contributions: bool = False,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """:func:`divergence` of K groups at once, as numbers: ``weights`` is K x members x
-    themes (each row a member's theme weights, normalised here; an all-zero row is an
-    unaligned member), ``influence`` one value per member (as :attr:`Member.influence`).
-    Returns the K scores and, with ``contributions``, each theme's contribution (K x
-    themes). The same formula as :func:`divergence`, vectorised for simulations that
-    score many possible futures of one group (the suggestion engine, the forecast).
-    ``shares`` are the members' influence shares when the caller has them already.
-    """
-    weights = np.asarray(weights, dtype=float)
-    n_batch, n_members, n_themes = weights.shape
-    if n_members == 0:
-        zeros = np.zeros(n_batch)
-        return zeros, (np.zeros((n_batch, n_themes)) if contributions else None)
-    influence = np.asarray(influence, dtype=float)
-    with np.errstate(invalid="ignore"):
-        influence = np.where(np.isfinite(influence) & (influence > 0), influence, 0.0)
-    if shares is None:
-        shares = np.array(_shares(influence.tolist()))
-    sums = weights.sum(axis=2)
-    aligned = sums > 0
-    unaligned_share = (shares[None, :] * ~aligned).sum(axis=1)
-    unaligned_share = np.where(aligned.any(axis=1), np.clip(unaligned_share, 0.0, 1.0), 1.0)
-    unaligned_share = np.where(aligned.all(axis=1), 0.0, unaligned_share)
+def exposure_divergence(
+    exposures: Sequence[Mapping[str, float]], influence: Sequence[float]
+) -> float:
+    """``divergence(members).score`` of members with these exposures and influence (one
+    each, in the same order), without making the members or the contributions."""
+    if len(exposures) != len(influence):
+        raise ValueError("one influence per exposure")
+    if not exposures:
+        return 0.0
+    group = _Terms([positive_weights(e) for e in exposures], influence, penalise=True)
+    js = float(np.maximum(group.terms.sum(axis=0), 0.0).sum())
+    return _unit(group.aligned_share * group.normalised(js) + group.unaligned_share)
 
-    raw = influence[None, :] * aligned
-    total = raw.sum(axis=1)
-    equal = total <= 0
-    raw = np.where(equal[:, None], aligned.astype(float), raw)
-    total = raw.sum(axis=1)
-    w = raw / np.where(total > 0, total, 1.0)[:, None]
 
-    p = weights / np.where(sums > 0, sums, 1.0)[:, :, None]
-    theme_raw, mix, weight_entropy = _jensen_shannon_themes(w, p)
-    theme_raw = np.maximum(theme_raw, 0.0)
-    js = theme_raw.sum(axis=1)
-    ok = (weight_entropy > 0) & (js > 0)
-    normalised = np.where(ok, js / np.where(ok, weight_entropy, 1.0), 0.0)
-    normalised = np.clip(normalised, 0.0, 1.0)
-    normalised = np.where(normalised < _SNAP, 0.0, normalised)
-    normalised = np.where(normalised > 1.0 - _SNAP, 1.0, normalised)
-    aligned_part = (1.0 - unaligned_share) * normalised
-    score = np.clip(aligned_part + unaligned_share, 0.0, 1.0)
-    if not contributions:
-        return score, None
-    scale = np.where(js > 0, aligned_part / np.where(js > 0, js, 1.0), 0.0)
-    values = theme_raw * scale[:, None] + unaligned_share[:, None] * mix
-    return score, values
+class _Terms:
+    """A group's Jensen-Shannon terms (members x themes, in bits), as both the score and
+    its contributions read them: aligned members with a positive weight only."""
+
+    def __init__(
+        self, weights: Sequence[Mapping[str, float]], influence: Sequence[float], *, penalise: bool
+    ) -> None:
+        self.penalise_unaligned = penalise
+        # Each member's usable weights (`positive_weights`), normalised below as
+        # `_normalised` does it.
+        usable = weights
+        self.influence = influence = [_influence(value) for value in influence]
+        aligned = [i for i, d in enumerate(usable) if d]
+        self.unaligned = unaligned = [i for i, d in enumerate(usable) if not d]
+
+        # Influence share of the unaligned members among everybody.
+        self.group_shares = group_shares = _shares(influence)
+        if not penalise or not unaligned:
+            unaligned_share = 0.0
+        elif not aligned:
+            unaligned_share = 1.0
+        else:
+            unaligned_share = _unit(math.fsum(group_shares[i] for i in unaligned))
+        self.unaligned_share = unaligned_share
+        self.aligned_share = 1.0 - unaligned_share
+
+        # Jensen-Shannon part over aligned members with positive weight.
+        weights = _shares([influence[i] for i in aligned])
+        used = [(i, w) for i, w in zip(aligned, weights, strict=True) if w > 0]
+        self.used = [i for i, _ in used]
+        rows, totals = [], []
+        for i in self.used:
+            total = sum(usable[i].values())
+            if 0.0 < total < math.inf:
+                rows.append(usable[i])
+                totals.append(total)
+            else:  # the total overflowed: the careful way, as `_normalised`
+                rows.append(to_distribution(usable[i]))
+                totals.append(1.0)
+        self.themes = themes = sorted({t for d in rows for t in d})
+        column = {t: j for j, t in enumerate(themes)}
+        p = np.zeros((len(rows), len(themes)))
+        if themes:  # each member's row: their weights over their total
+            at = np.repeat(np.arange(len(rows)), [len(d) for d in rows])
+            values = np.array([v for d in rows for v in d.values()], dtype=float)
+            p[at, [column[t] for d in rows for t in d]] = values / np.array(totals)[at]
+        w = np.array([wi for _, wi in used], dtype=float)
+        batch_terms, batch_mix, entropy = _jensen_shannon_terms(w[None, :], p[None, :, :])
+        self.terms, self.mix, self.weight_entropy = batch_terms[0], batch_mix[0], float(entropy[0])
+
+    def normalised(self, js: float) -> float:
+        """J: the Jensen-Shannon divergence `js` over the weights' entropy."""
+        entropy = self.weight_entropy
+        return _snap(js / entropy) if entropy > 0 and js > 0 else 0.0
+
+
+def _check(members: Sequence[Member], use: str) -> None:
+    if use not in USES:
+        raise ValueError(f"use must be one of {USES}, not {use!r}")
+    _require_unique_keys(members)
+
+
+def influence_shares(influence: np.ndarray) -> np.ndarray:
+    """Members' influence (already cleaned: positive finite numbers, else 0) as shares of
+    the whole group, as :func:`scoring.core.divergence_batch.divergence_batch` weighs them
+    (equal when all are 0)."""
+    return np.array(_shares(influence.tolist()))
 
 
 def pairwise_divergence(p: Mapping[str, float], q: Mapping[str, float]) -> float:
@@ -300,12 +288,20 @@ def common_ground(
     if not members:
         return ()
     shares = _shares([_influence(m.influence) for m in members])
-    coverage: dict[str, list[float]] = {}
-    for member, share in zip(members, shares, strict=True):
-        themes = set(positive_weights(member.exposure))
+    themes = []
+    for member in members:
+        found = set(positive_weights(member.exposure))
         if use_priorities:
-            themes.update(positive_weights(member.priorities))
-        for theme in themes:
+            found.update(positive_weights(member.priorities))
+        themes.append(found)
+    return _coverage(shares, themes)
+
+
+def _coverage(shares: Sequence[float], themes: Sequence[Iterable[str]]) -> tuple:
+    """Theme -> the (exact) sum of the shares of the members whose `themes` have it."""
+    coverage: dict[str, list[float]] = {}
+    for found, share in zip(themes, shares, strict=True):
+        for theme in found:
             coverage.setdefault(theme, []).append(share)
     return _ranked((t, _unit(math.fsum(s))) for t, s in coverage.items())
 
@@ -348,9 +344,9 @@ def _unit(value: float) -> float:
 
 def _snap(value: float) -> float:
     value = _unit(value)
-    if value < _SNAP:
+    if value < SNAP:
         return 0.0
-    if value > 1.0 - _SNAP:
+    if value > 1.0 - SNAP:
         return 1.0
     return value
 

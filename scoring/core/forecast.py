@@ -28,7 +28,7 @@ scored exactly, in one batch, for groups of any size.
 Rows are normalised before scoring. Rows always add up to the share of the group's
 stories a member can reach: a member who heard nothing takes what they hear; one who
 hears only people who heard nothing stays empty (unaligned). Divergence is the app's one
-measure (:func:`scoring.core.divergence.divergence_batch`, influence-weighted
+measure (:func:`scoring.core.divergence_batch.divergence_batch`, influence-weighted
 Jensen-Shannon, unaligned members count as fully apart).
 
 This is a model, not a promise: it knows only the relationships that were mapped, treats
@@ -39,15 +39,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 
-from scoring.core.divergence import divergence_batch
+from scoring.core.divergence import influence_shares
+from scoring.core.divergence_batch import BATCH_VALUES, divergence_batch
 from scoring.core.exposure import positive_weights
+from scoring.core.forecast_data import (
+    FirstRecipient,
+    Forecast,
+    Group,
+    Mixes,
+    Send,
+    checked_weeks,
+    frozen_mapping,
+    positive,
+    theme_shares,
+    unit,
+)
+from scoring.core.forecast_first import FirstRecipients
 from scoring.core.forecast_parameters import (
-    BATCH,
     DEFAULT_PARAMETERS,
     DEFAULT_WEEKS,
     MAX_SETTLE_WEEKS,
@@ -57,88 +68,46 @@ from scoring.core.forecast_parameters import (
 )
 from scoring.core.graph import Person, Tie
 
-# ----------------------------------------------------------------------------- data
-
-
-def _frozen(mapping: Mapping) -> Mapping:
-    return MappingProxyType(dict(mapping))
-
-
-@dataclass(frozen=True)
-class Group:
-    """A buying group as the forecast needs it."""
-
-    people: tuple[Person, ...]
-    ties: tuple[Tie, ...]
-    exposures: Mapping[str, Mapping[str, float]] = field(hash=False)  # key -> theme shares
-    mass: Mapping[str, float] = field(default_factory=dict, hash=False)  # touches behind it
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "people", tuple(self.people))
-        object.__setattr__(self, "ties", tuple(self.ties))
-        object.__setattr__(self, "exposures", _frozen(self.exposures))
-        object.__setattr__(self, "mass", _frozen(self.mass))
-
-
-@dataclass(frozen=True)
-class Send:
-    """An asset (its theme weights) sent to some members at week 0."""
-
-    themes: Mapping[str, float] = field(hash=False)
-    recipients: tuple[str, ...]
-    touches: float = 1.0  # how many fresh touches it counts as (several assets: several)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "themes", _frozen(self.themes))
-        object.__setattr__(self, "recipients", tuple(self.recipients))
-
-
-@dataclass(frozen=True)
-class Forecast:
-    weeks: int
-    trajectory: tuple[float, ...]  # divergence at weeks 0..weeks; week 0: today, sent
-    divergence: float  # at `weeks`
-    steady: float  # where it settles (closed-form steady state)
-    settles_in: int  # weeks until within SETTLE_TOLERANCE of `steady`
-    mixes: Mapping[str, Mapping[str, float]] = field(hash=False)  # at `weeks`, normalised
-    openness: Mapping[str, float] = field(hash=False)
-
-
-@dataclass(frozen=True)
-class FirstRecipient:
-    key: str
-    divergence: float  # forecast at the horizon if the asset goes to this person alone
-
-
 # ----------------------------------------------------------------------------- the model
 
 
 def listening(people: Sequence[Person], ties: Sequence[Tie]) -> np.ndarray:
     """W: row i says whom member i listens to, rows sum to 1 (or 0: listens to nobody)."""
     index = {p.key: i for i, p in enumerate(people)}
-    influence = np.array([_positive(p.influence) for p in people])
+    influence = np.array([positive(p.influence) for p in people])
     w = np.zeros((len(people), len(people)))
+    listeners: list[int] = []
+    speakers: list[int] = []
+    strengths: list[float] = []
     for tie in ties:
         a, b = index.get(tie.source), index.get(tie.target)
         if a is None or b is None or a == b:
             continue
-        strength = _positive(tie.strength)
-        if tie.kind == "influences":
-            pairs = [(b, a)]
-        elif tie.kind == "reports_to":
-            pairs = [(a, b)]
-        elif tie.kind == "collaborates":
-            pairs = [(a, b), (b, a)]
+        kind = tie.kind
+        if kind == "influences":
+            pairs = ((b, a),)
+        elif kind == "reports_to":
+            pairs = ((a, b),)
+        elif kind == "collaborates":
+            pairs = ((a, b), (b, a))
         else:  # conflicts_with, or a kind the model does not know: no story
             continue
+        strength = positive(tie.strength)
         for listener, speaker in pairs:
-            w[listener, speaker] += strength * influence[speaker]
+            listeners.append(listener)
+            speakers.append(speaker)
+            strengths.append(strength)
+    if listeners:  # several ties between two people add up, in the order of the ties
+        heard = np.array(speakers, dtype=np.intp)
+        weights = np.array(strengths) * influence[heard]
+        np.add.at(w, (np.array(listeners, dtype=np.intp), heard), weights)
     totals = w.sum(axis=1)
     return np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
 
 
-class Model:
-    """One group prepared for forecasting: build once, ask many questions."""
+class Model(FirstRecipients):
+    """One group prepared for forecasting: build once, ask many questions (who should hear
+    an asset first: :class:`scoring.core.forecast_first.FirstRecipients`)."""
 
     def __init__(self, group: Group, parameters: Parameters = DEFAULT_PARAMETERS) -> None:
         self.group = group
@@ -148,7 +117,7 @@ class Model:
         if len(set(self.keys)) != len(self.keys):
             raise ValueError("member keys must be unique")
         self.index = {key: i for i, key in enumerate(self.keys)}
-        self.influence = np.array([_positive(p.influence) for p in self.people])
+        self.influence = np.array([positive(p.influence) for p in self.people])
         self.w = listening(self.people, group.ties)
         listens = self.w.sum(axis=1) > 0
         self.lam = np.array(
@@ -157,30 +126,38 @@ class Model:
                 for p, heard in zip(self.people, listens.tolist(), strict=True)
             ]
         )
-        themes = sorted({t for key in self.keys for t in _shares(group.exposures.get(key, {}))})
+        # x(0): each member's exposure as `theme_shares` normalises it, all rows at once
+        usable = [positive_weights(group.exposures.get(key, {})) for key in self.keys]
+        totals = [math.fsum(values.values()) if values else 0.0 for values in usable]
+        rows = [v if 0.0 < t < math.inf else {} for v, t in zip(usable, totals, strict=True)]
+        themes = sorted({t for values in rows for t in values})
         self.themes = themes
         self.column = {t: j for j, t in enumerate(themes)}
-        self.x0 = self._rows(
-            {key: _shares(group.exposures.get(key, {})) for key in self.keys}, themes
+        self.x0 = np.zeros((len(self.keys), len(themes)))
+        if themes:
+            at = np.repeat(np.arange(len(rows)), [len(values) for values in rows])
+            entries = np.array([v for values in rows for v in values.values()], dtype=float)
+            columns = [self.column[t] for values in rows for t in values]
+            self.x0[at, columns] = entries / np.array(totals)[at]
+        # x(0) rows' touches (0: heard nothing), and influence as divergence weighs it
+        heard = self.x0.any(axis=1).tolist()
+        self.masses = np.array(
+            [
+                (positive(group.mass.get(key, 1.0)) or 1.0) if row else 0.0
+                for key, row in zip(self.keys, heard, strict=True)
+            ]
         )
+        self.shares = influence_shares(self.influence)
         self.p = self.lam[:, None] * self.w  # ΛW
         self.keep = 1.0 - self.lam  # diag(I - Λ)
         self._responses: dict[int, np.ndarray] = {}  # weeks -> A_T (see response)
-        self._firsts: dict[tuple, dict[str, float]] = {}  # (asset mix, weeks) -> scores
+        self._firsts: dict[tuple, dict[str, FirstRecipient]] = {}  # (asset mix, weeks) ->
 
     # -- pieces
 
-    def _rows(self, mixes: Mapping[str, Mapping[str, float]], themes: list[str]) -> np.ndarray:
-        column = {t: j for j, t in enumerate(themes)}
-        x = np.zeros((len(self.keys), len(themes)))
-        for i, key in enumerate(self.keys):
-            for theme, value in mixes.get(key, {}).items():
-                x[i, column[theme]] = value
-        return x
-
     def _widen(self, themes: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """(x0, the asset's mix) over today's themes plus the asset's."""
-        mix = _shares(themes)
+        mix = theme_shares(themes)
         extra = sorted(set(mix) - set(self.column))
         x0 = np.hstack([self.x0, np.zeros((len(self.keys), len(extra)))])
         columns = {**self.column, **{t: len(self.themes) + k for k, t in enumerate(extra)}}
@@ -189,16 +166,10 @@ class Model:
             row[columns[theme]] = value
         return x0, row
 
-    def _mass(self, i: int) -> float:
-        if not self.x0[i].any():
-            return 0.0
-        return _positive(self.group.mass.get(self.keys[i], 1.0)) or 1.0
-
     def sent_rows(self, x0: np.ndarray, mix: np.ndarray, touches: float = 1.0) -> np.ndarray:
         """Every member's x(0) row if the asset were sent to them (members x themes)."""
-        weight = self.parameters.new_touch_weight * (_positive(touches) or 1.0)
-        masses = np.array([self._mass(i) for i in range(len(self.keys))])
-        rows = x0 * masses[:, None] + mix[None, :] * weight
+        weight = self.parameters.new_touch_weight * (positive(touches) or 1.0)
+        rows = x0 * self.masses[:, None] + mix[None, :] * weight
         totals = rows.sum(axis=1)
         return rows / np.where(totals > 0, totals, 1.0)[:, None]
 
@@ -229,43 +200,75 @@ class Model:
 
     def scores(self, states: np.ndarray) -> np.ndarray:
         """Divergence of each state (K x members x themes)."""
-        return divergence_batch(states, self.influence)[0]
+        return divergence_batch(states, self.influence, shares=self.shares)[0]
 
     # -- questions
 
     def forecast(self, *, weeks: int = DEFAULT_WEEKS, send: Send | None = None) -> Forecast:
         """The next `weeks` weeks, with `send` made at week 0 (or nothing sent)."""
-        weeks = _weeks(weeks)
-        x0 = self.x0
-        if send is not None and send.recipients:
-            x0, mix = self._widen(send.themes)
-            sent = self.sent_rows(x0, mix, send.touches)
-            for key in send.recipients:
-                i = self.index.get(key)
-                if i is not None:
-                    x0[i] = sent[i]
-        states = [x0]
-        x = x0
-        for _ in range(weeks):
-            x = self.step(x, x0)
-            states.append(x)
-        trajectory = self.scores(np.stack(states)).tolist()
-        steady = float(self.scores(self.steady_state(x0)[None])[0])
+        return self.forecasts([send], weeks=weeks)[0]
+
+    def forecasts(
+        self, sends: Sequence[Send | None], *, weeks: int = DEFAULT_WEEKS
+    ) -> list[Forecast]:
+        """:meth:`forecast` of each send (None: nothing sent), their weeks scored together."""
+        weeks = checked_weeks(weeks)
+        runs = []
+        for send in sends:
+            x0 = self.x0
+            if send is not None and send.recipients:
+                x0, mix = self._widen(send.themes)
+                sent = self.sent_rows(x0, mix, send.touches)
+                for key in send.recipients:
+                    i = self.index.get(key)
+                    if i is not None:
+                        x0[i] = sent[i]
+            states = [x0]
+            x = x0
+            for _ in range(weeks):
+                x = self.step(x, x0)
+                states.append(x)
+            runs.append((send, x0, [*states, self.steady_state(x0)]))
+        # the weeks and the steady states of runs with as many themes in one batch (each
+        # state is scored on its own)
+        scores: list[list[float]] = [[] for _ in runs]
+        widths: dict[int, list[int]] = {}
+        for n, (_, x0, _) in enumerate(runs):
+            widths.setdefault(x0.shape[1], []).append(n)
+        for found in widths.values():
+            states = np.stack([state for n in found for state in runs[n][2]])
+            values = self._scores_cut(states).tolist()
+            for at, n in enumerate(found):
+                scores[n] = values[at * (weeks + 2) : (at + 1) * (weeks + 2)]
+        return [
+            self._forecast(send, x0, states, values, weeks)
+            for (send, x0, states), values in zip(runs, scores, strict=True)
+        ]
+
+    def _scores_cut(self, states: np.ndarray) -> np.ndarray:
+        """:meth:`scores`, in batches of about BATCH_VALUES numbers."""
+        size = max(1, BATCH_VALUES // max(1, states[0].size))
+        if len(states) <= size:
+            return self.scores(states)
+        return np.concatenate(
+            [self.scores(states[start : start + size]) for start in range(0, len(states), size)]
+        )
+
+    def _forecast(self, send, x0, states, values: list[float], weeks: int) -> Forecast:
+        *trajectory, steady = values
+        x = states[weeks]
         settles = self._settles_in(trajectory, x, x0, steady, weeks)
-        final = states[-1]
         themes = self.themes
         if x0.shape[1] > len(themes):
-            themes = themes + sorted(set(_shares(send.themes)) - set(self.column))
+            themes = themes + sorted(set(theme_shares(send.themes)) - set(self.column))
         return Forecast(
             weeks=weeks,
-            trajectory=tuple(_unit(v) for v in trajectory),
-            divergence=_unit(trajectory[-1]),
-            steady=_unit(steady),
+            trajectory=tuple(unit(v) for v in trajectory),
+            divergence=unit(trajectory[-1]),
+            steady=unit(steady),
             settles_in=settles,
-            mixes=_frozen(
-                {key: _frozen(_row_mix(final[i], themes)) for i, key in enumerate(self.keys)}
-            ),
-            openness=_frozen(dict(zip(self.keys, self.lam.tolist(), strict=True))),
+            mixes=Mixes(self.keys, themes, x),
+            openness=frozen_mapping(dict(zip(self.keys, self.lam.tolist(), strict=True))),
         )
 
     def _settles_in(self, trajectory, x, x0, steady: float, weeks: int) -> int:
@@ -279,42 +282,6 @@ class Model:
             if abs(float(self.scores(x[None])[0]) - steady) <= SETTLE_TOLERANCE:
                 return week
         return MAX_SETTLE_WEEKS
-
-    def first_recipients(
-        self,
-        themes: Mapping[str, float],
-        *,
-        candidates: Sequence[str] | None = None,
-        weeks: int = DEFAULT_WEEKS,
-    ) -> tuple[FirstRecipient, ...]:
-        """Each candidate (default: everybody), scored by the forecast divergence after
-        `weeks` weeks if the asset went to that person alone; lowest first, then by key.
-        Exact for any group size: x(T) = A_T x(0) is linear in x(0). A person's score does
-        not depend on who else is a candidate, so each is computed once per model, asset
-        mix and horizon (a page asks for the same asset with different candidates)."""
-        weeks = _weeks(weeks)
-        keys = self.keys if candidates is None else [k for k in candidates if k in self.index]
-        keys = sorted(set(keys))
-        shares = _shares(themes)
-        if not keys or not shares:
-            return ()
-        known = self._firsts.setdefault((tuple(sorted(shares.items())), weeks), {})
-        missing = [k for k in keys if k not in known]
-        if missing:
-            x0, mix = self._widen(themes)
-            a = self.response(weeks)
-            base = a @ x0
-            change = self.sent_rows(x0, mix) - x0
-            columns = np.array([self.index[k] for k in missing])
-            values = []
-            for start in range(0, len(columns), BATCH):
-                chunk = columns[start : start + BATCH]
-                states = base[None, :, :] + a[:, chunk].T[:, :, None] * change[chunk][:, None, :]
-                values.extend(self.scores(states).tolist())
-            # float noise never decides the order
-            known.update(zip(missing, (round(_unit(v), 12) for v in values), strict=True))
-        ranked = sorted(((k, known[k]) for k in keys), key=lambda kv: (kv[1], kv[0]))
-        return tuple(FirstRecipient(key=k, divergence=v) for k, v in ranked)
 
 
 def forecast(
@@ -338,45 +305,3 @@ def first_recipients(
 ) -> tuple[FirstRecipient, ...]:
     """Who to send an asset with `themes` to first: see :meth:`Model.first_recipients`."""
     return Model(group, parameters).first_recipients(themes, candidates=candidates, weeks=weeks)
-
-
-# ----------------------------------------------------------------------------- small parts
-
-
-def _weeks(weeks: int) -> int:
-    weeks = int(weeks)
-    if weeks < 0:
-        raise ValueError("weeks must be 0 or more")
-    return weeks
-
-
-def _positive(value) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError, ArithmeticError):
-        return 0.0
-    return number if math.isfinite(number) and number > 0 else 0.0
-
-
-def _shares(weights: Mapping[str, float]) -> dict[str, float]:
-    values = positive_weights(weights)
-    total = math.fsum(values.values()) if values else 0.0
-    if not (0.0 < total < math.inf):
-        return {}
-    return {k: v / total for k, v in values.items()}
-
-
-def _row_mix(row: np.ndarray, themes: Sequence[str]) -> dict[str, float]:
-    total = float(row.sum())
-    if total <= 1e-12:
-        return {}
-    pairs = [(t, float(v) / total) for t, v in zip(themes, row.tolist(), strict=True) if v > 0]
-    pairs.sort(key=lambda tv: (-tv[1], tv[0]))
-    return dict(pairs)
-
-
-def _unit(value: float) -> float:
-    value = float(value)
-    if not math.isfinite(value):
-        return 0.0
-    return min(1.0, max(0.0, value))

@@ -1,13 +1,14 @@
-"""The Jensen-Shannon formula summed theme by theme (`_jensen_shannon_themes`, what the
-forecast's batches use) is the sum of its terms (`_jensen_shannon_terms`, what the
-breakdowns show), for any weights and distributions, zeros included."""
+"""The Jensen-Shannon formula summed theme by theme (`scoring.core.jensen_shannon.theme_sums`,
+what the forecast's batches use) is the sum of its terms (`terms`, what the breakdowns
+show), for any weights and distributions, zeros included."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from scoring.core.divergence import _jensen_shannon_terms, _jensen_shannon_themes
+from scoring.core.jensen_shannon import terms as _jensen_shannon_terms
+from scoring.core.jensen_shannon import theme_sums as _jensen_shannon_themes
 
 shapes = st.tuples(st.integers(1, 4), st.integers(1, 6), st.integers(1, 5))
 
