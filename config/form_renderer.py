@@ -46,7 +46,7 @@ OPTION = WIDGETS + "select_option.html"
 TEXTAREA = WIDGETS + "textarea.html"
 
 _CONTEXT = Context()  # autoescape on; time zone and localization from the settings
-_PLAIN = (str, int)  # exactly these types (not subclasses such as bool or SafeString)
+_PLAIN = (str, int)  # exactly these types (not subclasses: bool, or text marked safe)
 
 
 def _text(value) -> str:

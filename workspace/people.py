@@ -36,7 +36,10 @@ def group_page_people(data, theme_names) -> dict:
     gaps = sorted(missing.people, key=lambda gap: rank[gap.person.pk])
     return {
         "people_shown": person_rows(
-            ordered[:PEOPLE_SHOWN], brokers=data.insights.brokers, theme_names=theme_names
+            ordered[:PEOPLE_SHOWN],
+            group_pk=data.group.pk,
+            brokers=data.insights.brokers,
+            theme_names=theme_names,
         ),
         "people_hidden": max(0, len(ordered) - PEOPLE_SHOWN),
         "missing": missing,
@@ -67,7 +70,10 @@ def group_people(request, pk: int):
         "page": page,
         "people": page.object_list,
         "rows": person_rows(
-            page.object_list, brokers=data.insights.brokers, theme_names=analysis.theme_names
+            page.object_list,
+            group_pk=group.pk,
+            brokers=data.insights.brokers,
+            theme_names=analysis.theme_names,
         ),
         "found": len(people),
         "query": query,

@@ -143,8 +143,10 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "outlook": outlook,
         "sends": reads.sends,
         "changes": reads.changes,
-        "touches": rows.touch_rows(reads.touches, theme_names=analysis.theme_names),
-        "relationships": rows.tie_rows(relationships),
+        "touches": rows.touch_rows(
+            reads.touches, group_pk=group.pk, theme_names=analysis.theme_names
+        ),
+        "relationships": rows.tie_rows(relationships, group_pk=group.pk),
         "relationships_hidden": len(data.relationships) - len(relationships),
         "all_relationships": all_ties,
         "kits": kit_selectors.group_kits(group),

@@ -30,6 +30,10 @@ REVIEWED = {
     # The recipient picker's option lists: format_html_join escapes every value (hostile
     # names and emails in tests/workspace/test_picker_options.py); the rest are constants.
     "workspace/templatetags/picker.py": 4,
+    # The group page's rows (People table, relationships, touches): every value escaped
+    # before the joined rows are marked safe (hostile text in
+    # tests/workspace/test_group_rows.py, compared with the template loops they replace).
+    "workspace/templatetags/group_rows.py": 3,
     # help_text is written by us in forms and models; the crawl renders every form page.
     "templates/partials/form_fields.html": 1,
     # Text emails are not HTML: accounts.emails returns their bodies as plain str, and the

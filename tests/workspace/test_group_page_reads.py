@@ -218,7 +218,7 @@ def test_the_touch_list_shows_its_rows_without_reading_more(
     client.force_login(marketer)
     touches = selectors.recent_touches(busy_group)
     with CaptureQueriesContext(connection) as captured:
-        shown_rows = rows.touch_rows(touches, theme_names={})  # what the page shows of each
+        shown_rows = rows.touch_rows(touches, group_pk=busy_group.pk, theme_names={})
         html = render_to_string(
             "workspace/group_detail.html#workspace-body",
             {"group": busy_group, "touches": shown_rows, "theme_names": {}, "can_edit": True},
