@@ -27,9 +27,10 @@ REVIEWED = {
     "workspace/map_pages.py": 2,
     # Not a use: its docstring explains why text bodies (autoescape off) become plain str.
     "accounts/emails.py": 1,
-    # The recipient picker's option lists: format_html_join escapes every value (hostile
-    # names and emails in tests/workspace/test_picker_options.py); the rest are constants.
-    "workspace/templatetags/picker.py": 4,
+    # The recipient picker's option lists and role and faction buttons: every value is
+    # escaped before the joined lines are marked safe (hostile names, emails and labels in
+    # tests/workspace/test_picker_options.py); the rest are constants.
+    "workspace/templatetags/picker.py": 3,
     # The group page's rows (People table, relationships, touches): every value escaped
     # before the joined rows are marked safe (hostile text in
     # tests/workspace/test_group_rows.py, compared with the template loops they replace).
