@@ -123,3 +123,25 @@ def test_other_forms_are_drawn_as_the_partial_draws_them(org, make):
 def test_a_missing_form_is_drawn_as_the_partial_draws_it(missing):
     ours, partial = both(missing)
     assert ours == partial
+
+
+def test_with_a_picker_the_touch_form_still_takes_only_the_groups_people(org):
+    """The picker lists the people itself, so the form makes no choices of them; what is
+    posted is still checked against the group's people."""
+    group, other = group_of(org, 3), group_of(org, 2)
+    analysis = current_analysis(group)
+    picker = recipient_picker.build(group, analysis.map)
+    stranger = other.stakeholders.first()
+    mine = group.stakeholders.order_by("pk").first()
+    posted = {"touch-occurred_at": "2020-01-01T10:00", "touch-themes": "cost"}
+    for pk, valid in ((stranger.pk, False), (mine.pk, True)):
+        form = TouchForm(
+            {**posted, "touch-recipients": [str(pk)]},
+            group=group,
+            stakeholders=analysis.map.stakeholders,
+            picker=picker,
+            prefix="touch",
+        )
+        assert form.is_valid() is valid
+        if valid:
+            assert list(form.cleaned_data["recipients"]) == [mine]
