@@ -5,6 +5,7 @@ rules.
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from charts.drawing import (
@@ -129,6 +130,13 @@ def render_heatmap(
     cell_w, cell_h = _n(_CELL_W - _GAP), _n(_CELL_H - _GAP)
     text_x = [_n(left + c * _CELL_W + (_CELL_W - _GAP) / 2) for c in range(len(columns))]
     text_y = _n((_CELL_H - _GAP) / 2 + 4)
+    # What each cell of a column shares, worked out once per column (escaping a text in
+    # pieces is escaping it whole: `escape` replaces character by character).
+    col_rects = [
+        f'<rect x="{_n(left + c * _CELL_W)}" width="{cell_w}" height="{cell_h}" rx="3"'
+        for c in range(len(columns))
+    ]
+    col_heard = [f" heard {escape(_clean(col.label))}: " for col in columns]
     parts.append('<g class="heatmap-rows">')
     for r, (row, name, role) in enumerate(zip(people, names, roles, strict=True)):
         y = top + r * _CELL_H
@@ -162,24 +170,24 @@ def render_heatmap(
                 f'paint-order="stroke">not reached yet</text>'
             )
         else:
+            who_heard = escape(full_name)
+            values = row.values
             for c, col in enumerate(columns):
-                share = _share(row.values.get(col.slug, 0.0))
-                tip = f"{full_name} heard {_clean(col.label)}: {_percent(share)}"
-                rect = (
-                    f'<rect x="{_n(left + c * _CELL_W)}" width="{cell_w}" height="{cell_h}" rx="3"'
-                )
+                share = _share(values.get(col.slug, 0.0))
+                percent = escape(_percent(share))
+                rect = col_rects[c]
                 if share <= 0:
                     body = f'{rect} fill="{EMPTY_CELL}" stroke="#eceef3"/>'
                 else:
-                    rgb = _mix(share)
-                    ink = _ink_on(rgb)
-                    text_fill = f' fill="{ink}"' if ink != INK else ""
+                    fill, text_fill = _cell_colours(share)
                     body = (
-                        f'{rect} fill="{_hex(rgb)}"/>'
-                        f'<text x="{text_x[c]}" y="{text_y}"{text_fill}>'
-                        f"{escape(_percent(share))}</text>"
+                        f'{rect} fill="{fill}"/>'
+                        f'<text x="{text_x[c]}" y="{text_y}"{text_fill}>{percent}</text>'
                     )
-                parts.append(f'<g class="heatmap-cell"><title>{escape(tip)}</title>{body}</g>')
+                parts.append(
+                    f'<g class="heatmap-cell"><title>{who_heard}{col_heard[c]}{percent}</title>'
+                    f"{body}</g>"
+                )
         parts.append("</g>")
     parts.append("</g>")
 
@@ -188,6 +196,14 @@ def render_heatmap(
     parts.append(_heat_legend_compact(prefix, _PAD, legend_y, any(c.common for c in columns)))
     parts.append("</svg>")
     return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _cell_colours(share: float) -> tuple[str, str]:
+    """A filled cell's colour and its text's fill attribute ("" for the default ink)."""
+    rgb = _mix(share)
+    ink = _ink_on(rgb)
+    return _hex(rgb), (f' fill="{ink}"' if ink != INK else "")
 
 
 def _gradient(prefix: str) -> str:

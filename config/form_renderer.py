@@ -13,6 +13,8 @@ before. Tests compare both renderings for many widgets, values and hostile texts
 
 from __future__ import annotations
 
+from html import escape
+
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -44,15 +46,22 @@ OPTION = WIDGETS + "select_option.html"
 TEXTAREA = WIDGETS + "textarea.html"
 
 _CONTEXT = Context()  # autoescape on; time zone and localization from the settings
+_PLAIN = (str, int)  # exactly these types (not subclasses: bool, or text marked safe)
 
 
 def _text(value) -> str:
-    """`{{ value }}`."""
+    """`{{ value }}`. A plain `str` (most values) is only escaped: the template engine's
+    localizing and time-zone steps leave it as it is."""
+    if type(value) is str:
+        return escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 
 def _formatted(value) -> str:
-    """`{{ value|stringformat:'s' }}` (the filter is safe: marked-safe text stays so)."""
+    """`{{ value|stringformat:'s' }}` (the filter is safe: marked-safe text stays so). For
+    a plain `str` or `int` that is the escaped `str()` of it."""
+    if type(value) in _PLAIN:
+        return escape(str(value))
     out = stringformat(value, "s")
     return out if isinstance(value, SafeData) else _text(out)
 

@@ -281,7 +281,9 @@ class TouchForm(forms.Form):
 
     def __init__(self, *args, group, stakeholders=None, assets=None, picker=None, **kwargs):
         """`stakeholders` (the group's people) and `assets` (the organization's (pk, title)
-        by title, `selectors.asset_choices`): when the page has them, the form's choices."""
+        by title, `selectors.asset_choices`): when the page has them, the form's choices.
+        With a `picker`, which lists the people itself, they are not made into choices
+        (nothing draws them; the people are checked against the group as always)."""
         super().__init__(*args, **kwargs)
         self.group = group
         # The recipient picker (workspace.recipient_picker) draws the recipients field:
@@ -290,7 +292,7 @@ class TouchForm(forms.Form):
         people = Stakeholder.objects.filter(group=group).order_by("name", "email")
         self.fields["recipients"].queryset = people
         self.fields["recipients"].label_from_instance = person_label
-        if stakeholders is not None:
+        if stakeholders is not None and picker is None:
             self.fields["recipients"].choices = [(s.pk, person_label(s)) for s in stakeholders]
         self.fields["asset"].queryset = Asset.objects.filter(
             organization_id=group.organization_id

@@ -15,8 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from django.urls import reverse
-
 from scoring.core.graph import CONFLICT
 from scoring.core.layout_sizes import (
     NARROW_LABELS,
@@ -38,6 +36,7 @@ from scoring.core.map_clusters import (
 from scoring.group_map import GroupMap
 from workspace.faction_circles import render_clusters
 from workspace.map_style import MapEdge, MapNode, _plural
+from workspace.rows import RowUrls
 from workspace.stakeholder_map import render_map
 
 # One rule for every screen, so a group looks the same on a phone and on a desktop: up to
@@ -76,6 +75,7 @@ def _nodes(data: GroupMap, *, link: bool, can_edit: bool) -> list[MapNode]:
     """Each person links where the viewer may go: editors to the edit form, everyone else
     to the read-only person page with the timeline."""
     target = "stakeholder_edit" if can_edit else "stakeholder_timeline"
+    url = RowUrls(data.group.pk)
     return [
         MapNode(
             key=s.email,
@@ -84,22 +84,36 @@ def _nodes(data: GroupMap, *, link: bool, can_edit: bool) -> list[MapNode]:
             influence=s.influence,
             stance=s.stance,
             consent=s.consent,
-            href=reverse(target, args=[data.group.pk, s.pk]) if link else None,
+            href=url(target, s.pk) if link else None,
         )
         for s in data.stakeholders
     ]
 
 
-def _edges(data: GroupMap, friction: Mapping | None) -> list[MapEdge]:
+def _ends(data: GroupMap) -> list[tuple[str, str]]:
+    """The emails of each relationship's two people, read from the map's people by id
+    (a relationship whose person is not among them reads its own)."""
+    emails = {s.pk: s.email for s in data.stakeholders}
     return [
-        MapEdge(
-            source=r.source.email,
-            target=r.target.email,
-            kind=r.kind,
-            strength=r.strength,
-            friction=(friction or {}).get((r.source.email, r.target.email)),
+        (
+            emails.get(r.source_id) or r.source.email,
+            emails.get(r.target_id) or r.target.email,
         )
         for r in data.relationships
+    ]
+
+
+def _edges(data: GroupMap, friction: Mapping | None) -> list[MapEdge]:
+    friction = friction or {}
+    return [
+        MapEdge(
+            source=ends[0],
+            target=ends[1],
+            kind=r.kind,
+            strength=r.strength,
+            friction=friction.get(ends),
+        )
+        for r, ends in zip(data.relationships, _ends(data), strict=True)
     ]
 
 
@@ -124,30 +138,39 @@ def _people_drawing(
     )
 
 
+def _conflicts(data: GroupMap, clusters: Sequence[Cluster]) -> dict[int, int]:
+    """Conflicts with people of other clusters, by cluster number."""
+    cluster_of = {key: c.number for c in clusters for key in c.keys}
+    conflicts: dict[int, int] = {}
+    for r, (source, target) in zip(data.relationships, _ends(data), strict=True):
+        a, b = cluster_of.get(source), cluster_of.get(target)
+        if r.kind == CONFLICT and a is not None and b is not None and a != b:
+            conflicts[a] = conflicts.get(a, 0) + 1
+            conflicts[b] = conflicts.get(b, 0) + 1
+    return conflicts
+
+
+def _cluster_hrefs(
+    data: GroupMap, clusters: Sequence[Cluster], *, link: bool
+) -> dict[int, str | None]:
+    """Each cluster's own map, named by its first (most influential) person."""
+    pks = {s.email: s.pk for s in data.stakeholders}
+    url = RowUrls(data.group.pk)
+    return {c.number: url("faction_map", pks[c.keys[0]]) if link else None for c in clusters}
+
+
 def _clusters_drawing(
     data: GroupMap,
     nodes: Sequence[MapNode],
     clusters: Sequence[Cluster],
     size: _Size,
     *,
-    link: bool,
+    conflicts: Mapping[int, int],
+    hrefs: Mapping[int, str | None],
 ) -> str:
-    people = {n.key: n for n in nodes}
-    cluster_of = {key: c.number for c in clusters for key in c.keys}
-    conflicts: dict[int, int] = {}
-    for r in data.relationships:
-        a, b = cluster_of.get(r.source.email), cluster_of.get(r.target.email)
-        if r.kind == CONFLICT and a is not None and b is not None and a != b:
-            conflicts[a] = conflicts.get(a, 0) + 1
-            conflicts[b] = conflicts.get(b, 0) + 1
-    pks = {s.email: s.pk for s in data.stakeholders}
-    hrefs = {
-        c.number: reverse("faction_map", args=[data.group.pk, pks[c.keys[0]]]) if link else None
-        for c in clusters
-    }
     return render_clusters(
         cluster_layout(clusters, width=size.width, labels=size.cluster_labels),
-        people,
+        {n.key: n for n in nodes},
         conflicts=conflicts,
         hrefs=hrefs,
         title=f"Factions of {data.group.name}",
@@ -178,8 +201,12 @@ def map_svg(
         )
     if len(nodes) <= PEOPLE_MAX or len(clusters) < 2:
         return people
+    conflicts = _conflicts(data, clusters)  # the same for both drawings
+    hrefs = _cluster_hrefs(data, clusters, link=link)
     circles = "".join(
-        _wrap(size, _clusters_drawing(data, nodes, clusters, size, link=link))
+        _wrap(
+            size, _clusters_drawing(data, nodes, clusters, size, conflicts=conflicts, hrefs=hrefs)
+        )
         for size in (WIDE, NARROW)
     )
     sentence = factions_sentence(len(nodes), clusters)

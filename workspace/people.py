@@ -18,6 +18,7 @@ from planner.access import EDITORS, get_group_for_user
 from planner.buying_roles import role_label
 from scoring.cached import current_analysis
 from workspace.missing_info import missing_information
+from workspace.rows import person_rows
 
 PEOPLE_SHOWN = 25  # the group page's People table: the most influential this many
 MISSING_SHOWN = 8  # the group page's "missing information" panel: this many people
@@ -25,15 +26,21 @@ PEOPLE_PER_PAGE = 50
 SUGGESTIONS = 20  # people the search answers with, at most
 
 
-def group_page_people(data) -> dict:
+def group_page_people(data, theme_names) -> dict:
     """What the group page shows of its people, most influential first: the People table
-    and the people missing information, each cut short (the rest on the People page)."""
+    (`workspace.rows.PersonRow`s) and the people missing information, each cut short (the
+    rest on the People page)."""
     ordered = people_search.by_influence(data.stakeholders)
     missing = missing_information(data)
     rank = {p.pk: i for i, p in enumerate(ordered)}
     gaps = sorted(missing.people, key=lambda gap: rank[gap.person.pk])
     return {
-        "people_shown": ordered[:PEOPLE_SHOWN],
+        "people_shown": person_rows(
+            ordered[:PEOPLE_SHOWN],
+            group_pk=data.group.pk,
+            brokers=data.insights.brokers,
+            theme_names=theme_names,
+        ),
         "people_hidden": max(0, len(ordered) - PEOPLE_SHOWN),
         "missing": missing,
         "missing_people": gaps[:MISSING_SHOWN],
@@ -62,6 +69,12 @@ def group_people(request, pk: int):
         "theme_names": analysis.theme_names,
         "page": page,
         "people": page.object_list,
+        "rows": person_rows(
+            page.object_list,
+            group_pk=group.pk,
+            brokers=data.insights.brokers,
+            theme_names=analysis.theme_names,
+        ),
         "found": len(people),
         "query": query,
         "missing_only": missing_only,

@@ -46,7 +46,7 @@ from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
 from suggestions import selectors as suggestion_selectors
 from suggestions.models import PlannedSend
-from workspace import group_charts, people, recipient_picker
+from workspace import group_charts, people, recipient_picker, rows
 from workspace.map_legend import render_legend
 
 PAGE_SIZE = 20
@@ -139,12 +139,14 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "backfire": alert,
         "plan": plan,
         "shared_reasons": shared_reasons,
-        **people.group_page_people(data),
+        **people.group_page_people(data, analysis.theme_names),
         "outlook": outlook,
         "sends": reads.sends,
         "changes": reads.changes,
-        "touches": reads.touches,
-        "relationships": relationships,
+        "touches": rows.touch_rows(
+            reads.touches, group_pk=group.pk, theme_names=analysis.theme_names
+        ),
+        "relationships": rows.tie_rows(relationships, group_pk=group.pk),
         "relationships_hidden": len(data.relationships) - len(relationships),
         "all_relationships": all_ties,
         "kits": kit_selectors.group_kits(group),

@@ -8,9 +8,12 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template import Context, Engine
 from django.utils.safestring import mark_safe
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from config.form_renderer import FormRenderer, render_widget
+from config.form_renderer import FormRenderer, _formatted, _text, render_widget
 from planner.forms import RelationshipForm, StakeholderForm, TouchForm
 from tests.factories import group_of
 
@@ -142,3 +145,14 @@ def test_the_group_pages_forms_are_drawn_as_django_draws_them(org):
         ours = [str(field) for field in form]
         form.renderer = DjangoTemplates()
         assert ours == [str(field) for field in form]
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.text(), st.integers(), st.booleans(), st.floats(allow_nan=False)))
+def test_a_value_is_written_as_the_template_engine_writes_it(value):
+    """`{{ value }}` and `{{ value|stringformat:'s' }}`, whatever the value (the short ways
+    for plain text and whole numbers included)."""
+    engine = Engine()
+    context = Context({"value": value})
+    assert _text(value) == engine.from_string("{{ value }}").render(context)
+    assert _formatted(value) == engine.from_string("{{ value|stringformat:'s' }}").render(context)

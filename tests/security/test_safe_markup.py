@@ -27,9 +27,18 @@ REVIEWED = {
     "workspace/map_pages.py": 2,
     # Not a use: its docstring explains why text bodies (autoescape off) become plain str.
     "accounts/emails.py": 1,
-    # The recipient picker's option lists: format_html_join escapes every value (hostile
-    # names and emails in tests/workspace/test_picker_options.py); the rest are constants.
-    "workspace/templatetags/picker.py": 4,
+    # The recipient picker's option lists and role and faction buttons: every value is
+    # escaped before the joined lines are marked safe (hostile names, emails and labels in
+    # tests/workspace/test_picker_options.py); the rest are constants.
+    "workspace/templatetags/picker.py": 3,
+    # The group page's rows (People table, relationships, touches): every value escaped
+    # before the joined rows are marked safe (hostile text in
+    # tests/workspace/test_group_rows.py, compared with the template loops they replace).
+    "workspace/templatetags/group_rows.py": 3,
+    # The group page's form fields: widgets are the renderer's HTML, every text escaped,
+    # help texts ours as in form_fields.html (hostile labels, values and errors in
+    # tests/workspace/test_form_fields.py, compared with the partial). 2 in its docstring.
+    "workspace/templatetags/form_fields.py": 3,
     # help_text is written by us in forms and models; the crawl renders every form page.
     "templates/partials/form_fields.html": 1,
     # Text emails are not HTML: accounts.emails returns their bodies as plain str, and the

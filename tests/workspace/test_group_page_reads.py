@@ -22,7 +22,7 @@ from scoring import cached as scoring_cached
 from scoring.models import Snapshot
 from scoring.snapshots import snapshot_take
 from suggestions import services as suggestion_services
-from workspace import views
+from workspace import rows, views
 
 
 def page(client, group) -> str:
@@ -218,9 +218,10 @@ def test_the_touch_list_shows_its_rows_without_reading_more(
     client.force_login(marketer)
     touches = selectors.recent_touches(busy_group)
     with CaptureQueriesContext(connection) as captured:
+        shown_rows = rows.touch_rows(touches, group_pk=busy_group.pk, theme_names={})
         html = render_to_string(
             "workspace/group_detail.html#workspace-body",
-            {"group": busy_group, "touches": touches, "theme_names": {}, "can_edit": True},
+            {"group": busy_group, "touches": shown_rows, "theme_names": {}, "can_edit": True},
         )
     assert captured.captured_queries == []
     shown = section(html, "touches-title")

@@ -1,11 +1,13 @@
-"""The recipient picker's option lists, drawn in Python (workspace/templatetags/picker.py),
-are the HTML the template loop drew: every name and email escaped, the ticked people
-selected or checked."""
+"""The recipient picker's option lists and role and faction buttons, drawn in Python
+(workspace/templatetags/picker.py), are the HTML the template loops drew: every name,
+email and label escaped, the ticked people selected or checked."""
 
 import pytest
 from django.template import engines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from workspace.recipient_picker import PickPerson
+from workspace.recipient_picker import PickPerson, PickSet
 
 HOSTILE = [
     '<script>alert("x")</script>',
@@ -31,6 +33,12 @@ TAGS = {
     "options": "{% load picker %}{% picker_options people picked %}",
     "checkboxes": "{% load picker %}{% picker_checkboxes people picked name %}",
 }
+SETS_LOOP = (
+    '{% for set in sets %} <button type="submit" class="chip-button" form="{{ find_form }}" '
+    'name="role" value="{{ set.value }}" data-ids="{{ set.id_list }}">{{ set.label }} '
+    '<span class="chip-button__count">{{ set.ids|length }}</span></button>{% endfor %}'
+)
+SETS_TAG = '{% load picker %}{% picker_sets sets find_form "role" %}'
 
 
 def people() -> list:
@@ -56,3 +64,30 @@ def test_nobody_draws_nothing():
     engine = engines["django"]
     for tag in TAGS.values():
         assert engine.from_string(tag).render({"people": [], "picked": set(), "name": "x"}) == ""
+
+
+text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20))
+ids = st.integers(min_value=1, max_value=10**9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    found=st.lists(st.builds(PickPerson, pk=ids, label=text, email=text), max_size=6),
+    picked=st.frozensets(ids, max_size=3),
+    name=text,
+    sets=st.lists(
+        st.builds(PickSet, value=text, label=text, ids=st.lists(ids, max_size=4).map(tuple)),
+        max_size=5,
+    ),
+    find_form=text,
+)
+def test_any_text_is_drawn_as_the_loops_drew_it(found, picked, name, sets, find_form):
+    picked = picked | {p.pk for p in found[:1]}
+    context = {"people": found, "picked": picked, "name": name, "sets": sets}
+    context["find_form"] = find_form
+    engine = engines["django"]
+    for kind, tag in TAGS.items():
+        ours = engine.from_string(tag).render(context)
+        assert ours == engine.from_string(LOOPS[kind]).render(context)
+    ours = engine.from_string(SETS_TAG).render(context)
+    assert ours == engine.from_string(SETS_LOOP).render(context)

@@ -1,0 +1,162 @@
+"""The rows of the group page's lists, written in Python: the People table (the People
+page's too), the relationships and the latest touches.
+
+A group page draws some sixty rows, and the template engine costs a few microseconds for
+each value of each row (about 80 µs for a row of the People table); written here, from
+the display values of `workspace.rows`, a row costs a tenth of that. The HTML is what the
+template loops drew before, byte for byte: tests/workspace/test_group_rows.py keeps those
+loops and compares, with hostile names. Every value is text, escaped here (`escape`, what
+autoescaping does to a `str`); only the joined rows of escaped values and our own
+constant markup are marked safe.
+"""
+
+from html import escape
+
+from django import template
+from django.template.defaulttags import CsrfTokenNode
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_PERSON = (
+    "\n      <tr>\n"
+    '        <td><strong>{name}</strong>{broker}{no_consent}<br><span class="muted small">'
+    "{subtitle}</span></td>\n"
+    '        <td data-label="Buying role">{role}</td>\n'
+    '        <td data-label="Influence"><span class="influence" aria-label="{influence} of 5">'
+    "{influence}/5</span></td>\n"
+    '        <td data-label="Stance"><span class="stance stance--{stance}">{stance_label}</span>'
+    "</td>\n"
+    '        <td data-label="Priorities">{chips}</td>\n'
+    '        <td data-label="Measured on">{outcome}</td>\n'
+    '        <td class="actions"><a class="button button--small" href="{timeline_url}">Touches'
+    '<span class="visually-hidden"> of {name}</span></a>{edit}</td>\n'
+    "      </tr>\n    "
+)
+_BROKER = ' <span class="badge">broker</span>'
+_NO_CONSENT = ' <span class="badge badge--warning">no consent</span>'
+_NO_CHIPS = '<span class="muted">—</span>'
+_PERSON_EDIT = (
+    ' <a class="button button--small" href="{url}"{inline}>Edit'
+    '<span class="visually-hidden"> {name}</span></a>'
+)
+_INLINE = ' hx-get="{url}" hx-target="#editor" hx-swap="innerHTML show:#editor:top"'
+
+_TIE = (
+    '\n      <div class="list-row">\n'
+    '        <div><strong>{source}</strong> <span class="kind kind--{kind}">{kind_label}</span> '
+    '<strong>{target}</strong> <span class="muted small">strength {strength}/5</span></div>\n'
+    "        {actions}\n"
+    "      </div>\n    "
+)
+_TIE_ACTIONS = (
+    '\n        <div class="row-actions">\n'
+    '          <a class="button button--small" href="{edit_url}" hx-get="{edit_url}" '
+    'hx-target="#editor" hx-swap="innerHTML show:#editor:top">Edit'
+    '<span class="visually-hidden"> {text}</span></a>\n'
+    '          <form method="post" action="{remove_url}" hx-post="{remove_url}" '
+    'hx-target="#group-workspace" hx-swap="outerHTML">{csrf}<button type="submit" '
+    'class="button button--small button--danger">Remove<span class="visually-hidden"> {text}'
+    "</span></button></form>\n"
+    "        </div>\n        "
+)
+
+_TOUCH = (
+    '\n      <div class="list-row">\n'
+    "        <div>\n"
+    '          <strong>{title}</strong> to <a href="{person_url}">{person}</a>\n'
+    '          <br><span class="muted small">{when}{channel}{themes}</span>\n'
+    "        </div>\n"
+    "        {remove}\n"
+    "      </div>\n    "
+)
+_TOUCH_REMOVE = (
+    '<form method="post" action="{url}" hx-post="{url}" hx-target="#group-workspace" '
+    'hx-swap="outerHTML" data-confirm="Remove this touch?">{csrf}<button type="submit" '
+    'class="button button--small button--danger">Remove<span class="visually-hidden"> this '
+    "touch</span></button></form>"
+)
+
+
+@register.simple_tag
+def person_rows(rows, can_edit, inline_edit) -> str:
+    """The People table's rows (`workspace.rows.PersonRow`s)."""
+    out = []
+    for row in rows:
+        name = escape(row.name)
+        edit = ""
+        if can_edit:
+            url = escape(row.edit_url)
+            inline = _INLINE.format(url=url) if inline_edit else ""
+            edit = _PERSON_EDIT.format(url=url, inline=inline, name=name)
+        chips = "".join(f'<span class="chip">{escape(chip)}</span> ' for chip in row.chips)
+        out.append(
+            _PERSON.format(
+                name=name,
+                broker=_BROKER if row.broker else "",
+                no_consent="" if row.consent else _NO_CONSENT,
+                subtitle=escape(row.subtitle),
+                role=escape(row.role),
+                influence=escape(row.influence),
+                stance=escape(row.stance),
+                stance_label=escape(row.stance_label),
+                chips=chips or _NO_CHIPS,
+                outcome=escape(row.outcome),
+                timeline_url=escape(row.timeline_url),
+                edit=edit,
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def tie_rows(context, rows, can_edit) -> str:
+    """The relationships' rows (`workspace.rows.TieRow`s), with their edit and remove
+    buttons for those who may use them."""
+    csrf = CsrfTokenNode().render(context) if can_edit else ""
+    out = []
+    for row in rows:
+        text = escape(row.text)
+        actions = ""
+        if can_edit:
+            actions = _TIE_ACTIONS.format(
+                edit_url=escape(row.edit_url),
+                remove_url=escape(row.remove_url),
+                text=text,
+                csrf=csrf,
+            )
+        out.append(
+            _TIE.format(
+                source=escape(row.source),
+                kind=escape(row.kind),
+                kind_label=escape(row.kind_label),
+                target=escape(row.target),
+                strength=escape(row.strength),
+                actions=actions,
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def touch_rows(context, rows, can_edit) -> str:
+    """The latest touches' rows (`workspace.rows.TouchRow`s), with a remove button for
+    those who may use it."""
+    csrf = CsrfTokenNode().render(context) if can_edit else ""
+    out = []
+    for row in rows:
+        remove = ""
+        if can_edit:
+            remove = _TOUCH_REMOVE.format(url=escape(row.remove_url), csrf=csrf)
+        out.append(
+            _TOUCH.format(
+                title=escape(row.title),
+                person_url=escape(row.person_url),
+                person=escape(row.person),
+                when=escape(row.when),
+                channel=f" · {escape(row.channel)}" if row.channel else "",
+                themes="".join(f" · {escape(theme)}" for theme in row.themes),
+                remove=remove,
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
