@@ -183,10 +183,11 @@ def _sent_mixes(
         return []
     themes = sorted({t for shares in current for t in shares}.union(sent))
     column = {t: j for j, t in enumerate(themes)}
-    x = _table(current, column, len(themes), np.array(masses, dtype=float))
     added = np.zeros(len(themes))
     added[[column[t] for t in sent]] = list(sent.values())
-    x += added[None, :]
+    with np.errstate(over="ignore"):  # as Python's floats: too big is inf, then left out
+        x = _table(current, column, len(themes), np.array(masses, dtype=float))
+        x += added[None, :]
     usable = (x > 0) & (x < math.inf)
     largest = np.where(usable, x, -math.inf).max(axis=1)
     has = usable.any(axis=1)
