@@ -149,6 +149,7 @@ class Engine(Explanations):
         self.linear = self.scored(self.need, self.need)
         self._widen: dict[int, float] = {}
         self._after: dict[int, float] = {}
+        self._parts: dict[int, np.ndarray] = {}  # asset -> theme contributions, sent alone
 
     # -- the pieces of a score
 
@@ -213,7 +214,8 @@ class Engine(Explanations):
         todo = [i for i in indexes if i not in self._after]
         for start in range(0, len(todo), EXACT_BATCH):
             chunk = todo[start : start + EXACT_BATCH]
-            after, _ = self.divergence_of(self.base, self.mix[chunk] * self.weight)
+            after, parts = self.divergence_of(self.base, self.mix[chunk] * self.weight, True)
+            self._parts.update(zip(chunk, parts, strict=True))
             for i, value in zip(chunk, after.tolist(), strict=True):
                 self._after[i] = value
                 self._widen[i] = max(0.0, value - self.before)
@@ -225,8 +227,9 @@ class Engine(Explanations):
         known = [self._after.get(i) for i in indexes]
         missing = [i for i, value in zip(indexes, known, strict=True) if value is None]
         if missing:
-            found = self.divergence_of(self.base, self.mix[missing] * self.weight)[0].tolist()
-            computed = dict(zip(missing, found, strict=True))
+            found, parts = self.divergence_of(self.base, self.mix[missing] * self.weight, True)
+            self._parts.update(zip(missing, parts, strict=True))
+            computed = dict(zip(missing, found.tolist(), strict=True))
             known = [
                 computed[i] if value is None else value
                 for i, value in zip(indexes, known, strict=True)
@@ -312,7 +315,7 @@ class Engine(Explanations):
                 break
             order = candidates[np.lexsort((candidates, -score[candidates]))].tolist()
             best, best_score, best_after = None, -1.0, current
-            shares = {}
+            shares = {} if step else self._parts  # (the first pick's: sent alone)
             limit = min(len(order), EXACT_MAX)
             for start in range(0, limit, EXACT_BATCH):
                 chunk = order[start : min(start + EXACT_BATCH, limit)]
