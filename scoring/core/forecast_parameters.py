@@ -30,7 +30,6 @@ NEW_TOUCH_WEIGHT = 1.0  # a planned send counts as one fresh touch (as the sugge
 DEFAULT_WEEKS = 12  # the forecast horizon: about one quarter, a typical B2B decision stage
 SETTLE_TOLERANCE = 0.01  # "settles": within 1 point of the steady state
 MAX_SETTLE_WEEKS = 104
-BATCH = 32  # first recipients scored per numpy batch (bounds memory for big groups)
 
 PARAMETERS: tuple[tuple[str, str, str], ...] = (
     (
