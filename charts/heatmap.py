@@ -249,7 +249,8 @@ def _heat_legend(prefix: str, x: float, y: float, common: bool) -> str:
     return "".join(parts)
 
 
-# The phone's legend: the same keys in two short rows (under 260 units from the left edge,
+# The phone's legend: the same keys in two short rows, the scale's middle (50%) under its
+# bar between them (everything under 260 units from the left edge,
 # so it is read whole in a 278 px box, a 320 px phone's), drawn in the same band as the
 # wide one. Hidden unless the page's CSS shows it instead of the wide one: on a phone the
 # heatmap is drawn at its own size in a box that scrolls sideways, and the wide legend
@@ -267,19 +268,23 @@ def _heat_legend_compact(prefix: str, x: float, y: float, common: bool) -> str:
         f'fill="url(#{prefix}-scale)" stroke="#d1d5db" stroke-width="0.75"/>',
         f'<text x="{_n(bar_x + bar_w + 4)}" y="{_n(y + 14)}" font-size="10.5" '
         f'fill="{MUTED}">100%</text>',
+        # The middle of the scale, under its tick, as on the wide legend.
+        f'<path d="M{_n(bar_x + bar_w / 2)} {_n(y + 16)}V{_n(y + 19)}" stroke="#9ca3af"/>'
+        f'<text x="{_n(bar_x + bar_w / 2)}" y="{_n(y + 28)}" text-anchor="middle" '
+        f'font-size="10.5" fill="{MUTED}">50%</text>',
     ]
     gx = x
     if common:
-        parts.append(_diamond(gx + 4, y + 34, 4))
+        parts.append(_diamond(gx + 4, y + 38, 4))
         parts.append(
-            f'<text x="{_n(gx + 14)}" y="{_n(y + 38)}" font-size="11" font-weight="700" '
+            f'<text x="{_n(gx + 14)}" y="{_n(y + 42)}" font-size="11" font-weight="700" '
             f'fill="{COMMON}">Common ground</text>'
         )
         gx += 14 + _text_width("Common ground", 11, bold=True) + 20
     parts.append(
-        f'<rect x="{_n(gx)}" y="{_n(y + 27)}" width="22" height="14" rx="2" '
+        f'<rect x="{_n(gx)}" y="{_n(y + 31)}" width="22" height="14" rx="2" '
         f'fill="url(#{prefix}-hatch)" stroke="#d1d5db"/>'
-        f'<text x="{_n(gx + 30)}" y="{_n(y + 38)}" {text}>Not reached yet</text>'
+        f'<text x="{_n(gx + 30)}" y="{_n(y + 42)}" {text}>Not reached yet</text>'
     )
     parts.append("</g>")
     return "".join(parts)

@@ -7,11 +7,12 @@ from celery.schedules import crontab
 from celery.signals import beat_init, worker_init
 from django.core.exceptions import ImproperlyConfigured
 
-from config import kombu_redis
+from config import celery_restart, kombu_redis
 from config.production import require_production_environment
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 kombu_redis.patch()  # the worker survives its broker connection dropping
+celery_restart.patch()  # ... and restarting its consumer after that
 
 app = Celery("consensus")
 app.config_from_object("django.conf:settings", namespace="CELERY")

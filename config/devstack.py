@@ -149,6 +149,8 @@ def main() -> int:
                 env.get("CELERY_CONCURRENCY", "2"),
                 "--hostname",
                 "worker@%h",
+                "--without-gossip",  # as `make worker` (see config/celery_restart.py)
+                "--without-mingle",
             ],
             env,
         )

@@ -27,7 +27,7 @@ What the picture says:
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 import numpy as np
@@ -65,6 +65,9 @@ from workspace.map_style import (
 # ------------------------------------------------------------------------- nodes
 
 HIT = 48.0  # the smallest tap target around a linked node, in drawing units
+# Nodes whose centres are at most this far below the first node of a row are read as part
+# of that row (the layout does not put a row's people at exactly one height).
+ROW = 12.0
 
 
 def _node_svg(
@@ -206,6 +209,19 @@ def _dedupe(nodes: Iterable[MapNode]) -> dict[str, MapNode]:
     return {key: chosen[key] for key in sorted(chosen)}
 
 
+def reading_order(positions: Mapping[str, tuple[float, float]]) -> list[str]:
+    """The keys top to bottom, row by row (a row: the nodes within ROW below its first
+    one), each row left to right."""
+    rows: list[list[str]] = []
+    top = -math.inf
+    for key in sorted(positions, key=lambda k: (positions[k][1], positions[k][0], k)):
+        if positions[key][1] - top > ROW:
+            rows.append([])
+            top = positions[key][1]
+        rows[-1].append(key)
+    return [key for row in rows for key in sorted(row, key=lambda k: (positions[k][0], k))]
+
+
 def render_map(
     nodes: Sequence[MapNode],
     edges: Sequence[MapEdge],
@@ -312,11 +328,12 @@ def render_map(
             parts.append(_edge_svg(edge, a, b, radius[edge.source] + 1.0, gap_b, bend, text))
     parts.append("</g>")
 
-    # Nodes from the bottom up, so a label is never hidden under a node lower down.
+    # Nodes in reading order: the order a keyboard reaches their links in (Tab follows
+    # the document). No label overlaps a node (scoring.core.map_labels), so the order
+    # changes nothing drawn.
     parts.append('<g class="nodes">')
-    order = sorted(people, key=lambda k: (-positions[k][1], positions[k][0], k))
     index = {k: i for i, k in enumerate(people)}
-    for key in order:
+    for key in reading_order(positions):
         x, y = positions[key]
         parts.append(
             _node_svg(

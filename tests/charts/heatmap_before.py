@@ -1,7 +1,8 @@
 """The reference for tests/charts/test_heatmap_reference.py: charts/heatmap.py as it was
 before its cells were drawn from values worked out once per row, column and share
 (issue 14), kept verbatim (only this docstring differs) so the new drawing can be compared
-with it byte for byte."""
+with it byte for byte. Changed since in both, on purpose: the phone's legend shows the
+scale's middle (50%) as the wide one does."""
 
 import math
 from collections.abc import Sequence
@@ -251,19 +252,23 @@ def _heat_legend_compact(prefix: str, x: float, y: float, common: bool) -> str:
         f'fill="url(#{prefix}-scale)" stroke="#d1d5db" stroke-width="0.75"/>',
         f'<text x="{_n(bar_x + bar_w + 4)}" y="{_n(y + 14)}" font-size="10.5" '
         f'fill="{MUTED}">100%</text>',
+        # The middle of the scale, under its tick, as on the wide legend.
+        f'<path d="M{_n(bar_x + bar_w / 2)} {_n(y + 16)}V{_n(y + 19)}" stroke="#9ca3af"/>'
+        f'<text x="{_n(bar_x + bar_w / 2)}" y="{_n(y + 28)}" text-anchor="middle" '
+        f'font-size="10.5" fill="{MUTED}">50%</text>',
     ]
     gx = x
     if common:
-        parts.append(_diamond(gx + 4, y + 34, 4))
+        parts.append(_diamond(gx + 4, y + 38, 4))
         parts.append(
-            f'<text x="{_n(gx + 14)}" y="{_n(y + 38)}" font-size="11" font-weight="700" '
+            f'<text x="{_n(gx + 14)}" y="{_n(y + 42)}" font-size="11" font-weight="700" '
             f'fill="{COMMON}">Common ground</text>'
         )
         gx += 14 + _text_width("Common ground", 11, bold=True) + 20
     parts.append(
-        f'<rect x="{_n(gx)}" y="{_n(y + 27)}" width="22" height="14" rx="2" '
+        f'<rect x="{_n(gx)}" y="{_n(y + 31)}" width="22" height="14" rx="2" '
         f'fill="url(#{prefix}-hatch)" stroke="#d1d5db"/>'
-        f'<text x="{_n(gx + 30)}" y="{_n(y + 38)}" {text}>Not reached yet</text>'
+        f'<text x="{_n(gx + 30)}" y="{_n(y + 42)}" {text}>Not reached yet</text>'
     )
     parts.append("</g>")
     return "".join(parts)

@@ -166,6 +166,7 @@ def test_the_phones_legend_says_the_same_in_two_rows_that_fit_a_small_phone():
     assert legend_of(root, "heatmap-legend").get("display") is None
     shown = texts(compact)
     assert {"Share of messages", "0%", "100%", "Common ground", "Not reached yet"} <= set(shown)
+    assert "50%" in shown  # the scale's middle, as on the wide legend
     # Every text ends within 270 units of the left edge (at 0.6 em a letter, generous):
     # read whole in the heatmap's box on a 320 px phone (about 278 px), drawn 1:1.
     for text in compact.iter(f"{SVG}text"):
@@ -174,7 +175,7 @@ def test_the_phones_legend_says_the_same_in_two_rows_that_fit_a_small_phone():
         end = start + (0 if anchor == "end" else len(text.text) * 6.6)
         assert start >= 0 and end <= 270, text.text
     rows_at = {float(t.get("y")) for t in compact.iter(f"{SVG}text")}
-    assert len(rows_at) == 2
+    assert len(rows_at) == 3  # the scale, its middle under it, then the markers
     # It sits in the wide legend's band: the drawing is as tall as before.
     assert max(rows_at) + 4 <= float(root.get("height"))
 

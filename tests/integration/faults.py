@@ -195,7 +195,8 @@ class WorkerProcess:
         self.hostname = f"fault-{os.getpid()}-{uuid.uuid4().hex[:6]}@localhost"
         argv = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", self.pool]
         argv += ["--concurrency", str(self.concurrency), "-l", self.env.get("LOG_LEVEL", "WARNING")]
-        argv += ["--without-mingle", "--hostname", self.hostname]
+        argv += ["--without-gossip", "--without-mingle"]  # as `make worker` runs it
+        argv += ["--hostname", self.hostname]
         self.log.write(f"\n----- worker started {time.strftime('%X')} -----\n".encode())
         self.log.flush()
         self.proc = subprocess.Popen(

@@ -27,6 +27,7 @@ from scoring.touch_history import (
     _TOUCHES,
     RECENT_DAYS,
     LazyEvents,
+    _postgres_moment,
     _read_rows,
     _sqlite_moment,
     _touch_rows,
@@ -109,33 +110,70 @@ THEME_TEXTS = [
     "[]",
     '{"uptime": 1e300, "roi": 1e-300}',
     '{"compliance": 0}',
+    '{"roi": 0.000000001, "uptime": 1000000000000000000000}',  # as PostgreSQL writes numbers
 ]
-SQLITE_MOMENTS = [
-    (AS_OF - timedelta(days=days, microseconds=micro)).replace(tzinfo=None).isoformat(" ")
+# The instants the made-up rows hold, and each database's text of one (`touch_columns` reads
+# occurred_at as text): SQLite's is Django's naive UTC isoformat, PostgreSQL's timestamptz
+# text in a UTC session drops the fraction's trailing zeros and ends in "+00".
+INSTANTS = [
+    AS_OF - timedelta(days=days, microseconds=micro)
     for days in (0, 0.5, 29.99, 30, 30.01, 45, 400)
     for micro in (0, 1)
-] + [(AS_OF + timedelta(hours=1)).replace(tzinfo=None).isoformat(" ")]  # after as_of
-rows = st.lists(
-    st.tuples(
-        st.sampled_from([1, 2, 3, 4, 99]),  # 99: a touch of someone not in the map
-        st.sampled_from(SQLITE_MOMENTS),
-        st.sampled_from(THEME_TEXTS),
-        st.one_of(st.none(), st.sampled_from(THEME_TEXTS)),  # the asset's
-        st.one_of(st.sampled_from(["m1", "m2", "m3"]), st.integers(1, 40).map("touch-{}".format)),
-        st.one_of(st.none(), st.sampled_from(["a", "b"])),
-        st.one_of(st.none(), st.sampled_from(["individualized", "shared"])),
-        st.one_of(st.none(), st.sampled_from(["individual", "shared_problem"])),
-    ),
-    max_size=60,
-)
+] + [AS_OF.replace(microsecond=0) - timedelta(days=3), AS_OF + timedelta(hours=1)]  # + after
+
+
+def sqlite_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def postgres_text(moment: datetime) -> str:
+    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return (text.rstrip("0") if "." in text else text) + "+00"
+
+
+# vendor -> (the database's text of a moment, how the analysis reads it back)
+DATABASE_TEXT = {
+    "sqlite": (sqlite_text, _sqlite_moment),
+    "postgresql": (postgres_text, _postgres_moment),
+}
+SQLITE_MOMENTS = [sqlite_text(moment) for moment in INSTANTS]
+
+
+def made_up_rows(moments: list[str]):
+    return st.lists(
+        st.tuples(
+            st.sampled_from([1, 2, 3, 4, 99]),  # 99: a touch of someone not in the map
+            st.sampled_from(moments),
+            st.sampled_from(THEME_TEXTS),
+            st.one_of(st.none(), st.sampled_from(THEME_TEXTS)),  # the asset's
+            st.one_of(
+                st.sampled_from(["m1", "m2", "m3"]), st.integers(1, 40).map("touch-{}".format)
+            ),
+            st.one_of(st.none(), st.sampled_from(["a", "b"])),
+            st.one_of(st.none(), st.sampled_from(["individualized", "shared"])),
+            st.one_of(st.none(), st.sampled_from(["individual", "shared_problem"])),
+        ),
+        max_size=60,
+    )
+
+
+def _rows_of(vendor: str):
+    write, read_moment = DATABASE_TEXT[vendor]
+    texts = [write(moment) for moment in INSTANTS]
+    return made_up_rows(texts).map(lambda found: (found, read_moment))
+
+
+# Made-up rows as either database gives them, with the reader the analysis uses for it.
+rows = st.sampled_from(sorted(DATABASE_TEXT)).flatmap(_rows_of)
 EMAILS = {1: "ana@x.example", 2: "bo@x.example", 3: "cy@x.example", 4: "di@x.example"}
 
 
 @settings(max_examples=300, deadline=None)
 @given(rows, st.sampled_from([30.0, 7.0, 0.5]))
-def test_read_touches_gives_what_the_row_by_row_adapter_gave(found_rows, half_life):
-    read = read_touches(None, as_of=AS_OF, emails=EMAILS, rows=(found_rows, _sqlite_moment))
-    expected = _reference(found_rows, _sqlite_moment, AS_OF, EMAILS, half_life)
+def test_read_touches_gives_what_the_row_by_row_adapter_gave(made_up, half_life):
+    found_rows, read_moment = made_up
+    read = read_touches(None, as_of=AS_OF, emails=EMAILS, rows=(found_rows, read_moment))
+    expected = _reference(found_rows, read_moment, AS_OF, EMAILS, half_life)
     _same(_found(read, half_life), expected)
     assert len(read.history.events) == len(expected["events"])
 
@@ -233,13 +271,25 @@ def test_one_fetchall_gives_the_rows_iterating_the_query_gives(touched_group):
     assert fetch_all(ties, ("kind", "id")) == list(ties)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the made-up rows are SQLite's text")
 def test_the_made_up_rows_are_the_databases_own(touched_group):
+    """The made-up rows above hold moments as this database writes them (its text, with and
+    without a fraction), read back by the reader the analysis uses on it."""
     group, _ = touched_group
+    whole = Touch.objects.create(  # a moment without a fraction of a second
+        group=group,
+        stakeholder=Stakeholder.objects.filter(group=group).first(),
+        occurred_at=AS_OF.replace(microsecond=0) - timedelta(days=2),
+        themes={"roi": 1e-9},
+    )
+    write, reader = DATABASE_TEXT[connection.vendor]
     rows, read_moment = _touch_rows(group, AS_OF)
-    assert read_moment.__wrapped__ is _sqlite_moment  # remembered by its text
-    sample = next(iter(rows))
-    assert isinstance(sample[1], str) and isinstance(sample[2], str)
+    assert read_moment.__wrapped__ is reader  # remembered by its text
+    stored = Touch.objects.filter(group=group, occurred_at__lte=AS_OF)
+    expected = sorted((write(t.occurred_at), t.themes) for t in stored)
+    found = sorted((row[1], json.loads(row[2])) for row in rows)
+    assert found == expected and len(found) == 41
+    assert write(whole.occurred_at) in {text for text, _ in found}
+    assert {read_moment(text) for text, _ in found} == {t.occurred_at for t in stored}
 
 
 def test_the_query_compiled_once_reads_each_groups_touches_up_to_each_moment(org, touched_group):

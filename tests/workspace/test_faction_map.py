@@ -10,7 +10,6 @@ from django.utils import timezone
 from bench.children import seed_group
 from bench.group_spec import group_spec
 from planner.models import Stakeholder
-from scoring.core.map_clusters import EVERYONE_ELSE
 from tests.factories import BuyingGroupFactory, RelationshipFactory, StakeholderFactory, group_of
 from tests.security.hostile import UNESCAPED, hostile
 from workspace.map_view import EVERYONE_MAX, PEOPLE_MAX
@@ -80,15 +79,24 @@ def test_a_big_group_shows_its_factions_as_circles_that_open_their_own_map(
 
 
 def test_everyone_in_a_small_faction_is_on_the_everyone_else_map(client, marketer, big_group):
+    # Two people with no relationships are in no faction of three: whatever the seed made
+    # of the others, the map has a circle for everyone else, and they are on its page.
+    loners = [
+        StakeholderFactory(group=big_group, email=f"loner{n}@buyer.test", name=f"Loner {n}")
+        for n in (1, 2)
+    ]
     client.force_login(marketer)
     html = client.get(f"/groups/{big_group.pk}/").content.decode()
     wide = drawings(html)["wide"]
     last = re.findall(r'<a href="(/groups/\d+/map/\d+/)" aria-label="(Everyone else[^"]*)"', wide)
-    if not last:
-        pytest.skip("this seed puts everyone in a faction of three or more")
+    assert len(last) == 1, "no circle for everyone else"
+    assert wide.rindex('aria-label="Everyone else') > wide.rindex('aria-label="Faction ')
     text = client.get(last[0][0]).content.decode()
     assert "<h1>Everyone else" in text
-    assert EVERYONE_ELSE == 0
+    assert all(loner.name in text for loner in loners)
+    first = re.search(r'<a href="(/groups/\d+/map/\d+/)" aria-label="Faction 1, ', wide)
+    faction = client.get(first.group(1)).content.decode()
+    assert "<h1>Faction 1" in faction and not any(loner.name in faction for loner in loners)
 
 
 def test_a_sales_rep_opening_a_faction_gets_timelines_not_edit_forms(client, sales_rep, big_group):
