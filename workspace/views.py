@@ -126,7 +126,7 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "map_svg": group_charts.cached_map(analysis, can_edit=can_edit),
         "legend_svg": _legend(),
         "heatmap_svg": group_charts.cached_heatmap(analysis),
-        "trend_svg": group_charts.trend(snapshots, analysis, tuple(outlook.lines())),
+        "trend_svg": group_charts.cached_trend(snapshots, analysis, lambda: tuple(outlook.lines())),
     }
     relationships = data.relationships if all_ties else data.relationships[:RELATIONSHIPS_SHOWN]
     context = {
