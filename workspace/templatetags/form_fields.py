@@ -10,13 +10,13 @@ warning by their own templates. Every text is escaped as `{{ }}` escapes it; a f
 help text is written as it is, as the partial's `|safe` does (help texts are ours).
 """
 
-from html import escape
-
 from django import template
 from django.forms import BaseForm
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.safestring import mark_safe
+
+from workspace.escaping import escape
 
 register = template.Library()
 
