@@ -120,7 +120,11 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         lambda: _page_reads(group, analysis, week_ago),
     )
     plan, outlook = forecasting.plan_and_outlook(group, analysis, top=3)
-    plan, shared_reasons = suggesting.said_once(plan, shown="suggestions")
+    plan, shared_reasons = derived(  # the cards as the page words them, from the plan
+        analysis,
+        "group-page-said-once:3",
+        lambda: suggesting.said_once(plan, shown="suggestions"),
+    )
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
         "map_svg": group_charts.cached_map(analysis, can_edit=can_edit),
