@@ -13,13 +13,13 @@ before. Tests compare both renderings for many widgets, values and hostile texts
 
 from __future__ import annotations
 
-from html import escape
-
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
 from django.utils.safestring import SafeData
+
+from workspace.escaping import escape
 
 WIDGETS = "django/forms/widgets/"
 INPUTS = frozenset(

@@ -283,22 +283,26 @@ class TouchForm(forms.Form):
         """`stakeholders` (the group's people) and `assets` (the organization's (pk, title)
         by title, `selectors.asset_choices`): when the page has them, the form's choices.
         With a `picker`, which lists the people itself, they are not made into choices
-        (nothing draws them; the people are checked against the group as always)."""
+        (nothing draws them; the people are checked against the group as always). An
+        empty form (nothing posted) that is given both is only drawn: it builds no
+        queryset to check an answer against (a posted one always does)."""
         super().__init__(*args, **kwargs)
         self.group = group
         # The recipient picker (workspace.recipient_picker) draws the recipients field:
         # search, select by role or faction; without one, Django's checkboxes.
         self.picker = picker
-        people = Stakeholder.objects.filter(group=group).order_by("name", "email")
-        self.fields["recipients"].queryset = people
-        self.fields["recipients"].label_from_instance = person_label
+        recipients, asset = self.fields["recipients"], self.fields["asset"]
+        recipients.label_from_instance = person_label
+        if self.is_bound or picker is None:
+            recipients.queryset = Stakeholder.objects.filter(group=group).order_by("name", "email")
         if stakeholders is not None and picker is None:
-            self.fields["recipients"].choices = [(s.pk, person_label(s)) for s in stakeholders]
-        self.fields["asset"].queryset = Asset.objects.filter(
-            organization_id=group.organization_id
-        ).order_by("title")
+            recipients.choices = [(s.pk, person_label(s)) for s in stakeholders]
+        if self.is_bound or assets is None:
+            asset.queryset = Asset.objects.filter(organization_id=group.organization_id).order_by(
+                "title"
+            )
         if assets is not None:
-            self.fields["asset"].choices = [("", self.fields["asset"].empty_label), *assets]
+            asset.choices = [("", asset.empty_label), *assets]
 
     def recipient_ids(self) -> frozenset[int]:
         """The ids of the people ticked (as submitted, or as the initial choice)."""

@@ -1,8 +1,11 @@
 """From an analysis (and its snapshots) to the group page's pictures: the stakeholder map
 with friction-coloured edges, the members-by-themes heatmap and the trend line. The map
 and the heatmap depend on the analysis alone: they are drawn once per version of the group
-(`cached_map`, `cached_heatmap`); the trend reads the snapshots, and is drawn every time."""
+(`cached_map`, `cached_heatmap`); the trend, which also reads the snapshots, once per
+version, set of snapshots and time zone (`cached_trend`)."""
 
+import hashlib
+from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 from django.urls import get_script_prefix
@@ -120,3 +123,20 @@ def cached_map(analysis: GroupAnalysis, *, can_edit: bool) -> str:
 def cached_heatmap(analysis: GroupAnalysis) -> str:
     """The heatmap, drawn once per version of the group."""
     return derived(analysis, "svg:heatmap", lambda: heatmap(analysis))
+
+
+def cached_trend(
+    snapshots: Sequence, analysis: GroupAnalysis, forecasts: Callable[[], tuple[ForecastLine, ...]]
+) -> str:
+    """The group page's trend (`forecasts`: the dotted lines of its outlook, which is
+    derived from `analysis` too), drawn once per version of the group, set of snapshots
+    (a snapshot never changes: its pk names it; the oldest leave the window as weeks
+    pass) and time zone (the days of its points are the viewer's)."""
+    pks = ",".join(str(s.pk) for s in snapshots)
+    digest = hashlib.blake2b(pks.encode(), digest_size=8).hexdigest()
+    zone = quote(timezone.get_current_timezone_name())  # no spaces in a cache key
+    return derived(
+        analysis,
+        f"svg:trend:{zone}:{len(snapshots)}:{digest}",
+        lambda: trend(snapshots, analysis, forecasts()),
+    )

@@ -18,7 +18,7 @@ from planner.access import EDITORS, get_group_for_user
 from planner.buying_roles import role_label
 from scoring.cached import current_analysis
 from workspace.missing_info import missing_information
-from workspace.rows import person_rows
+from workspace.rows import gap_rows, person_rows
 
 PEOPLE_SHOWN = 25  # the group page's People table: the most influential this many
 MISSING_SHOWN = 8  # the group page's "missing information" panel: this many people
@@ -28,8 +28,9 @@ SUGGESTIONS = 20  # people the search answers with, at most
 
 def group_page_people(data, theme_names) -> dict:
     """What the group page shows of its people, most influential first: the People table
-    (`workspace.rows.PersonRow`s) and the people missing information, each cut short (the
-    rest on the People page)."""
+    (`workspace.rows.PersonRow`s) and the people missing information (`GapRow`s), each cut
+    short (the rest on the People page). Display values only, the same for every viewer
+    with the same `workspace.rows.variant()`: the group page caches them with the analysis."""
     ordered = people_search.by_influence(data.stakeholders)
     missing = missing_information(data)
     rank = {p.pk: i for i, p in enumerate(ordered)}
@@ -43,7 +44,7 @@ def group_page_people(data, theme_names) -> dict:
         ),
         "people_hidden": max(0, len(ordered) - PEOPLE_SHOWN),
         "missing": missing,
-        "missing_people": gaps[:MISSING_SHOWN],
+        "missing_people": gap_rows(gaps[:MISSING_SHOWN], group_pk=data.group.pk),
         "missing_hidden": max(0, len(gaps) - MISSING_SHOWN),
     }
 

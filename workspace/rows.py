@@ -14,14 +14,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
-from django.utils.timezone import template_localtime
+from django.urls import get_script_prefix, reverse
+from django.utils.timezone import get_current_timezone_name, template_localtime
 from django.utils.translation import get_language
 
 from content.theme_labels import theme_label
 from planner.models import Relationship, RelationshipKind, Stakeholder, Stance, Touch
+from workspace.missing_info import PersonGap
 
 STANCE_LABELS = dict(Stance.choices)
 KIND_LABELS = dict(RelationshipKind.choices)
@@ -97,6 +99,26 @@ class TouchRow:
     remove_url: str
 
 
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    """A person of the group page's "missing information" panel."""
+
+    pk: int
+    name: str  # the name, or the email
+    lacks: str  # "buying role, no stance": what they lack, joined as the panel says it
+    edit_url: str
+
+
+def variant() -> str:
+    """What of the request the rows' text depends on, for a cache key: the script prefix
+    their URLs start with, the language (month names) and the time zone (a touch's time),
+    each quoted (no spaces in a cache key)."""
+    return ":".join(
+        quote(part, safe="")
+        for part in (get_script_prefix(), get_language() or "", get_current_timezone_name())
+    )
+
+
 def _shown(person: Stakeholder) -> str:
     return person.name or person.email
 
@@ -133,6 +155,19 @@ def person_rows(
             edit_url=url("stakeholder_edit", p.pk),
         )
         for p in people
+    ]
+
+
+def gap_rows(gaps: Iterable[PersonGap], *, group_pk: int) -> list[GapRow]:
+    url = RowUrls(group_pk)
+    return [
+        GapRow(
+            pk=gap.person.pk,
+            name=_shown(gap.person),
+            lacks=", no ".join(gap.lacks),
+            edit_url=url("stakeholder_edit", gap.person.pk),
+        )
+        for gap in gaps
     ]
 
 

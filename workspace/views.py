@@ -5,14 +5,14 @@ service or selector, render. htmx requests get the `workspace` fragment of the g
 import functools
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
@@ -120,15 +120,22 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         lambda: _page_reads(group, analysis, week_ago),
     )
     plan, outlook = forecasting.plan_and_outlook(group, analysis, top=3)
-    plan, shared_reasons = suggesting.said_once(plan, shown="suggestions")
+    plan, shared_reasons = derived(  # the cards as the page words them, from the plan
+        analysis,
+        "group-page-said-once:3",
+        lambda: suggesting.said_once(plan, shown="suggestions"),
+    )
     # The SVG builders escape every text they are given (tested), so marking them safe is.
     pictures = {
         "map_svg": group_charts.cached_map(analysis, can_edit=can_edit),
         "legend_svg": _legend(),
         "heatmap_svg": group_charts.cached_heatmap(analysis),
-        "trend_svg": group_charts.trend(snapshots, analysis, tuple(outlook.lines())),
+        "trend_svg": group_charts.cached_trend(snapshots, analysis, lambda: tuple(outlook.lines())),
     }
     relationships = data.relationships if all_ties else data.relationships[:RELATIONSHIPS_SHOWN]
+    # The rows' display values are the same for every viewer with the same URL prefix,
+    # language and time zone (who may edit is applied as they are written out).
+    variant = rows.variant()
     context = {
         "group": group,
         "can_edit": can_edit,
@@ -139,14 +146,26 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "backfire": alert,
         "plan": plan,
         "shared_reasons": shared_reasons,
-        **people.group_page_people(data, analysis.theme_names),
+        **derived(
+            analysis,
+            f"group-page-people:{variant}",
+            lambda: people.group_page_people(data, analysis.theme_names),
+        ),
         "outlook": outlook,
         "sends": reads.sends,
         "changes": reads.changes,
-        "touches": rows.touch_rows(
-            reads.touches, group_pk=group.pk, theme_names=analysis.theme_names
+        "touches": derived(
+            analysis,
+            f"group-page-touches:{variant}",
+            lambda: rows.touch_rows(
+                reads.touches, group_pk=group.pk, theme_names=analysis.theme_names
+            ),
         ),
-        "relationships": rows.tie_rows(relationships, group_pk=group.pk),
+        "relationships": derived(
+            analysis,
+            f"group-page-ties:{len(relationships)}:{variant}",
+            lambda: rows.tie_rows(relationships, group_pk=group.pk),
+        ),
         "relationships_hidden": len(data.relationships) - len(relationships),
         "all_relationships": all_ties,
         "kits": kit_selectors.group_kits(group),
@@ -154,15 +173,18 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
     }
     if can_edit:  # the forms, for those who may use them
         forms = {"person_form": person_form, "tie_form": tie_form, "touch_form": touch_form}
-        context.update(_forms(group, data, reads.asset_choices, given=forms))
+        context.update(_forms(group, analysis, reads.asset_choices, given=forms))
     template = (
         "workspace/group_detail.html#workspace" if request.htmx else "workspace/group_detail.html"
     )
     return render(request, template, context, status=status)
 
 
-def _forms(group, data, asset_choices, *, given: dict) -> dict:
-    """The page's forms: those `given` (a user's input with its errors), else empty ones."""
+def _forms(group, analysis, asset_choices, *, given: dict) -> dict:
+    """The page's forms: those `given` (a user's input with its errors), else empty ones.
+    The recipient picker lists the analysed map's people: built once per version of the
+    group and script prefix (its search form's URL)."""
+    data = analysis.map
     now = timezone.localtime().replace(second=0, microsecond=0)  # a new touch's default time
     return {
         "person_form": given["person_form"] or StakeholderForm(group=group, prefix="person"),
@@ -178,7 +200,11 @@ def _forms(group, data, asset_choices, *, given: dict) -> dict:
             group=group,
             stakeholders=data.stakeholders,
             assets=asset_choices,
-            picker=recipient_picker.build(group, data),
+            picker=derived(
+                analysis,
+                f"group-page-picker:{quote(get_script_prefix(), safe='')}",
+                lambda: recipient_picker.build(group, data),
+            ),
             prefix="touch",
             initial={"occurred_at": now},
         ),

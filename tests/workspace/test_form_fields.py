@@ -145,3 +145,56 @@ def test_with_a_picker_the_touch_form_still_takes_only_the_groups_people(org):
         assert form.is_valid() is valid
         if valid:
             assert list(form.cleaned_data["recipients"]) == [mine]
+
+
+def _picker(people, *, query="", checkboxes=True, factions_hidden=0, sets=2):
+    persons = tuple(
+        recipient_picker.PickPerson(pk=p.pk, label=f"{HOSTILE[0]} {p.pk}", email=p.email)
+        for p in people
+    )
+    ids = tuple(p.pk for p in people)
+    roles = tuple(
+        recipient_picker.PickSet(value=f"role-{i}", label=HOSTILE[1], ids=ids) for i in range(sets)
+    )
+    factions = tuple(
+        recipient_picker.PickSet(value=str(i + 1), label=f"Faction of {HOSTILE[0]}", ids=ids)
+        for i in range(sets)
+    )
+    return recipient_picker.Picker(
+        people=persons,
+        size=len(people) + 7,
+        roles=roles,
+        factions=factions,
+        factions_hidden=factions_hidden,
+        find_url='/groups/1/touches/new/?x="<y>"',
+        query=query,
+        checkboxes=checkboxes,
+    )
+
+
+@pytest.mark.parametrize("checkboxes", [True, False])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {},
+        {"query": HOSTILE[1], "factions_hidden": 1},
+        {"query": "nobody", "factions_hidden": 3, "sets": 1},
+        {"sets": 0, "nobody": True, "query": "x"},
+    ],
+)
+@pytest.mark.parametrize("posted", [False, True])
+def test_every_shape_of_the_picker_is_drawn_as_its_template_draws_it(
+    org, checkboxes, shape, posted
+):
+    group = group_of(org, 3)
+    people = list(group.stakeholders.order_by("pk"))
+    shape = dict(shape)
+    listed = [] if shape.pop("nobody", False) else people
+    picker = _picker(listed, checkboxes=checkboxes, **shape)
+    data = {"touch-recipients": [str(people[0].pk), "x"]} if posted else None
+    form = TouchForm(data, group=group, stakeholders=people, picker=picker, prefix="touch")
+    if posted:
+        assert not form.is_valid()
+    ours, partial = both(form)
+    assert ours == partial
+    assert "<script>" not in ours and 'x="<y>"' not in ours

@@ -4,13 +4,15 @@ part as a template: a dozen lookups of a bound field for each of some twenty fie
 
 The HTML is byte for byte the partial's (tests/workspace/test_form_fields.py renders
 both for the group page's forms, empty, with errors and with a sensitive-data warning,
-and for other forms of the app): change one, change the other. Each widget is still drawn
-by the form's renderer (`str(field)`), and the recipient picker and the sensitive-data
-warning by their own templates. Every text is escaped as `{{ }}` escapes it; a field's
-help text is written as it is, as the partial's `|safe` does (help texts are ours).
+for every shape of the recipient picker, and for other forms of the app): change one,
+change the other. The recipient picker is written here too, as
+templates/partials/recipient_picker.html (which the partial includes) draws it, its
+lists by workspace/templatetags/picker.py. Each widget is still drawn by the form's
+renderer (`str(field)`), and the sensitive-data warning by its own template. Every text
+is escaped as `{{ }}` escapes it; a field's help text is written as it is, as the
+partial's `|safe` does (help texts are ours), except the picker's, escaped as its
+template does.
 """
-
-from html import escape
 
 from django import template
 from django.forms import BaseForm
@@ -18,10 +20,12 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.safestring import mark_safe
 
+from workspace.escaping import escape
+from workspace.templatetags.picker import picker_checkboxes, picker_options, picker_sets
+
 register = template.Library()
 
 PARTIAL = "partials/form_fields.html"
-PICKER = "partials/recipient_picker.html"
 SENSITIVE = "partials/sensitive_check.html"
 _CONTEXT = Context()  # autoescape on; time zone and localization from the settings
 
@@ -31,6 +35,99 @@ def _text(value) -> str:
     if type(value) is str:
         return escape(value)
     return render_value_in_context(value, _CONTEXT)
+
+
+_SEARCH = (
+    '<div class="picker__search">\n'
+    '      <label for="{id}_q">Find people <span class="optional">by name, email, title or '
+    "role</span></label>\n"
+    '      <div class="picker__search-row"><input type="search" id="{id}_q" name="q" '
+    'form="{find_form}" value="{query}" autocomplete="off" data-picker-search><button '
+    'type="submit" class="button button--small" form="{find_form}" data-picker-find>Find'
+    "</button></div>\n"
+    "    </div>"
+)
+_SETS = (
+    '<div class="picker__sets" role="group" aria-labelledby="{id}_{kind}"><span '
+    'id="{id}_{kind}" class="picker__sets-title">Select by {title}</span>{buttons}{more}</div>'
+)
+_HOLD_CTRL = (
+    '\n  <p class="small muted" data-picker-nojs>Hold Ctrl (⌘ on a Mac) to select several '
+    "people.</p>"
+)
+
+
+def _picker(form, field) -> str:
+    """templates/partials/recipient_picker.html for the recipients `field` of `form`, whose
+    `picker` (workspace.recipient_picker.Picker) lists the people."""
+    picker, picked = form.picker, form.recipient_ids()
+    id_ = _text(field.auto_id)
+    errors = field.errors
+    find_form = _text(picker.find_form)
+    search = (
+        _SEARCH.format(id=id_, find_form=find_form, query=_text(picker.query))
+        if picker.searchable
+        else ""
+    )
+    roles = ""
+    if len(picker.roles) > 1:
+        buttons = picker_sets(picker.roles, picker.find_form, "role")
+        roles = _SETS.format(id=id_, kind="roles", title="role", buttons=buttons, more="")
+    factions = ""
+    if len(picker.factions) > 1:
+        more = ""
+        if picker.factions_hidden:
+            hidden = picker.factions_hidden
+            more = (
+                f' <span class="small muted">and {_text(hidden)} smaller faction'
+                f"{'' if hidden == 1 else 's'}</span>"
+            )
+        buttons = picker_sets(picker.factions, picker.find_form, "faction")
+        factions = _SETS.format(
+            id=id_, kind="factions", title="faction", buttons=buttons, more=more
+        )
+    found = ""
+    if picker.found:
+        found = (
+            f" · found {len(picker.people)} for “{_text(picker.query)}”: "
+            f'<a href="{_text(picker.find_url)}">show everyone</a>'
+        )
+    name = field.html_name
+    if picker.checkboxes:
+        people = (
+            picker_checkboxes(picker.people, picked, name)
+            if picker.people
+            else '<li class="muted">Nobody found.</li>'
+        )
+        listed = f'<ul class="picker__list" data-picker-list>{people}</ul>\n  '
+    else:
+        listed = (
+            f'<select multiple size="10" name="{_text(name)}" id="{id_}" '
+            f'aria-labelledby="{id_}_legend" class="picker__select" data-picker-select>'
+            f"{picker_options(picker.people, picked)}</select>{_HOLD_CTRL}"
+        )
+    help_text = ""
+    if field.help_text:
+        help_text = f'<div class="help" id="{id_}_helptext">{_text(field.help_text)}</div>'
+    shown = "".join(f'<p class="error" id="{id_}_error">{_text(e)}</p>' for e in errors)
+    return (
+        f'\n<fieldset class="field picker{" field--error" if errors else ""}" data-picker '
+        f'aria-describedby="{id_}_helptext{f" {id_}_error" if errors else ""}">\n'
+        f'  <legend id="{id_}_legend">{_text(field.label)}</legend>\n'
+        '  <div class="picker__tools">\n'
+        f"    {search}\n"
+        f"    {roles}\n"
+        f"    {factions}\n"
+        '    <p class="picker__status small" data-picker-status aria-live="polite"><span '
+        f"data-picker-count>{len(picked)}</span> of {_text(picker.size)} selected{found} "
+        '<button type="button" class="link-button" data-picker-clear hidden>Clear the '
+        "selection</button></p>\n"
+        "  </div>\n"
+        f"  {listed}\n"
+        f"  {help_text}\n"
+        f"  {shown}\n"
+        "</fieldset>\n\n"  # and the newline after the template's {% endwith %}
+    )
 
 
 def _field(field) -> str:
@@ -80,8 +177,7 @@ def form_fields(context, form) -> str:
     for field in form.visible_fields():
         parts.append("\n")
         if field.name == "recipients" and picker:
-            with context.push(form=form, field=field):
-                parts.append(engine.get_template(PICKER).render(context))
+            parts.append(_picker(form, field))
         else:
             parts.append(_field(field))
         parts.append("\n")

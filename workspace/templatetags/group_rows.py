@@ -10,11 +10,11 @@ autoescaping does to a `str`); only the joined rows of escaped values and our ow
 constant markup are marked safe.
 """
 
-from html import escape
-
 from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import mark_safe
+
+from workspace.escaping import escape
 
 register = template.Library()
 

@@ -7,10 +7,10 @@ every value is escaped (`escape`, what autoescaping does to a `str` or an `int`)
 only the joined lines of escaped values and our own constant markup are marked safe.
 """
 
-from html import escape
-
 from django import template
 from django.utils.safestring import mark_safe
+
+from workspace.escaping import escape
 
 register = template.Library()
 
