@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -22,6 +23,7 @@ from planner.models import BuyingGroup, PlannerSettings
 from scoring import model_rows
 from scoring.collector import collector_paused
 from scoring.core import forecast
+from scoring.core.changes import what_changed
 from scoring.core.divergence import (
     Divergence,
     Member,
@@ -77,8 +79,10 @@ class GroupAnalysis:
     # Where this analysis is cached (`scoring.cached`), and what is derived from it may be;
     # None when it was computed for a given moment or without a cache. `stored_now`: it was
     # computed and stored by this request, so nothing derived from it is cached yet.
+    # `organization_key`: where what is read of its organization alone may be cached.
     cache_key: str | None = field(default=None, compare=False)
     stored_now: bool = field(default=False, compare=False)
+    organization_key: str | None = field(default=None, compare=False)
 
     @property
     def group(self) -> BuyingGroup:
@@ -114,13 +118,7 @@ class GroupAnalysis:
             "divergence": _num(self.divergence.score),
             "priority_divergence": _num(self.priority_divergence.score),
             "tailoring_index": _num(self.tailoring),
-            "readiness": {
-                "score": self.readiness.score,
-                "factors": [
-                    {"name": f.name, "effect": f.effect, "why": f.why}
-                    for f in self.readiness.factors
-                ],
-            },
+            "readiness": self._readiness_document(),
             "members": members,
             "unaligned": list(self.divergence.unaligned),
             "friction": friction,
@@ -137,6 +135,32 @@ class GroupAnalysis:
             "missing_roles": list(self.map.missing_labels),
             "baseline_purchase_likelihood": self.map.baseline,
         }
+
+    def _readiness_document(self) -> dict:
+        return {
+            "score": self.readiness.score,
+            "factors": [
+                {"name": f.name, "effect": f.effect, "why": f.why} for f in self.readiness.factors
+            ],
+        }
+
+    def changes_since(self, before: Mapping | None, *, since: str = "last week") -> tuple[str, ...]:
+        """`what_changed(before, self.document())` (`before`: an earlier document), from
+        the parts of the document it reads: the members' rows and the friction, most of
+        the document's cost, are not made (of a member, it reads only whether their
+        exposure is empty)."""
+        if not before:
+            return what_changed(before, {}, since=since)
+        document = {
+            "group": {"members": len(self.map.stakeholders)},
+            "divergence": _num(self.divergence.score),
+            "readiness": self._readiness_document(),
+            "members": [
+                {"exposure": self.exposures.get(s.email, {})} for s in self.map.stakeholders
+            ],
+            "missing_roles": list(self.map.missing_labels),
+        }
+        return what_changed(before, document, since=since)
 
 
 def _num(value: float) -> float:

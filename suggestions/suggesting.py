@@ -28,7 +28,7 @@ from datetime import date
 from content.models import Asset
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
-from scoring.cached import current_analysis, derived
+from scoring.cached import current_analysis, derived, shared
 from scoring.core import forecast
 from scoring.core.divergence import Member, divergence, divergence_and_common_ground
 from scoring.core.readiness import readiness
@@ -72,6 +72,13 @@ def library(group: BuyingGroup) -> list[Candidate]:
         )
         for slug, title, framing, level, stage, themes in rows
     ]
+
+
+def group_library(group: BuyingGroup, analysis: GroupAnalysis) -> list[Candidate]:
+    """`library(group)`, read once per version of the organization (`scoring.cached.shared`:
+    its version covers the library) rather than after every write to one of its groups.
+    Shared: read it, never change it."""
+    return shared(analysis, "library", lambda: library(group))
 
 
 def candidates(assets: Sequence[Asset]) -> list[Candidate]:
@@ -142,7 +149,7 @@ def group_plan(
     analysis = analysis or current_analysis(group)
 
     def compute() -> Plan:
-        return library_plan(group, analysis, library(group), top=top, model=model)
+        return library_plan(group, analysis, group_library(group, analysis), top=top, model=model)
 
     return derived(analysis, f"plan:{top}", compute)
 

@@ -38,9 +38,8 @@ from planner.forms import (
 from planner.models import Touch
 from scoring import analysis as scoring
 from scoring import selectors as scoring_selectors
-from scoring.cached import current_analysis, derived
+from scoring.cached import current_analysis, derived, shared
 from scoring.collector import collector_paused
-from scoring.core.changes import what_changed
 from scoring.core.forecast import Forecast
 from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
@@ -201,8 +200,10 @@ def _page_reads(group, analysis, week_ago) -> PageReads:
     return PageReads(
         touches=selectors.recent_touches(group),
         sends=_sends_with_forecast(group, analysis),
-        asset_choices=selectors.asset_choices(group.organization_id),
-        changes=what_changed(week_ago.document if week_ago else None, analysis.document()),
+        asset_choices=shared(  # the library's: once per version of the organization
+            analysis, "asset-choices", lambda: selectors.asset_choices(group.organization_id)
+        ),
+        changes=analysis.changes_since(week_ago.document if week_ago else None),
     )
 
 
