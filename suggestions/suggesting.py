@@ -304,6 +304,18 @@ def send_forecast(
     model: forecast.Model, assets: Sequence[Asset], recipients: Sequence[str]
 ) -> forecast.Forecast:
     """The consensus forecast if `assets` went to `recipients` now (each asset one touch)."""
+    return send_forecasts(model, [(assets, recipients)])[0]
+
+
+def send_forecasts(
+    model: forecast.Model, sends: Sequence[tuple[Sequence[Asset], Sequence[str]]]
+) -> list[forecast.Forecast]:
+    """:func:`send_forecast` of each (assets, recipients) of `sends`, scored together (each
+    as it would be alone: `forecast.Model.forecasts`)."""
+    return model.forecasts([_send(assets, recipients) for assets, recipients in sends])
+
+
+def _send(assets: Sequence[Asset], recipients: Sequence[str]) -> forecast.Send | None:
     themes: dict[str, float] = {}
     for asset in assets:
         weights = {k: float(v) for k, v in (asset.themes or {}).items() if float(v) > 0}
@@ -311,7 +323,7 @@ def send_forecast(
         for theme, value in weights.items():
             themes[theme] = themes.get(theme, 0.0) + value / total
     send = forecast.Send(themes=themes, recipients=tuple(recipients), touches=len(assets) or 1)
-    return model.forecast(send=send if themes else None)
+    return send if themes else None
 
 
 def what_if(

@@ -209,17 +209,15 @@ def _page_reads(group, analysis, week_ago) -> PageReads:
 
 def _sends_with_forecast(group, analysis) -> list[tuple[PlannedSend, Forecast | None]]:
     """(planned send, its consensus forecast or None) pairs of the group's latest sends:
-    the forecast for the sends still planned, each to its own recipients."""
-    pairs = []
-    model = None
-    for send in suggestion_selectors.planned_sends(group):
-        outlook = None
-        if send.status == "planned":
-            model = model or scoring.forecast_model(analysis)
-            recipients = [person.email for person in send.recipients.all()]
-            outlook = suggesting.send_forecast(model, [send.asset], recipients)
-        pairs.append((send, outlook))
-    return pairs
+    the forecast for the sends still planned, each to its own recipients (scored together)."""
+    sends = suggestion_selectors.planned_sends(group)
+    planned = [send for send in sends if send.status == "planned"]
+    if not planned:
+        return [(send, None) for send in sends]
+    asks = [([send.asset], [person.email for person in send.recipients.all()]) for send in planned]
+    found = suggesting.send_forecasts(scoring.forecast_model(analysis), asks)
+    outlooks = dict(zip((send.pk for send in planned), found, strict=True))
+    return [(send, outlooks.get(send.pk)) for send in sends]
 
 
 @functools.cache
