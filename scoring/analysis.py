@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from django.db import router
 from django.utils import timezone
@@ -244,7 +245,7 @@ def _analyze(
         as_of=as_of,
         exposures=exposures,
         divergence=exposure_divergence,
-        priority_divergence=divergence(members, use="priorities"),
+        priority_divergence=_priority_divergence(members),
         friction=friction,
         common_ground=ground,
         tailoring=tailoring,
@@ -255,6 +256,29 @@ def _analyze(
         settings=settings,
         state=state,
     )
+
+
+# Groups whose priority divergence a process remembers (`_priority_divergence`).
+PRIORITIES_REMEMBERED = 64
+
+
+def _priority_divergence(members: list[Member]) -> Divergence:
+    """`divergence(members, use="priorities")`, remembered by what it reads (each member's
+    key, influence and priorities, in order): most writes (a touch, a send) leave the
+    people's priorities as they were, so the next analysis finds it computed. A divergence
+    is frozen: a remembered one is the one."""
+    return _remembered_priority_divergence(
+        tuple((m.key, m.influence, tuple(m.priorities.items())) for m in members)
+    )
+
+
+@lru_cache(maxsize=PRIORITIES_REMEMBERED)
+def _remembered_priority_divergence(people: tuple) -> Divergence:
+    members = [
+        Member(key=key, influence=influence, exposure={}, priorities=dict(priorities))
+        for key, influence, priorities in people
+    ]
+    return divergence(members, use="priorities")
 
 
 def _planner_settings(group: BuyingGroup) -> PlannerSettings:
