@@ -2,7 +2,7 @@
 ordered by risk for the dashboard."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import router
 from django.utils import timezone
@@ -11,7 +11,7 @@ from accounts.models import Organization
 from planner.models import BuyingGroup
 from planner.selectors import group_list
 from scoring import model_rows
-from scoring.fetch import UNUSED_ID, Prepared, as_given
+from scoring.fetch import UNUSED_ID, UNUSED_MOMENT, Prepared, as_given, moment_of
 from scoring.models import Snapshot
 
 
@@ -33,18 +33,12 @@ def _recent(group_id: int, since: datetime):
     return found.values_list(*SNAPSHOT_COLUMNS)
 
 
-def _moment_value(moment: datetime, connection) -> object:
-    """`moment` as the database takes it in `taken_at >= moment`."""
-    return _TAKEN_AT.get_db_prep_value(moment, connection, prepared=False)
-
-
-_TAKEN_AT = Snapshot._meta.get_field("taken_at")
 # A group id and a moment no call passes stand for the parameters.
 _RECENT = Prepared(
     _recent,
     SNAPSHOT_COLUMNS,
-    sentinels=(UNUSED_ID, datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)),
-    adapt=(as_given, _moment_value),
+    sentinels=(UNUSED_ID, UNUSED_MOMENT),
+    adapt=(as_given, moment_of(Snapshot._meta.get_field("taken_at"))),
 )
 
 
