@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from django.db import router
 from django.utils import timezone
@@ -22,6 +24,7 @@ from planner.models import BuyingGroup, PlannerSettings
 from scoring import model_rows
 from scoring.collector import collector_paused
 from scoring.core import forecast
+from scoring.core.changes import what_changed
 from scoring.core.divergence import (
     Divergence,
     Member,
@@ -77,8 +80,10 @@ class GroupAnalysis:
     # Where this analysis is cached (`scoring.cached`), and what is derived from it may be;
     # None when it was computed for a given moment or without a cache. `stored_now`: it was
     # computed and stored by this request, so nothing derived from it is cached yet.
+    # `organization_key`: where what is read of its organization alone may be cached.
     cache_key: str | None = field(default=None, compare=False)
     stored_now: bool = field(default=False, compare=False)
+    organization_key: str | None = field(default=None, compare=False)
 
     @property
     def group(self) -> BuyingGroup:
@@ -114,13 +119,7 @@ class GroupAnalysis:
             "divergence": _num(self.divergence.score),
             "priority_divergence": _num(self.priority_divergence.score),
             "tailoring_index": _num(self.tailoring),
-            "readiness": {
-                "score": self.readiness.score,
-                "factors": [
-                    {"name": f.name, "effect": f.effect, "why": f.why}
-                    for f in self.readiness.factors
-                ],
-            },
+            "readiness": self._readiness_document(),
             "members": members,
             "unaligned": list(self.divergence.unaligned),
             "friction": friction,
@@ -137,6 +136,32 @@ class GroupAnalysis:
             "missing_roles": list(self.map.missing_labels),
             "baseline_purchase_likelihood": self.map.baseline,
         }
+
+    def _readiness_document(self) -> dict:
+        return {
+            "score": self.readiness.score,
+            "factors": [
+                {"name": f.name, "effect": f.effect, "why": f.why} for f in self.readiness.factors
+            ],
+        }
+
+    def changes_since(self, before: Mapping | None, *, since: str = "last week") -> tuple[str, ...]:
+        """`what_changed(before, self.document())` (`before`: an earlier document), from
+        the parts of the document it reads: the members' rows and the friction, most of
+        the document's cost, are not made (of a member, it reads only whether their
+        exposure is empty)."""
+        if not before:
+            return what_changed(before, {}, since=since)
+        document = {
+            "group": {"members": len(self.map.stakeholders)},
+            "divergence": _num(self.divergence.score),
+            "readiness": self._readiness_document(),
+            "members": [
+                {"exposure": self.exposures.get(s.email, {})} for s in self.map.stakeholders
+            ],
+            "missing_roles": list(self.map.missing_labels),
+        }
+        return what_changed(before, document, since=since)
 
 
 def _num(value: float) -> float:
@@ -220,7 +245,7 @@ def _analyze(
         as_of=as_of,
         exposures=exposures,
         divergence=exposure_divergence,
-        priority_divergence=divergence(members, use="priorities"),
+        priority_divergence=_priority_divergence(members),
         friction=friction,
         common_ground=ground,
         tailoring=tailoring,
@@ -231,6 +256,29 @@ def _analyze(
         settings=settings,
         state=state,
     )
+
+
+# Groups whose priority divergence a process remembers (`_priority_divergence`).
+PRIORITIES_REMEMBERED = 64
+
+
+def _priority_divergence(members: list[Member]) -> Divergence:
+    """`divergence(members, use="priorities")`, remembered by what it reads (each member's
+    key, influence and priorities, in order): most writes (a touch, a send) leave the
+    people's priorities as they were, so the next analysis finds it computed. A divergence
+    is frozen: a remembered one is the one."""
+    return _remembered_priority_divergence(
+        tuple((m.key, m.influence, tuple(m.priorities.items())) for m in members)
+    )
+
+
+@lru_cache(maxsize=PRIORITIES_REMEMBERED)
+def _remembered_priority_divergence(people: tuple) -> Divergence:
+    members = [
+        Member(key=key, influence=influence, exposure={}, priorities=dict(priorities))
+        for key, influence, priorities in people
+    ]
+    return divergence(members, use="priorities")
 
 
 def _planner_settings(group: BuyingGroup) -> PlannerSettings:

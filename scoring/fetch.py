@@ -5,7 +5,8 @@ the few thousand touches of a group that is a third of the time of reading them,
 than the database takes to find them. And building and compiling the touches' query (a
 join, four expressions) took a millisecond of every analysis, for SQL that differs only in
 its parameters. The adapters (`scoring.touch_history`, `scoring.group_map`,
-`scoring.analysis`) read their queries through :func:`fetch_all` and :class:`Prepared`.
+`scoring.analysis`, `scoring.selectors`) read their queries through :func:`fetch_all` and
+:class:`Prepared`.
 
 Both give exactly what iterating the queryset gives: the same tuples in the same order,
 each value through the converters Django would apply to it (a boolean on SQLite, say).
@@ -14,10 +15,11 @@ each value through the converters Django would apply to it (a boolean on SQLite,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, QuerySet
 
 
 class _Compiled(NamedTuple):
@@ -75,6 +77,20 @@ UNUSED_ID = -987_654_321  # a sentinel id: no row has it
 def as_given(value, connection):
     """A parameter the database takes as it is (an id)."""
     return value
+
+
+# A moment no call passes, standing for a moment parameter (`moment_of`).
+UNUSED_MOMENT = datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)
+
+
+def moment_of(field: DateTimeField) -> Callable:
+    """How a moment compared with the datetime `field` (`field <= moment`) is given to the
+    database: as the field's lookup gives it."""
+
+    def adapt(moment: datetime, connection) -> object:
+        return field.get_db_prep_value(moment, connection, prepared=False)
+
+    return adapt
 
 
 class Prepared:

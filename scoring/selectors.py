@@ -2,24 +2,44 @@
 ordered by risk for the dashboard."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.db import router
 from django.utils import timezone
 
 from accounts.models import Organization
 from planner.models import BuyingGroup
 from planner.selectors import group_list
+from scoring import model_rows
+from scoring.fetch import UNUSED_ID, UNUSED_MOMENT, Prepared, as_given, moment_of
 from scoring.models import Snapshot
 
 
 def recent_snapshots(group: BuyingGroup, *, weeks: int = 12):
     """The group's snapshots of the last weeks, oldest first, without their documents
-    (reading `.document` of one of them loads just that one)."""
+    (reading `.document` of one of them loads just that one): as listing their queryset
+    (`.only` the columns shown) makes them, from a query compiled once
+    (`scoring.fetch.Prepared`), every view of the group page."""
     since = timezone.now() - timezone.timedelta(weeks=weeks)
-    return list(
-        Snapshot.objects.filter(group=group, taken_at__gte=since)
-        .order_by("taken_at")
-        .only("taken_at", "divergence", "readiness")
-    )
+    db = router.db_for_read(Snapshot)
+    return model_rows.made(Snapshot, db, SNAPSHOT_COLUMNS, _RECENT.rows(db, group.pk, since))
+
+
+SNAPSHOT_COLUMNS = ("id", "taken_at", "divergence", "readiness")  # what a list shows
+
+
+def _recent(group_id: int, since: datetime):
+    found = Snapshot.objects.filter(group_id=group_id, taken_at__gte=since).order_by("taken_at")
+    return found.values_list(*SNAPSHOT_COLUMNS)
+
+
+# A group id and a moment no call passes stand for the parameters.
+_RECENT = Prepared(
+    _recent,
+    SNAPSHOT_COLUMNS,
+    sentinels=(UNUSED_ID, UNUSED_MOMENT),
+    adapt=(as_given, moment_of(Snapshot._meta.get_field("taken_at"))),
+)
 
 
 def snapshot_before(snapshots, moment):

@@ -37,7 +37,7 @@ from scoring.core.exposure import (
     read_only_weights,
     recent_activity,
 )
-from scoring.fetch import UNUSED_ID, Prepared, as_given, fetch_all
+from scoring.fetch import UNUSED_ID, UNUSED_MOMENT, Prepared, as_given, fetch_all, moment_of
 
 RECENT_DAYS = 30
 # Texts whose reading a process remembers (see the module; a 500-member group with 10,000
@@ -190,19 +190,13 @@ def _group_touches(group_id: int, as_of: datetime):
     return touch_columns(Touch.objects.filter(group_id=group_id, occurred_at__lte=as_of))[0]
 
 
-def _moment_value(moment: datetime, connection) -> object:
-    """`moment` as the database takes it in `occurred_at <= moment`."""
-    return _OCCURRED_AT.get_db_prep_value(moment, connection, prepared=False)
-
-
-_OCCURRED_AT = Touch._meta.get_field("occurred_at")
 # The touches' query, compiled once per database (`scoring.fetch.Prepared`); a group id and a
 # moment no call passes stand for the parameters.
 _TOUCHES = Prepared(
     _group_touches,
     _COLUMNS,
-    sentinels=(UNUSED_ID, datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)),
-    adapt=(as_given, _moment_value),
+    sentinels=(UNUSED_ID, UNUSED_MOMENT),
+    adapt=(as_given, moment_of(Touch._meta.get_field("occurred_at"))),
 )
 
 

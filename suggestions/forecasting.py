@@ -23,7 +23,7 @@ from scoring.cached import current_analysis, derived
 from scoring.collector import collector_paused
 from scoring.core import forecast, forecast_parameters
 from suggestions.engine import Candidate, Plan
-from suggestions.suggesting import group_plan, library, library_plan, readiness_with
+from suggestions.suggesting import group_library, group_plan, library_plan, readiness_with
 
 WEEKS = forecast.DEFAULT_WEEKS
 MAX_WEEKS = 104  # the longest forecast the command and the API make
@@ -255,13 +255,14 @@ def plan_and_outlook(group, analysis: GroupAnalysis, *, top: int) -> tuple[Plan,
     """The suggestion plan (its `top` suggestions) and the consensus forecast with it, as
     the group page shows them: computed once per version of the group and hour, next to
     its cached analysis (`scoring.cached.derived`; the assets and the deal stage they also
-    read are part of that version). One query when computed: the library, read once for
-    the plan and the outlook (the plan is not cached apart: nothing else asks for it)."""
+    read are part of that version). The library is read once for the plan and the outlook,
+    and once per version of the organization (`group_library`): no query when computed
+    after a write to the group (the plan is not cached apart: nothing else asks for it)."""
 
     def compute() -> tuple[Plan, GroupForecast]:
         with collector_paused():
             model = forecast_model(analysis)
-            assets = library(group)
+            assets = group_library(group, analysis)
             plan = library_plan(group, analysis, assets, top=top, model=model)
             outlook = group_forecast(
                 group,

@@ -28,7 +28,7 @@ from datetime import date
 from content.models import Asset
 from planner.models import BuyingGroup
 from scoring.analysis import GroupAnalysis, analyze, end_of_day, forecast_model
-from scoring.cached import current_analysis, derived
+from scoring.cached import current_analysis, derived, shared
 from scoring.core import forecast
 from scoring.core.divergence import Member, divergence, divergence_and_common_ground
 from scoring.core.readiness import readiness
@@ -72,6 +72,13 @@ def library(group: BuyingGroup) -> list[Candidate]:
         )
         for slug, title, framing, level, stage, themes in rows
     ]
+
+
+def group_library(group: BuyingGroup, analysis: GroupAnalysis) -> list[Candidate]:
+    """`library(group)`, read once per version of the organization (`scoring.cached.shared`:
+    its version covers the library) rather than after every write to one of its groups.
+    Shared: read it, never change it."""
+    return shared(analysis, "library", lambda: library(group))
 
 
 def candidates(assets: Sequence[Asset]) -> list[Candidate]:
@@ -142,7 +149,7 @@ def group_plan(
     analysis = analysis or current_analysis(group)
 
     def compute() -> Plan:
-        return library_plan(group, analysis, library(group), top=top, model=model)
+        return library_plan(group, analysis, group_library(group, analysis), top=top, model=model)
 
     return derived(analysis, f"plan:{top}", compute)
 
@@ -297,6 +304,18 @@ def send_forecast(
     model: forecast.Model, assets: Sequence[Asset], recipients: Sequence[str]
 ) -> forecast.Forecast:
     """The consensus forecast if `assets` went to `recipients` now (each asset one touch)."""
+    return send_forecasts(model, [(assets, recipients)])[0]
+
+
+def send_forecasts(
+    model: forecast.Model, sends: Sequence[tuple[Sequence[Asset], Sequence[str]]]
+) -> list[forecast.Forecast]:
+    """:func:`send_forecast` of each (assets, recipients) of `sends`, scored together (each
+    as it would be alone: `forecast.Model.forecasts`)."""
+    return model.forecasts([_send(assets, recipients) for assets, recipients in sends])
+
+
+def _send(assets: Sequence[Asset], recipients: Sequence[str]) -> forecast.Send | None:
     themes: dict[str, float] = {}
     for asset in assets:
         weights = {k: float(v) for k, v in (asset.themes or {}).items() if float(v) > 0}
@@ -304,7 +323,7 @@ def send_forecast(
         for theme, value in weights.items():
             themes[theme] = themes.get(theme, 0.0) + value / total
     send = forecast.Send(themes=themes, recipients=tuple(recipients), touches=len(assets) or 1)
-    return model.forecast(send=send if themes else None)
+    return send if themes else None
 
 
 def what_if(

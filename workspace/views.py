@@ -38,9 +38,8 @@ from planner.forms import (
 from planner.models import Touch
 from scoring import analysis as scoring
 from scoring import selectors as scoring_selectors
-from scoring.cached import current_analysis, derived
+from scoring.cached import current_analysis, derived, shared
 from scoring.collector import collector_paused
-from scoring.core.changes import what_changed
 from scoring.core.forecast import Forecast
 from scoring.core.guardrails import backfire
 from suggestions import forecasting, suggesting
@@ -227,24 +226,24 @@ def _page_reads(group, analysis, week_ago) -> PageReads:
     return PageReads(
         touches=selectors.recent_touches(group),
         sends=_sends_with_forecast(group, analysis),
-        asset_choices=selectors.asset_choices(group.organization_id),
-        changes=what_changed(week_ago.document if week_ago else None, analysis.document()),
+        asset_choices=shared(  # the library's: once per version of the organization
+            analysis, "asset-choices", lambda: selectors.asset_choices(group.organization_id)
+        ),
+        changes=analysis.changes_since(week_ago.document if week_ago else None),
     )
 
 
 def _sends_with_forecast(group, analysis) -> list[tuple[PlannedSend, Forecast | None]]:
     """(planned send, its consensus forecast or None) pairs of the group's latest sends:
-    the forecast for the sends still planned, each to its own recipients."""
-    pairs = []
-    model = None
-    for send in suggestion_selectors.planned_sends(group):
-        outlook = None
-        if send.status == "planned":
-            model = model or scoring.forecast_model(analysis)
-            recipients = [person.email for person in send.recipients.all()]
-            outlook = suggesting.send_forecast(model, [send.asset], recipients)
-        pairs.append((send, outlook))
-    return pairs
+    the forecast for the sends still planned, each to its own recipients (scored together)."""
+    sends = suggestion_selectors.planned_sends(group)
+    planned = [send for send in sends if send.status == "planned"]
+    if not planned:
+        return [(send, None) for send in sends]
+    asks = [([send.asset], [person.email for person in send.recipients.all()]) for send in planned]
+    found = suggesting.send_forecasts(scoring.forecast_model(analysis), asks)
+    outlooks = dict(zip((send.pk for send in planned), found, strict=True))
+    return [(send, outlooks.get(send.pk)) for send in sends]
 
 
 @functools.cache

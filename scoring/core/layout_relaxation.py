@@ -208,12 +208,15 @@ def _separate_boxes(
         sideways = ox * 0.75 < oy
         push_x = np.where(sideways, ox, 0.0) * np.where(dx[hit] >= 0, 0.3, -0.3)
         push_y = np.where(sideways, 0.0, oy) * np.where(dy[hit] >= 0, 0.3, -0.3)
-        x = np.clip(
+        moved_x = np.clip(
             x + np.bincount(hj, push_x, count) - np.bincount(hi, push_x, count), x_low, x_high
         )
-        y = np.clip(
+        moved_y = np.clip(
             y + np.bincount(hj, push_y, count) - np.bincount(hi, push_y, count), y_low, y_high
         )
+        if moved_x.tobytes() == x.tobytes() and moved_y.tobytes() == y.tobytes():
+            break  # the bounds hold everyone where they are: every step left would too
+        x, y = moved_x, moved_y
     return x, y
 
 

@@ -18,10 +18,12 @@ from planner import selectors, services
 from planner.access import get_group_for_user
 from planner.forms import TouchForm
 from planner.models import Stakeholder, Touch
+from scoring import analysis as scoring
 from scoring import cached as scoring_cached
 from scoring.models import Snapshot
 from scoring.snapshots import snapshot_take
 from suggestions import services as suggestion_services
+from suggestions import suggesting
 from workspace import rows, views
 
 
@@ -244,3 +246,35 @@ def test_the_page_is_made_with_the_cycle_collector_paused(client, marketer, grou
     assert gc.isenabled()
     page(client, group)
     assert seen == [False] and gc.isenabled()
+
+
+def test_each_planned_send_shows_its_own_forecast(client, marketer, busy_group, org):
+    """The sends still planned are forecast together, each as if scored alone; a sent or
+    cancelled one has no forecast."""
+    people = list(Stakeholder.objects.filter(group=busy_group).order_by("name"))
+    pricing = Asset.objects.create(
+        organization=org, slug="pricing", title="Pricing story", themes={"pricing": 1}
+    )
+    suggestion_services.planned_send_create(group=busy_group, asset=pricing, recipients=people[3:])
+    sent = suggestion_services.planned_send_create(
+        group=busy_group, asset=pricing, recipients=people[:1]
+    )
+    suggestion_services.planned_send_mark_sent(planned=sent)
+    busy_group.refresh_from_db()
+    analysis = scoring_cached.current_analysis(busy_group)
+    sends = views._sends_with_forecast(busy_group, analysis)
+    assert len(sends) == 3
+    for send, outlook in sends:
+        if send.status != "planned":
+            assert outlook is None
+            continue
+        to = [person.email for person in send.recipients.all()]
+        alone = suggesting.send_forecast(scoring.forecast_model(analysis), [send.asset], to)
+        assert outlook == alone
+    forecasts = {send.asset.slug: outlook.divergence for send, outlook in sends if outlook}
+    assert len(forecasts) == 2
+    client.force_login(marketer)
+    html = section(page(client, busy_group), "sends-title")
+    assert html.count("forecast in 12 weeks") == 2
+    for divergence in forecasts.values():
+        assert f"forecast in 12 weeks {round(divergence * 100)} " in html
