@@ -174,15 +174,13 @@ def _organization_key(organization_version: str) -> str:
 def _organization_reads(group: BuyingGroup, organization_version: str) -> dict:
     """What an analysis reads of the group's organization (its planner settings and theme
     names), read once per version of the organization: `analyze`'s keyword arguments."""
-    key = f"{_organization_key(organization_version)}:reads"
-    found = _get(key)
-    if found is None:
-        found = {
+    return _kept(
+        f"{_organization_key(organization_version)}:reads",
+        lambda: {
             "settings": planner_settings(group.organization),
             "theme_names": theme_names(group.organization_id),
-        }
-        _set(key, found)
-    return found
+        },
+    )
 
 
 def current_analysis(group: BuyingGroup, *, store: bool = True) -> GroupAnalysis:
@@ -229,13 +227,8 @@ def derived(analysis: GroupAnalysis, name: str, compute: Callable[[], T]) -> T:
     next to it under `name`. Computed every time when the analysis is not a cached one."""
     if analysis.cache_key is None:
         return compute()
-    key = f"{analysis.cache_key}:{name}"
-    found = None if analysis.stored_now else _get(key)  # (nothing derived from it yet)
-    if found is not None:
-        return found
-    value = compute()
-    _set(key, value)
-    return value
+    # (an analysis stored by this request has nothing derived from it yet)
+    return _kept(f"{analysis.cache_key}:{name}", compute, look=not analysis.stored_now)
 
 
 def shared(analysis: GroupAnalysis, name: str, compute: Callable[[], T]) -> T:
@@ -246,8 +239,12 @@ def shared(analysis: GroupAnalysis, name: str, compute: Callable[[], T]) -> T:
     cached one. Shared like the rest: read it, never change it."""
     if analysis.organization_key is None:
         return compute()
-    key = f"{analysis.organization_key}:{name}"
-    found = _get(key)
+    return _kept(f"{analysis.organization_key}:{name}", compute)
+
+
+def _kept(key: str, compute: Callable[[], T], *, look: bool = True) -> T:
+    """What is cached under `key` (unless not `look`ing), else `compute()`, cached."""
+    found = _get(key) if look else None
     if found is not None:
         return found
     value = compute()
