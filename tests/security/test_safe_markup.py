@@ -14,14 +14,21 @@ from tests.security.hostile import UNESCAPED, hostile
 
 ROOT = Path(settings.BASE_DIR)
 PATTERN = re.compile(
-    r"mark_safe\(|SafeString|format_html|\|safe\b|\|safeseq|autoescape off|html_safe"
+    r"mark_safe\(|SafeString|format_html|\|safe\b|\|safeseq|autoescape (?:off|false)|html_safe"
+    r"|Markup\("
 )
 # file -> how many uses, and why each is safe (and which test feeds it markup).
 REVIEWED = {
     # render_sparkline escapes its label (test below); the crawl sees every dashboard.
     # Group-page pictures: charts.svg escapes every text (the crawl renders them with
     # hostile names). The scoring guide is docs/scoring.md from this repository (below).
-    "workspace/views.py": 4,  # + docs/formats.md as HTML (our own file)
+    # + docs/formats.md as HTML (our own file), and the group page's content: Jinja2's
+    # output, every value escaped by config.jinja.finalize (the crawl, hostile names).
+    "workspace/views.py": 5,
+    # What the group page's Jinja2 templates write (config.jinja): `finalize` escapes as
+    # Django does (tests/workspace/test_jinja_page.py); the rows and forms are the
+    # functions below, each escaping every text; a CSRF field and digits.
+    "config/jinja.py": 8,
     # A faction's map: workspace.map_view draws it and escapes every text (hostile names
     # in tests/workspace/test_faction_map.py); the legend is our own constant text.
     "workspace/map_pages.py": 2,
@@ -34,7 +41,7 @@ REVIEWED = {
     # The group page's rows (People table, relationships, touches): every value escaped
     # before the joined rows are marked safe (hostile text in
     # tests/workspace/test_group_rows.py, compared with the template loops they replace).
-    "workspace/templatetags/group_rows.py": 3,
+    "workspace/templatetags/group_rows.py": 4,  # + the People table around its rows
     # The group page's form fields: widgets are the renderer's HTML, every text escaped,
     # help texts ours as in form_fields.html (hostile labels, values and errors in
     # tests/workspace/test_form_fields.py, compared with the partial). 2 in its docstring.

@@ -18,6 +18,7 @@ from django import template
 from django.forms import BaseForm
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from workspace.escaping import escape
@@ -157,14 +158,19 @@ def _field(field) -> str:
 @register.simple_tag(takes_context=True)
 def form_fields(context, form) -> str:
     """templates/partials/form_fields.html for `form`."""
-    engine = context.template.engine
     if not isinstance(form, BaseForm):  # not a form (a missing variable): the partial
         with context.push(form=form):
-            return engine.get_template(PARTIAL).render(context)
+            return context.template.engine.get_template(PARTIAL).render(context)
+    return mark_safe(form_html(form))  # noqa: S308 - see form_html
+
+
+def form_html(form: BaseForm) -> str:
+    """templates/partials/form_fields.html for `form`, a form. Widgets are the renderer's
+    HTML, the sensitive-data warning is its template's (autoescaped), every text below
+    goes through `_text`, and help texts are written by us (the partial's `|safe`)."""
     parts = []
     if getattr(form, "sensitive_findings", None):
-        with context.push(form=form):
-            parts.append(engine.get_template(SENSITIVE).render(context))
+        parts.append(get_template(SENSITIVE).render({"form": form}))
     parts.append("\n")
     non_field_errors = form.non_field_errors()
     if non_field_errors:
@@ -182,6 +188,4 @@ def form_fields(context, form) -> str:
             parts.append(_field(field))
         parts.append("\n")
     parts.append("\n")
-    # Widgets are the renderer's HTML, the templates' output is escaped, every text above
-    # went through `_text`, and help texts are written by us (the partial's `|safe`).
-    return mark_safe("".join(parts))  # noqa: S308
+    return "".join(parts)

@@ -78,6 +78,25 @@ _TOUCH_REMOVE = (
 )
 
 
+_TABLE = (
+    '\n\n<div class="table-wrap">\n  <table class="table table--cards">\n'
+    '    <caption class="visually-hidden">{caption}</caption>\n'
+    '    <thead><tr><th scope="col">Person</th><th scope="col">Buying role</th><th scope="col">'
+    'Influence</th><th scope="col">Stance</th><th scope="col">Priorities</th><th scope="col">'
+    'Measured on</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>'
+    "</thead>\n    <tbody>\n    {rows}\n    </tbody>\n  </table>\n</div>\n"
+)
+
+
+@register.simple_tag
+def people_table(rows, can_edit, inline_edit, caption) -> str:
+    """The People table (cards on phones) of `rows` (`workspace.rows.PersonRow`s, most
+    influential first), captioned `caption`; `inline_edit`: the Edit buttons open the
+    group page's editor panel. The group page's and the People page's."""
+    shown = _TABLE.format(caption=escape(caption), rows=person_rows(rows, can_edit, inline_edit))
+    return mark_safe(shown)  # noqa: S308 - every value escaped
+
+
 @register.simple_tag
 def person_rows(rows, can_edit, inline_edit) -> str:
     """The People table's rows (`workspace.rows.PersonRow`s)."""
@@ -113,7 +132,11 @@ def person_rows(rows, can_edit, inline_edit) -> str:
 def tie_rows(context, rows, can_edit) -> str:
     """The relationships' rows (`workspace.rows.TieRow`s), with their edit and remove
     buttons for those who may use them."""
-    csrf = CsrfTokenNode().render(context) if can_edit else ""
+    return mark_safe(tie_rows_html(rows, can_edit, _csrf(context, can_edit)))  # noqa: S308 - escaped
+
+
+def tie_rows_html(rows, can_edit, csrf: str) -> str:
+    """`tie_rows`, with `csrf` the form's CSRF token field (our markup)."""
     out = []
     for row in rows:
         text = escape(row.text)
@@ -135,14 +158,18 @@ def tie_rows(context, rows, can_edit) -> str:
                 actions=actions,
             )
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+    return "".join(out)  # every value escaped above
 
 
 @register.simple_tag(takes_context=True)
 def touch_rows(context, rows, can_edit) -> str:
     """The latest touches' rows (`workspace.rows.TouchRow`s), with a remove button for
     those who may use it."""
-    csrf = CsrfTokenNode().render(context) if can_edit else ""
+    return mark_safe(touch_rows_html(rows, can_edit, _csrf(context, can_edit)))  # noqa: S308 - escaped
+
+
+def touch_rows_html(rows, can_edit, csrf: str) -> str:
+    """`touch_rows`, with `csrf` the form's CSRF token field (our markup)."""
     out = []
     for row in rows:
         remove = ""
@@ -159,4 +186,8 @@ def touch_rows(context, rows, can_edit) -> str:
                 remove=remove,
             )
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+    return "".join(out)  # every value escaped above
+
+
+def _csrf(context, can_edit) -> str:
+    return CsrfTokenNode().render(context) if can_edit else ""

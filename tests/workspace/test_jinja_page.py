@@ -1,0 +1,122 @@
+"""The group page's content is written by Jinja2 (config.jinja, templates/jinja2/) as its
+Django template wrote it: every value as `{{ value }}` writes it in a Django template
+(escaped with Django's escaping, localized, in the current time zone; text marked safe left
+alone), and `url`, `widthratio`, `date`, `pluralize` and `urlencode` as Django's tags and
+filters do, for hostile text too."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template, engines
+from django.urls import reverse, set_script_prefix
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.safestring import mark_safe
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.models import BuyingGroup
+
+HOSTILE = '<b id="x">O\'Brien & co</b> {{ 7*7 }} {% raw %}'
+
+
+def django(source: str, **values) -> str:
+    return Template(source).render(Context(values))
+
+
+def jinja(source: str, **values) -> str:
+    return engines["jinja2"].from_string(source).render(values)
+
+
+VALUES = [
+    HOSTILE,
+    "",
+    "plain",
+    mark_safe("<em>ours</em>"),
+    lazy(lambda: "<lazy & text>", str)(),
+    0,
+    42,
+    -7,
+    True,
+    None,
+    0.5,
+    1 / 3,
+    Decimal("12.50"),
+    date(2026, 3, 4),
+    datetime(2026, 3, 4, 23, 30, tzinfo=UTC),
+    ["<a>", 1],
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_a_value_is_written_as_a_django_template_writes_it(value):
+    with timezone.override("America/New_York"):
+        assert jinja("{{ v }}", v=value) == django("{{ v }}", v=value)
+
+
+@given(st.text())
+def test_any_text_is_escaped_as_django_escapes_it(text):
+    assert jinja("<p title='{{ v }}'>{{ v }}</p>", v=text) == django(
+        "<p title='{{ v }}'>{{ v }}</p>", v=text
+    )
+
+
+def test_a_missing_value_or_its_attribute_is_written_as_nothing():
+    assert jinja("[{{ nothing }}|{{ nothing.at.all }}|{{ widthratio(nothing, 1, 100) }}]") == (
+        "[||]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "maximum", "width"),
+    [(0.374, 1, 100), (0.125, 1, 100), (0.135, 1, 100), (-3, -1, 1), (5, 0, 100), (None, 1, 100)],
+)
+def test_widthratio_is_djangos(value, maximum, width):
+    expected = django("{% widthratio v m w %}", v=value, m=maximum, w=width)
+    assert jinja("{{ widthratio(v, m, w) }}", v=value, m=maximum, w=width) == expected
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_pluralize_and_date_are_djangos(count):
+    when = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
+    with timezone.override("Asia/Tokyo"):  # the next day there
+        expected = django(
+            '{{ n }} {{ n|pluralize:"person,people" }} {{ n|pluralize }} {{ t|date:"j M, H:i" }}',
+            n=count,
+            t=when,
+        )
+        written = jinja(
+            '{{ n }} {{ n|pluralize("person,people") }} {{ n|pluralize }} {{ t|date("j M, H:i") }}',
+            n=count,
+            t=when,
+        )
+    assert written == expected
+    assert "5 Mar, 08:30" in written
+
+
+def test_urlencode_is_djangos():
+    text = "economic buyer/&?=<>"
+    assert jinja("{{ v|urlencode }}", v=text) == django("{{ v|urlencode }}", v=text)
+
+
+@pytest.mark.django_db
+def test_url_is_djangos_under_a_script_prefix(org):
+    group = BuyingGroup.objects.create(organization=org, name="G")
+    set_script_prefix("/sub/")
+    try:
+        written = jinja("{{ url('group_detail', pk) }} {{ url('group_list') }}", pk=group.pk)
+        assert written == f"{reverse('group_detail', args=[group.pk])} {reverse('group_list')}"
+        assert written.startswith("/sub/")
+    finally:
+        set_script_prefix("/")
+
+
+def test_the_csrf_field_is_made_once_per_page(rf):
+    """Each form of the page carries the same field (the backend's own remakes it, with a
+    new mask, each time it is written)."""
+    request = rf.get("/")
+    written = engines["jinja2"].from_string("{{ csrf_input }}|{{ csrf_input }}").render({}, request)
+    first, second = written.split("|")
+    assert first == second
+    assert first.startswith('<input type="hidden" name="csrfmiddlewaretoken" value="')
