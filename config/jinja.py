@@ -18,17 +18,19 @@ marked safe here but what those functions return (every text in it escaped) and 
 from __future__ import annotations
 
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.template import Context
-from django.template.backends.utils import csrf_input
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import pluralize, urlencode
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, UndefinedError, pass_context
 from markupsafe import Markup
 
-from config.template_urls import fast_reverse
+from config.template_urls import fast_reverse, url_pieces
 from content.templatetags.themes import theme_name
 from workspace.escaping import escape
 from workspace.templatetags import form_fields as form_fields_tag
@@ -49,9 +51,24 @@ def finalize(value) -> Markup:
     return Markup(render_value_in_context(value, _CONTEXT))  # noqa: S704 - escaped
 
 
-def url(name: str, *args) -> str:
-    """`{% url name arg ... %}`."""
-    return fast_reverse(name, args) or reverse(name, args=args)
+class PageURLs:
+    """`{% url name arg ... %}` for one page: `url(name, *args)`, each name's URL pieces
+    looked up once (its URLconf, prefix and language cannot change while it is written)."""
+
+    def __init__(self):
+        self._pieces: dict[tuple[str, int], tuple[str, ...]] = {}
+
+    def __call__(self, name: str, *args) -> str:
+        key = (name, len(args))
+        pieces = self._pieces.get(key)
+        if pieces is None:
+            pieces = self._pieces[key] = url_pieces(name, len(args))
+        return fast_reverse(name, args, pieces) or reverse(name, args=args)
+
+
+def page_urls(request) -> dict:
+    """A context processor: `url` for the page (see PageURLs)."""
+    return {"url": PageURLs()}
 
 
 def widthratio(value, max_value, max_width) -> str:
@@ -70,9 +87,16 @@ def date(value, arg=None) -> str:
 
 
 def csrf_once(request) -> dict:
-    """A context processor: the CSRF token's hidden field made once for the page (the
-    backend's is remade, with a new mask, wherever it is written: a dozen times a page)."""
-    return {"csrf_input": csrf_input(request)}
+    """A context processor: the CSRF token and its hidden field, made once for the page,
+    as a Django template has them (the backend's are remade, with a new mask, wherever
+    they are written: a dozen times a page)."""
+    token = get_token(request)
+    return {
+        "csrf_token": token,
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+        ),
+    }
 
 
 def _csrf(context) -> str:
@@ -107,7 +131,8 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     env = Environment(keep_trailing_newline=True, finalize=finalize, **options)  # noqa: S701 - Django's Jinja2 backend passes autoescape=True
     env.globals.update(
-        url=url,
+        url=lambda name, *args: PageURLs()(name, *args),  # a template given no request
+        static=static,
         widthratio=widthratio,
         tie_rows=tie_rows,
         touch_rows=touch_rows,

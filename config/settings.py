@@ -94,14 +94,20 @@ TEMPLATES = [
         },
     },
     {
-        # The group page's workspace (templates/jinja2/workspace/), written as its Django template
-        # wrote it, in a quarter of the time (config.jinja)
+        # The group page (templates/jinja2/), written as its Django templates wrote it, in
+        # a fraction of the time (config.jinja)
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "config.jinja.environment",
-            "context_processors": ["config.jinja.csrf_once"],
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.memberships",
+                "config.jinja.csrf_once",
+                "config.jinja.page_urls",
+            ],
         },
     },
 ]

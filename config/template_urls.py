@@ -52,7 +52,7 @@ def _fast_route(resolver, name: str, count: int) -> bool:
     )
 
 
-def _pieces(name: str, count: int) -> tuple[str, ...]:
+def url_pieces(name: str, count: int) -> tuple[str, ...]:
     """The URL of `name` around its `count` numbers (count + 1 pieces), or `_NOT_FAST`."""
     resolver = get_resolver(get_urlconf())
     key = (resolver, name, count, get_script_prefix(), get_language())
@@ -85,7 +85,7 @@ def fast_reverse(name: str, args, pieces: tuple[str, ...] | None = None) -> str 
     if ":" in name or not all(type(arg) is int and arg >= 0 for arg in args):
         return None
     if pieces is None:
-        pieces = _pieces(name, len(args))
+        pieces = url_pieces(name, len(args))
     if not pieces:
         return None
     parts = [pieces[0]]
@@ -108,7 +108,7 @@ class FastURLNode(URLNode):
             known = context.render_context.setdefault(FastURLNode, {})
             pieces = known.get((name, len(args)))
             if pieces is None:
-                pieces = known[name, len(args)] = _pieces(name, len(args))
+                pieces = known[name, len(args)] = url_pieces(name, len(args))
             url = fast_reverse(name, args, pieces)
         if url is None:
             return super().render(context)

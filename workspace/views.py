@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 import markdown
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -176,22 +175,13 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
     if can_edit:  # the forms, for those who may use them
         forms = {"person_form": person_form, "tie_form": tie_form, "touch_form": touch_form}
         context.update(_forms(group, analysis, reads.asset_choices, given=forms))
-    if request.htmx:  # the workspace, and the messages a write left
-        context["messages"] = get_messages(request)
-        return HttpResponse(_workspace("group_workspace").render(context, request), status=status)
-    content = _workspace("group_page").render(context, request)
-    return render(
-        request,
-        "workspace/group_detail.html",
-        # Jinja2's output, every value in it escaped as a Django template escapes it
-        {"group": group, "can_edit": can_edit, "content": mark_safe(content)},  # noqa: S308
-        status=status,
-    )
+    name = "group_workspace" if request.htmx else "group_page"
+    return HttpResponse(_page(name).render(context, request), status=status)
 
 
 @functools.cache
-def _workspace(name: str):
-    """templates/jinja2/workspace/<name>.html: the group page's content, or its workspace alone."""
+def _page(name: str):
+    """templates/jinja2/workspace/<name>.html: the group page, or its workspace alone."""
     return engines["jinja2"].get_template(f"workspace/{name}.html")
 
 

@@ -1,21 +1,27 @@
-"""The group page's content is written by Jinja2 (config.jinja, templates/jinja2/) as its
+"""The group page is written by Jinja2 (config.jinja, templates/jinja2/) as its
 Django template wrote it: every value as `{{ value }}` writes it in a Django template
 (escaped with Django's escaping, localized, in the current time zone; text marked safe left
 alone), and `url`, `widthratio`, `date`, `pluralize` and `urlencode` as Django's tags and
 filters do, for hostile text too."""
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage import default_storage
+from django.contrib.sessions.backends.db import SessionStore
 from django.template import Context, Template, engines
-from django.urls import reverse, set_script_prefix
+from django.urls import resolve, reverse, set_script_prefix
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.models import Membership, User
+from accounts.roles import Role
 from planner.models import BuyingGroup
 
 HOSTILE = '<b id="x">O\'Brien & co</b> {{ 7*7 }} {% raw %}'
@@ -120,3 +126,49 @@ def test_the_csrf_field_is_made_once_per_page(rf):
     first, second = written.split("|")
     assert first == second
     assert first.startswith('<input type="hidden" name="csrfmiddlewaretoken" value="')
+
+
+# The page around the group page's content: templates/jinja2/base.html (and its header
+# and messages) must stay what templates/base.html writes for every other page.
+PAGE = (
+    '{% extends "base.html" %}{% block title %}T &amp; co{% endblock %}'
+    "{% block content %}<p>content</p>{% endblock %}"
+)
+CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+
+
+def _request(rf, user, path: str):
+    request = rf.get(path, {"next": "<x>"})
+    request.user = user
+    request.resolver_match = resolve(path)
+    request.memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+    request.membership = request.memberships[0] if request.memberships else None
+    request.session = SessionStore()
+    request._messages = default_storage(request)
+    messages.success(request, HOSTILE)
+    messages.add_message(request, 99, "untagged <i>level</i>")
+    return request
+
+
+@pytest.mark.parametrize("page", ["group_detail", "group_list", "members", "dashboard"])
+@pytest.mark.parametrize("who", ["marketer", "admin of two organizations", "no organization"])
+def test_the_page_around_the_content_is_base_html(rf, org, other_org, group, page, who):
+    org.name = HOSTILE
+    org.save()
+    user = User.objects.create_user("u@example.com", "not-used-password-1", name=HOSTILE)
+    if who != "no organization":
+        Membership.objects.create(user=user, organization=org, role=Role.MARKETER)
+    if who == "admin of two organizations":
+        Membership.objects.create(user=user, organization=other_org, role=Role.ADMIN)
+    path = reverse(page, args=[group.pk]) if page == "group_detail" else reverse(page)
+    written = {
+        name: CSRF.sub(r"\1T", engines[name].from_string(PAGE).render({}, _request(rf, user, path)))
+        for name in ("django", "jinja2")
+    }
+    assert written["jinja2"] == written["django"]
+    assert "&lt;b id=&quot;x&quot;&gt;O&#x27;Brien" in written["jinja2"]  # the message
+    assert ("org-switcher" in written["jinja2"]) == (who == "admin of two organizations")
