@@ -30,7 +30,7 @@ from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, UndefinedError, pass_context
 from markupsafe import Markup
 
-from config.template_urls import fast_reverse, url_pieces
+from config.template_urls import fast_reverse, url_pieces, url_setting
 from content.templatetags.themes import theme_name
 from workspace.escaping import escape
 from workspace.templatetags import form_fields as form_fields_tag
@@ -57,12 +57,15 @@ class PageURLs:
 
     def __init__(self):
         self._pieces: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._setting: tuple | None = None
 
     def __call__(self, name: str, *args) -> str:
         key = (name, len(args))
         pieces = self._pieces.get(key)
         if pieces is None:
-            pieces = self._pieces[key] = url_pieces(name, len(args))
+            if self._setting is None:
+                self._setting = url_setting()
+            pieces = self._pieces[key] = url_pieces(name, len(args), self._setting)
         return fast_reverse(name, args, pieces) or reverse(name, args=args)
 
 

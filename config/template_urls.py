@@ -52,10 +52,17 @@ def _fast_route(resolver, name: str, count: int) -> bool:
     )
 
 
-def url_pieces(name: str, count: int) -> tuple[str, ...]:
-    """The URL of `name` around its `count` numbers (count + 1 pieces), or `_NOT_FAST`."""
-    resolver = get_resolver(get_urlconf())
-    key = (resolver, name, count, get_script_prefix(), get_language())
+def url_setting() -> tuple:
+    """What a URL depends on besides its name and arguments: the URLconf's resolver, the
+    script prefix and the language (the same while one page is written)."""
+    return get_resolver(get_urlconf()), get_script_prefix(), get_language()
+
+
+def url_pieces(name: str, count: int, setting: tuple | None = None) -> tuple[str, ...]:
+    """The URL of `name` around its `count` numbers (count + 1 pieces), or `_NOT_FAST`;
+    `setting`: `url_setting()`, when the caller has it."""
+    resolver, prefix, language = setting or url_setting()
+    key = (resolver, name, count, prefix, language)
     found = _kept.get(key)
     if found is not None:
         return found
