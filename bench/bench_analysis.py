@@ -1,11 +1,13 @@
 """The full analysis of a 50-member group with 2,000 touches; goal <= 10 ms.
 
 1. Pure pipeline (no Django, no database), in this process: everything
-   `scoring.analysis.analyze` computes once the rows are loaded: TouchEvents from row
-   tuples, analyze_graph, role coverage, the narrative, exposure, exposure and priority
-   divergence, friction on every tie, common ground, tailoring index and readiness (with
-   a GroupState built as scoring/analysis.py builds it). Baseline, same run: `json.dumps`
-   of the 2,000 touch rows (ISO timestamps), i.e. serialising the input once.
+   `scoring.analysis.analyze` computes once the rows are loaded, as it computes it: the
+   touches as columns (no TouchEvent), analyze_graph, role coverage, the narrative,
+   exposure, exposure and priority divergence, friction on every tie, common ground,
+   tailoring index and readiness (with a GroupState built as scoring/analysis.py builds
+   it). tests/bench/test_bench_analysis.py holds its results to `analyze`'s. Baseline,
+   same run: `json.dumps` of the 2,000 touch rows (ISO timestamps), i.e. serialising the
+   input once.
 2. The DB-backed adapter `scoring.analysis.analyze` on the same group in a scratch SQLite
    database, in a child process (Django is set up once per process, and other bench
    modules use other scratch databases). Informational (goal "report"); baseline: the
@@ -20,7 +22,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from datetime import datetime
+from itertools import compress
+
+import numpy as np
 
 from bench.children import child_main, log, run_child, seed_group, seed_organization, setup_django
 from bench.group_spec import (
@@ -39,7 +45,12 @@ from bench.results import Result, median_ms
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_LABELS
 from scoring.core.baseline import baseline_note, baseline_purchase_likelihood
 from scoring.core.divergence import Member, common_ground, divergence, pairwise_divergences
-from scoring.core.exposure import TouchEvent, exposure, recent_activity
+from scoring.core.exposure import (
+    SECONDS_PER_DAY,
+    TouchTable,
+    read_only_weights,
+    table_exposure_and_mass,
+)
 from scoring.core.graph import Person, Tie, analyze_graph
 from scoring.core.graph import missing_roles as role_coverage
 from scoring.core.narrative import describe
@@ -49,24 +60,56 @@ from scoring.core.readiness import GroupState, readiness
 
 
 def touch_rows(spec: GroupSpec) -> list[tuple]:
-    """What `scoring.analysis.touch_events` reads: (email, occurred_at, themes, message id)."""
+    """What `scoring.touch_history` reads of each touch, as the database gives it: (email,
+    occurred_at, the themes' JSON text, message id)."""
     return [
         (
             spec.people[t.person].email,
             t.occurred_at,
-            t.themes,
+            json.dumps(t.themes),
             t.message_key or f"touch-{i}",
         )
         for i, t in enumerate(spec.touches)
     ]
 
 
+def touch_table(rows: list[tuple], *, as_of: datetime):
+    """What `scoring.touch_history.read_touches` makes of the rows, as it makes it: the
+    touches as columns (`TouchTable`: each distinct moment's age and each distinct themes
+    text decoded once, no TouchEvent), the tailoring index and the recently touched
+    people (the messages that reached one person only, among the touches of the last
+    RECENT_DAYS)."""
+    emails, occurred, texts, messages = zip(*rows, strict=True)
+    keys = list(dict.fromkeys(emails))
+    number = {key: n for n, key in enumerate(keys)}
+    ages = {
+        moment: (as_of - moment).total_seconds() / SECONDS_PER_DAY
+        for moment in dict.fromkeys(occurred)
+    }
+    distinct = list(dict.fromkeys(texts))
+    place = {text: n for n, text in enumerate(distinct)}
+    table = TouchTable(
+        keys=keys,
+        person=np.fromiter(map(number.__getitem__, emails), dtype=np.intp, count=len(rows)),
+        age_days=np.fromiter(map(ages.__getitem__, occurred), dtype=float, count=len(rows)),
+        themes=list(map(place.__getitem__, texts)),
+        weights=[read_only_weights(json.loads(text)) for text in distinct],
+    )
+    recipients = Counter(message for message, _ in set(zip(messages, emails, strict=True)))
+    alone = {message for message, count in recipients.items() if count == 1}
+    recent = [0 <= ages[moment] <= RECENT_DAYS for moment in occurred]
+    recent_messages = list(compress(messages, recent))
+    single = sum(map(alone.__contains__, recent_messages))
+    tailoring = single / len(recent_messages) if recent_messages else 0.0
+    return table, tailoring, frozenset(compress(emails, recent))
+
+
 def pure_pipeline(spec: GroupSpec, rows: list[tuple], *, as_of: datetime):
-    """What `scoring.analysis.analyze` (with `group_map`) computes after its five queries,
-    with the same calls: friction through `pairwise_divergences` (each member's exposure
-    normalised once) and the tailoring index with the recently touched people through
-    `recent_activity` (one pass), which give exactly what one `pairwise_divergence` per
-    tie and `tailoring_index` plus a second pass over the touches gave."""
+    """What `scoring.analysis.analyze` (with `group_map`) computes after its queries, with
+    the same calls: the touches as columns (`touch_table`), exposure and its mass from
+    them (`table_exposure_and_mass`), friction on every tie through
+    `pairwise_divergences`, the tailoring index, readiness (tests/bench holds this to what
+    `analyze` says of the same group)."""
     people = [
         Person(p.email, p.influence, role=ROLE_LABELS.get(p.buying_role, "Other"), stance=p.stance)
         for p in spec.people
@@ -81,11 +124,8 @@ def pure_pipeline(spec: GroupSpec, rows: list[tuple], *, as_of: datetime):
     baseline_purchase_likelihood(size)
     baseline_note(size)
 
-    events = [
-        TouchEvent(key=key, occurred_at=at, themes=themes, message_id=message)
-        for key, at, themes, message in rows
-    ]
-    exposures = exposure(events, as_of=as_of, half_life_days=HALF_LIFE_DAYS)
+    table, tailoring, recent = touch_table(rows, as_of=as_of)
+    exposures, _mass = table_exposure_and_mass(table, half_life_days=HALF_LIFE_DAYS)
     members = [
         Member(
             key=p.email,
@@ -100,7 +140,6 @@ def pure_pipeline(spec: GroupSpec, rows: list[tuple], *, as_of: datetime):
         exposures, (tuple(sorted((tie.source, tie.target))) for tie in ties)
     )
     ground = common_ground(members)
-    tailoring, recent = recent_activity(events, as_of=as_of, window_days=RECENT_DAYS)
     state = GroupState(
         people=tuple(people),
         names=names,
