@@ -4,10 +4,12 @@ Built on `accounts.access.require_role`: another organization's object is a 404,
 object with the wrong role a 403. Views never query these models by primary key themselves.
 """
 
-from django.http import HttpRequest
+from django.db import router
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.access import require_role
+from accounts.prepared_queries import UNUSED_ID, PreparedQuery, as_given, primary_key_of
 from accounts.roles import ANY_ROLE, EDITORS
 from planner.models import BuyingGroup, PendingImport, Relationship, Stakeholder, Touch
 
@@ -22,11 +24,22 @@ __all__ = [
 ]
 
 
+# The group with its owner, of one organization: every group page asks, compiled once.
+_GROUP = PreparedQuery(
+    lambda pk, organization_id: BuyingGroup.objects.select_related("owner").filter(
+        pk=pk, organization_id=organization_id
+    ),
+    sentinels=(UNUSED_ID, UNUSED_ID - 1),
+    adapt=(primary_key_of(BuyingGroup), as_given),  # the organization's: an id already
+)
+
+
 def get_group_for_user(request: HttpRequest, pk: int, *, roles=ANY_ROLE) -> BuyingGroup:
     membership = require_role(request, ANY_ROLE)
-    group = get_object_or_404(
-        BuyingGroup.objects.select_related("owner"), pk=pk, organization=membership.organization
-    )
+    found = _GROUP.all(router.db_for_read(BuyingGroup), pk, membership.organization_id)
+    if not found:
+        raise Http404(f"No {BuyingGroup._meta.object_name} matches the given query.")
+    group = found[0]
     require_role(request, roles)
     group.organization = membership.organization  # that row, already read with the membership
     return group
