@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.form_choices import FrozenChoices, frozen_choices
 from accounts.form_fields import IdMultipleChoiceField, parse_id
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
@@ -52,6 +53,7 @@ class GroupForm(forms.ModelForm):
         return name
 
 
+@frozen_choices  # made empty on every group page: its choices shared by every copy
 class StakeholderForm(SensitiveTextMixin, forms.ModelForm):
     priorities = ThemeWeightsField(label="Priorities")
     confirm_sensitive = forms.BooleanField(label=CONFIRM_LABEL, required=False)
@@ -137,6 +139,7 @@ class StakeholderField(forms.Field):
         return people_search.resolve(self.people, text)
 
 
+@frozen_choices  # made empty on every group page: its choices shared by every copy
 class RelationshipForm(forms.Form):
     source = StakeholderField(label="Person")
     kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship")
@@ -252,6 +255,7 @@ class PlannerSettingsForm(forms.Form):
 CHANNELS = ("email", "call", "meeting", "event", "webinar", "web", "linkedin", "direct mail")
 
 
+@frozen_choices  # made empty on every group page: its choices shared by every copy
 class TouchForm(forms.Form):
     recipients = IdMultipleChoiceField(
         queryset=Stakeholder.objects.none(),
@@ -301,8 +305,8 @@ class TouchForm(forms.Form):
             asset.queryset = Asset.objects.filter(organization_id=group.organization_id).order_by(
                 "title"
             )
-        if assets is not None:
-            asset.choices = [("", asset.empty_label), *assets]
+        if assets is not None:  # flat (pk, title) pairs: taken as they are
+            asset.choices = FrozenChoices((("", asset.empty_label), *assets), normalized=True)
 
     def recipient_ids(self) -> frozenset[int]:
         """The ids of the people ticked (as submitted, or as the initial choice)."""
