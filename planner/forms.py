@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from accounts.form_choices import FrozenChoices, frozen_choices
+from accounts.form_copies import FrozenChoices, cheap_copies
 from accounts.form_fields import IdMultipleChoiceField, parse_id
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
@@ -53,7 +53,7 @@ class GroupForm(forms.ModelForm):
         return name
 
 
-@frozen_choices  # made empty on every group page: its choices shared by every copy
+@cheap_copies  # made empty on every group page
 class StakeholderForm(SensitiveTextMixin, forms.ModelForm):
     priorities = ThemeWeightsField(label="Priorities")
     confirm_sensitive = forms.BooleanField(label=CONFIRM_LABEL, required=False)
@@ -139,7 +139,7 @@ class StakeholderField(forms.Field):
         return people_search.resolve(self.people, text)
 
 
-@frozen_choices  # made empty on every group page: its choices shared by every copy
+@cheap_copies  # made empty on every group page
 class RelationshipForm(forms.Form):
     source = StakeholderField(label="Person")
     kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship")
@@ -255,7 +255,7 @@ class PlannerSettingsForm(forms.Form):
 CHANNELS = ("email", "call", "meeting", "event", "webinar", "web", "linkedin", "direct mail")
 
 
-@frozen_choices  # made empty on every group page: its choices shared by every copy
+@cheap_copies  # made empty on every group page
 class TouchForm(forms.Form):
     recipients = IdMultipleChoiceField(
         queryset=Stakeholder.objects.none(),

@@ -1,9 +1,10 @@
-"""Forms whose choices are frozen draw and check them exactly as Django's own do."""
+"""Forms copied cheaply (their choices frozen, their fields copied directly) draw and check
+what they are given exactly as Django's own do, each with fields of its own."""
 
 import pytest
 from django import forms
 
-from accounts.form_choices import FrozenChoices, frozen_choices
+from accounts.form_copies import FrozenChoices, cheap_copies
 
 KINDS = [("a", "Apples"), ("b", "Bananas"), ("Citrus", [("l", "Lemons"), ("o", "Oranges")])]
 
@@ -18,7 +19,7 @@ def _fields() -> dict:
 
 
 Plain = type("Plain", (forms.Form,), _fields())
-Frozen = frozen_choices(type("Frozen", (forms.Form,), _fields()))
+Frozen = cheap_copies(type("Frozen", (forms.Form,), _fields()))
 
 
 def test_an_empty_form_draws_the_same_html():
@@ -54,3 +55,26 @@ def test_pairs_read_as_pairs_are_taken_as_they_are():
     pairs = FrozenChoices((("", "None"), (3, "Three")), normalized=True)
     assert list(pairs) == [("", "None"), (3, "Three")]
     assert len(pairs) == 2 and pairs[1] == (3, "Three")
+
+
+def test_each_form_has_its_own_fields_widgets_and_messages():
+    first, second = Frozen(), Frozen()
+    for name in ("kind", "note"):
+        field = first.fields[name]
+        assert field is not Frozen.base_fields[name] and field is not second.fields[name]
+        assert field.widget is not second.fields[name].widget
+        field.widget.attrs["data-x"] = "1"
+        field.error_messages["required"] = "Say something."
+        field.validators.append(len)
+        other = second.fields[name]
+        assert "data-x" not in other.widget.attrs and "data-x" not in Frozen()[name].as_widget()
+        assert other.error_messages["required"] == "This field is required."
+        assert len not in other.validators and len not in Frozen.base_fields[name].validators
+
+
+def test_a_field_that_copies_itself_otherwise_is_copied_by_django():
+    Dated = cheap_copies(type("Dated", (forms.Form,), {"at": forms.SplitDateTimeField()}))
+    first, second = Dated(), Dated()
+    assert first.fields["at"].fields[0] is not second.fields["at"].fields[0]
+    assert first.fields["at"].widget.widgets[0] is not second.fields["at"].widget.widgets[0]
+    assert str(first) == str(type("Plain", (forms.Form,), {"at": forms.SplitDateTimeField()})())
