@@ -1,5 +1,6 @@
 """Careful reads of kits."""
 
+import functools
 from datetime import datetime
 
 from django.db import router
@@ -27,7 +28,7 @@ def group_kits(group: BuyingGroup) -> list[ConsensusKit]:
     if not kits:
         return kits
     activity: dict[int, tuple[int, int, datetime | None]] = {}
-    links = _LINKS.rows(router.db_for_read(KitShare), group.pk, kits[-1].version)
+    links = _links(len(kits)).rows(router.db_for_read(KitShare), *(kit.pk for kit in kits))
     for kit_id, views, first_viewed in links:
         count, total, first = activity.get(kit_id, (0, 0, None))
         if first is None or (first_viewed is not None and first_viewed < first):
@@ -49,13 +50,14 @@ _LATEST = PreparedQuery(
     adapt=(primary_key_of(BuyingGroup),),
 )
 
-# The links of the listed kits: those of the group from the oldest version listed on.
-_LINKS = Prepared(
-    lambda group_id, version: (
-        KitShare.objects.filter(kit__group_id=group_id, kit__version__gte=version)
-        .order_by()
-        .values_list(*LINK_COLUMNS)
-    ),
-    LINK_COLUMNS,
-    sentinels=(UNUSED_ID, -UNUSED_ID),  # (a version in range: a lower one is left out)
-)
+
+@functools.cache
+def _links(count: int) -> Prepared:
+    """The links of `count` kits, by their ids (a query for each number of kits listed)."""
+    return Prepared(
+        lambda *kit_ids: (
+            KitShare.objects.filter(kit_id__in=kit_ids).order_by().values_list(*LINK_COLUMNS)
+        ),
+        LINK_COLUMNS,
+        sentinels=tuple(UNUSED_ID - at for at in range(count)),
+    )
