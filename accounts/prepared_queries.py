@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
@@ -34,11 +35,17 @@ def as_given(value, connection):
 def primary_key_of(model: type[Model]) -> Callable:
     """How a primary key compared with `model`'s (`pk=value`) is given to the database:
     as the lookup gives it (an id given as a string is made a number, a bad one raises
-    as the queryset would)."""
+    as the queryset would, and one beyond the column's range finds nothing, as Django's
+    lookup finds nothing rather than ask the database)."""
     field = model._meta.pk
 
     def adapt(value, connection) -> object:
-        return field.get_db_prep_value(value, connection, prepared=False)
+        value = field.get_db_prep_value(value, connection, prepared=False)
+        if isinstance(value, int):
+            low, high = connection.ops.integer_field_range(field.get_internal_type())
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise EmptyResultSet
+        return value
 
     return adapt
 
@@ -62,7 +69,8 @@ class PreparedQuery:
     `build(*values)` makes the queryset; what SQL it makes must not depend on the values
     but through its parameters. It is compiled once with `sentinels` (values no call
     passes) in their places; a call puts its values there, as the database takes them
-    (`adapt[i](value, connection)`; by default as given). A query in which a sentinel is
+    (`adapt[i](value, connection)`; by default as given; one that raises EmptyResultSet
+    finds nothing). A query in which a sentinel is
     not found exactly once is built and iterated on every call, as usual."""
 
     def __init__(
@@ -85,8 +93,11 @@ class PreparedQuery:
         if plan is None:
             return list(self.build(*values).using(alias))
         params = list(plan.params)
-        for value, place, adapt in zip(values, plan.places, self.adapt, strict=True):
-            params[place] = adapt(value, connection)
+        try:
+            for value, place, adapt in zip(values, plan.places, self.adapt, strict=True):
+                params[place] = adapt(value, connection)
+        except EmptyResultSet:  # a value no row can have
+            return []
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()

@@ -59,3 +59,11 @@ def test_a_query_it_cannot_place_its_values_in_runs_as_a_queryset(group):
     assert {p.pk for p in twice.all("default", group.pk)} == set(
         group.stakeholders.values_list("pk", flat=True)
     )
+
+
+def test_an_id_beyond_any_row_finds_nothing(client, marketer, group):
+    assert GROUPS.all("default", 10**30, group.organization_id) == []
+    assert GROUPS.all("default", -(10**30), group.organization_id) == []
+    client.force_login(marketer)
+    assert client.get(f"/groups/{10**30}/").status_code == 404
+    assert client.get(f"/groups/{2**63}/").status_code == 404
