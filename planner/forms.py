@@ -116,6 +116,14 @@ def person_label(person: Stakeholder) -> str:
     return f"{person.name or person.email} ({person.role_label})"
 
 
+def people_choices(people) -> FrozenChoices:
+    """The options of a <select> of one of `people` (a small group's relationship form):
+    what a page may work out once per version of the group and hand to each form."""
+    return FrozenChoices(
+        (("", "---------"), *((p.pk, person_label(p)) for p in people)), normalized=True
+    )
+
+
 class StakeholderField(forms.Field):
     """One person of the group: their id (from a <select>), or their email or name typed
     into a text box with suggestions (a big group). Anything else is a clear error."""
@@ -151,7 +159,10 @@ class RelationshipForm(forms.Form):
         help_text="1 = weak, 5 = very strong.",
     )
 
-    def __init__(self, *args, group, stakeholders=None, search_url: str = "", **kwargs):
+    def __init__(
+        self, *args, group, stakeholders=None, search_url: str = "", choices=None, **kwargs
+    ):
+        """`choices`: `people_choices(stakeholders)` when the page has them already."""
         super().__init__(*args, **kwargs)
         self.group = group
         if stakeholders is None:  # a page that has not loaded them (a POST)
@@ -174,9 +185,9 @@ class RelationshipForm(forms.Form):
                     }
                 )
             else:
-                field.widget = forms.Select(
-                    choices=[("", "---------")] + [(p.pk, person_label(p)) for p in people]
-                )
+                if choices is None:
+                    choices = people_choices(people)
+                field.widget = forms.Select(choices=choices)
 
     def clean(self):
         cleaned = super().clean()
