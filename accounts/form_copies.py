@@ -82,13 +82,18 @@ class _Fields(dict):
         return {name: _copied(field, memo) for name, field in self.items()}
 
 
-_FIELD_COPIES = (forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__)
+_FIELD_COPIES = (
+    forms.Field.__deepcopy__,
+    forms.ChoiceField.__deepcopy__,
+    forms.ModelChoiceField.__deepcopy__,  # Field's, and a new queryset (its own choices)
+)
 _WIDGET_COPIES = (forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__)
 
 
 def _copied(field: forms.Field, memo: dict) -> forms.Field:
-    """`copy.deepcopy(field, memo)`, as Django's `Field`, `ChoiceField`, `Widget` and
-    `ChoiceWidget` copies make it, without `copy.copy`'s generic protocol."""
+    """`copy.deepcopy(field, memo)`, as Django's `Field`, `ChoiceField`,
+    `ModelChoiceField`, `Widget` and `ChoiceWidget` copies make it, without `copy.copy`'s
+    generic protocol."""
     kind, widget = type(field), field.widget
     if not _direct(kind, type(widget)):
         return copy.deepcopy(field, memo)
@@ -110,14 +115,16 @@ def _copied(field: forms.Field, memo: dict) -> forms.Field:
         result._choices = (
             choices if type(choices) is FrozenChoices else copy.deepcopy(choices, memo)
         )
+    elif kind.__deepcopy__ is forms.ModelChoiceField.__deepcopy__ and field.queryset is not None:
+        result.queryset = field.queryset.all()
     return result
 
 
 @functools.cache
 def _direct(field: type, widget: type) -> bool:
     """Whether a field of this class with a widget of this class is deep-copied by
-    Django's own `Field`/`ChoiceField` and `Widget`/`ChoiceWidget` copies, each made with
-    `copy.copy` as a new instance with the same `__dict__`."""
+    Django's own `Field`/`ChoiceField`/`ModelChoiceField` and `Widget`/`ChoiceWidget`
+    copies, each made with `copy.copy` as a new instance with the same `__dict__`."""
     return (
         field.__deepcopy__ in _FIELD_COPIES
         and widget.__deepcopy__ in _WIDGET_COPIES

@@ -5,6 +5,7 @@ import pytest
 from django import forms
 
 from accounts.form_copies import FrozenChoices, cheap_copies
+from accounts.models import Organization
 
 KINDS = [("a", "Apples"), ("b", "Bananas"), ("Citrus", [("l", "Lemons"), ("o", "Oranges")])]
 
@@ -78,3 +79,30 @@ def test_a_field_that_copies_itself_otherwise_is_copied_by_django():
     assert first.fields["at"].fields[0] is not second.fields["at"].fields[0]
     assert first.fields["at"].widget.widgets[0] is not second.fields["at"].widget.widgets[0]
     assert str(first) == str(type("Plain", (forms.Form,), {"at": forms.SplitDateTimeField()})())
+
+
+def test_a_model_choice_field_gets_a_queryset_of_its_own(db, org, other_org):
+    def fields():
+        return {
+            "one": forms.ModelChoiceField(queryset=Organization.objects.order_by("name")),
+            "many": forms.ModelMultipleChoiceField(queryset=Organization.objects.order_by("pk")),
+            "none": forms.ModelChoiceField(queryset=None, required=False),
+        }
+
+    Plain, Cheap = (
+        type("Plain", (forms.Form,), fields()),
+        cheap_copies(type("Cheap", (forms.Form,), fields())),
+    )
+    first, second, plain = Cheap(), Cheap(), Plain()
+    assert first.fields["one"].queryset is not second.fields["one"].queryset
+    assert first.fields["one"].widget.choices.field is first.fields["one"]
+    for form in (first, second, plain):
+        form.fields["none"].choices = [("", "Nothing")]
+    first.fields["none"].choices = [("", "Nothing"), (org.pk, "Only this one")]
+    assert "Only this one" in str(first) and "Only this one" not in str(second)
+    assert str(second) == str(plain)
+    posted = {"one": str(other_org.pk), "many": [str(org.pk)]}
+    cheap, plain = Cheap(posted), Plain(posted)
+    assert cheap.is_valid() and plain.is_valid()
+    assert cheap.cleaned_data["one"] == plain.cleaned_data["one"] == other_org
+    assert list(cheap.cleaned_data["many"]) == list(plain.cleaned_data["many"]) == [org]
