@@ -8,24 +8,11 @@ the user joined first is used.
 
 import zoneinfo
 
-from django.db import router
 from django.utils import timezone
 
-from accounts.models import Membership, User
-from accounts.prepared_queries import UNUSED_ID, PreparedQuery, primary_key_of
+from accounts.models import Membership
 
 SESSION_KEY = "active_organization_id"
-
-# Every signed-in request asks: compiled once (`accounts.prepared_queries`).
-_MEMBERSHIPS = PreparedQuery(
-    lambda user_id: (
-        Membership.objects.filter(user_id=user_id)
-        .select_related("organization")
-        .order_by("organization__name", "organization_id")
-    ),
-    sentinels=(UNUSED_ID,),
-    adapt=(primary_key_of(User),),
-)
 
 
 class ActiveMembershipMiddleware:
@@ -36,7 +23,11 @@ class ActiveMembershipMiddleware:
         request.memberships = []
         request.membership = None
         if request.user.is_authenticated:
-            request.memberships = _MEMBERSHIPS.all(router.db_for_read(Membership), request.user.pk)
+            request.memberships = list(
+                Membership.objects.filter(user=request.user)
+                .select_related("organization")
+                .order_by("organization__name", "organization_id")
+            )
             wanted = request.session.get(SESSION_KEY)
             first_joined = min(request.memberships, key=lambda m: (m.joined_at, m.pk), default=None)
             request.membership = next(
