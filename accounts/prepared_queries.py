@@ -10,7 +10,8 @@ call's values, making the rows into instances exactly as iterating the queryset 
 (Django's `ModelIterable`: `from_db`, the related rows of `select_related`, the
 annotations, each value through the converters Django applies).
 
-It lives here, at the bottom of the house, so every room's lookups may use it.
+It lives here, at the bottom of the house, so every room's lookups may use it; its
+counterpart for `values_list` rows is `scoring.fetch.Prepared` (the same sentinels).
 """
 
 from __future__ import annotations
