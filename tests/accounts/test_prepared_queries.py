@@ -67,3 +67,19 @@ def test_an_id_beyond_any_row_finds_nothing(client, marketer, group):
     client.force_login(marketer)
     assert client.get(f"/groups/{10**30}/").status_code == 404
     assert client.get(f"/groups/{2**63}/").status_code == 404
+
+
+def test_a_person_tie_or_touch_of_another_group_or_beyond_any_row_is_a_404(
+    client, marketer, group, foreign_group
+):
+    client.force_login(marketer)
+    mine = group.stakeholders.first()
+    theirs = foreign_group.stakeholders.first()
+    assert client.get(f"/groups/{group.pk}/people/{mine.pk}/touches/").status_code == 200
+    assert client.get(f"/groups/{group.pk}/people/{theirs.pk}/touches/").status_code == 404
+    assert client.get(f"/groups/{group.pk}/people/{10**30}/touches/").status_code == 404
+    tie = group.relationships.first()
+    assert client.get(f"/groups/{group.pk}/relationships/{tie.pk}/").status_code == 200
+    other_tie = foreign_group.relationships.first()
+    assert client.get(f"/groups/{group.pk}/relationships/{other_tie.pk}/").status_code == 404
+    assert client.post(f"/groups/{group.pk}/touches/{10**30}/delete/").status_code == 404
