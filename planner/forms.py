@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.form_copies import FrozenChoices, cheap_copies
 from accounts.form_fields import IdMultipleChoiceField, parse_id
 from accounts.models import Membership
 from content.forms import CONFIRM_LABEL, SensitiveTextMixin
@@ -52,6 +53,7 @@ class GroupForm(forms.ModelForm):
         return name
 
 
+@cheap_copies  # made empty on every group page
 class StakeholderForm(SensitiveTextMixin, forms.ModelForm):
     priorities = ThemeWeightsField(label="Priorities")
     confirm_sensitive = forms.BooleanField(label=CONFIRM_LABEL, required=False)
@@ -114,6 +116,14 @@ def person_label(person: Stakeholder) -> str:
     return f"{person.name or person.email} ({person.role_label})"
 
 
+def people_choices(people) -> FrozenChoices:
+    """The options of a <select> of one of `people` (a small group's relationship form):
+    what a page may work out once per version of the group and hand to each form."""
+    return FrozenChoices(
+        (("", "---------"), *((p.pk, person_label(p)) for p in people)), normalized=True
+    )
+
+
 class StakeholderField(forms.Field):
     """One person of the group: their id (from a <select>), or their email or name typed
     into a text box with suggestions (a big group). Anything else is a clear error."""
@@ -137,6 +147,7 @@ class StakeholderField(forms.Field):
         return people_search.resolve(self.people, text)
 
 
+@cheap_copies  # made empty on every group page
 class RelationshipForm(forms.Form):
     source = StakeholderField(label="Person")
     kind = forms.ChoiceField(choices=RelationshipKind.choices, label="Relationship")
@@ -148,7 +159,10 @@ class RelationshipForm(forms.Form):
         help_text="1 = weak, 5 = very strong.",
     )
 
-    def __init__(self, *args, group, stakeholders=None, search_url: str = "", **kwargs):
+    def __init__(
+        self, *args, group, stakeholders=None, search_url: str = "", choices=None, **kwargs
+    ):
+        """`choices`: `people_choices(stakeholders)` when the page has them already."""
         super().__init__(*args, **kwargs)
         self.group = group
         if stakeholders is None:  # a page that has not loaded them (a POST)
@@ -171,9 +185,9 @@ class RelationshipForm(forms.Form):
                     }
                 )
             else:
-                field.widget = forms.Select(
-                    choices=[("", "---------")] + [(p.pk, person_label(p)) for p in people]
-                )
+                if choices is None:
+                    choices = people_choices(people)
+                field.widget = forms.Select(choices=choices)
 
     def clean(self):
         cleaned = super().clean()
@@ -252,6 +266,7 @@ class PlannerSettingsForm(forms.Form):
 CHANNELS = ("email", "call", "meeting", "event", "webinar", "web", "linkedin", "direct mail")
 
 
+@cheap_copies  # made empty on every group page
 class TouchForm(forms.Form):
     recipients = IdMultipleChoiceField(
         queryset=Stakeholder.objects.none(),
@@ -301,8 +316,8 @@ class TouchForm(forms.Form):
             asset.queryset = Asset.objects.filter(organization_id=group.organization_id).order_by(
                 "title"
             )
-        if assets is not None:
-            asset.choices = [("", asset.empty_label), *assets]
+        if assets is not None:  # flat (pk, title) pairs: taken as they are
+            asset.choices = FrozenChoices((("", asset.empty_label), *assets), normalized=True)
 
     def recipient_ids(self) -> frozenset[int]:
         """The ids of the people ticked (as submitted, or as the initial choice)."""

@@ -32,10 +32,12 @@ from planner.access import (
     get_stakeholder_for_user,
 )
 from planner.forms import (
+    LIST_EVERYONE_UP_TO,
     PlannerSettingsForm,
     RelationshipForm,
     StakeholderForm,
     TouchForm,
+    people_choices,
 )
 from planner.models import Touch
 from scoring import analysis as scoring
@@ -187,10 +189,12 @@ def _page(name: str):
 
 def _forms(group, analysis, asset_choices, *, given: dict) -> dict:
     """The page's forms: those `given` (a user's input with its errors), else empty ones.
-    The recipient picker lists the analysed map's people: built once per version of the
-    group and script prefix (its search form's URL)."""
+    What they list of the analysed map's people (the recipient picker, a small group's
+    <select> options) is worked out once per version of the group (and script prefix:
+    the picker's search form's URL)."""
     data = analysis.map
     now = timezone.localtime().replace(second=0, microsecond=0)  # a new touch's default time
+    listed = len(data.stakeholders) <= LIST_EVERYONE_UP_TO  # else typed, with suggestions
     return {
         "person_form": given["person_form"] or StakeholderForm(group=group, prefix="person"),
         "tie_form": given["tie_form"]
@@ -199,6 +203,11 @@ def _forms(group, analysis, asset_choices, *, given: dict) -> dict:
             stakeholders=data.stakeholders,
             prefix="tie",
             search_url=reverse("people_search", args=[group.pk]),
+            choices=derived(
+                analysis, "group-page-people-choices", lambda: people_choices(data.stakeholders)
+            )
+            if listed
+            else None,
         ),
         "touch_form": given["touch_form"]
         or TouchForm(
