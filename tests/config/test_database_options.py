@@ -58,6 +58,12 @@ def test_operators_choose_binding_and_preparing_from_the_environment(
     assert (options["server_side_binding"], options["prepare_threshold"]) == (binding, threshold)
 
 
+def test_options_given_in_the_database_url_are_kept():
+    options = database_options(DATABASE_URL=f"{POSTGRES}?sslmode=require")
+    assert options["sslmode"] == "require"
+    assert options["server_side_binding"] is True
+
+
 def test_a_threshold_that_is_not_a_number_stops_the_settings():
     with pytest.raises(subprocess.CalledProcessError) as failed:
         database_options(DATABASE_URL=POSTGRES, DB_PREPARE_THRESHOLD="sometimes")
