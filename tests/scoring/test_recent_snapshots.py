@@ -3,6 +3,7 @@ queryset gives: the columns a list shows, the document loaded only when read."""
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -43,3 +44,30 @@ def test_recent_snapshots_are_the_rows_of_their_queryset(group, foreign_group, f
     assert len(captured.captured_queries) == 1
     assert document == Snapshot.objects.get(pk=shown[-1].pk).document
     assert document["readiness"]["score"] == shown[-1].readiness
+
+
+def test_reading_a_listed_document_leaves_the_row_as_django_would(group, frozen_clock):
+    snapshot_take(group=group, now=timezone.now() - timedelta(days=1))
+    ours = recent_snapshots(group)[-1]
+    django = as_listed(group, 12)[-1]
+    with CaptureQueriesContext(connection) as captured:
+        ours.document  # noqa: B018 - loads it
+    django.refresh_from_db(fields=["document"], from_queryset=Snapshot.objects.all())  # theirs
+    assert "document" in captured.captured_queries[0]["sql"]
+    assert what_it_is(ours) == what_it_is(django)  # the same values, the same fields deferred
+
+
+def test_a_listed_snapshot_deleted_since_cannot_load_its_document(group, frozen_clock):
+    snapshot_take(group=group, now=timezone.now() - timedelta(days=1))
+    listed = recent_snapshots(group)[-1]
+    Snapshot.objects.filter(pk=listed.pk).delete()
+    with pytest.raises(Snapshot.DoesNotExist):
+        listed.document  # noqa: B018 - reads it
+
+
+def test_other_refreshes_read_every_field_asked_for(group, frozen_clock):
+    snapshot_take(group=group, now=timezone.now() - timedelta(days=1))
+    listed = recent_snapshots(group)[-1]
+    Snapshot.objects.filter(pk=listed.pk).update(readiness=7, document={"changed": True})
+    listed.refresh_from_db(fields=["readiness", "document"])
+    assert (listed.readiness, listed.document) == (7, {"changed": True})
