@@ -17,6 +17,8 @@ marked safe here but what those functions return (every text in it escaped) and 
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template import Context
@@ -39,15 +41,22 @@ from workspace.templatetags import group_rows
 _CONTEXT = Context()  # autoescape on; time zone and localization from the settings
 
 
+_markup = functools.partial(str.__new__, Markup)  # text already escaped, as Markup
+
+
 def finalize(value) -> Markup:
     """`{{ value }}` as a Django template writes it (a plain `str`, most values, is only
-    escaped: the engine's localizing and time-zone steps leave it as it is)."""
-    if type(value) is str:
-        return Markup(escape(value))  # noqa: S704 - escaped
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # localized as it is
-        return Markup(value)  # noqa: S704 - digits
+    escaped: the engine's localizing and time-zone steps leave it as it is; markup made
+    by us, such as the pictures, is written as it is, without a copy)."""
+    kind = type(value)
+    if kind is str:
+        return _markup(escape(value))
+    if kind is Markup:
+        return value
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:  # localized as it is
+        return _markup(str(value))
     if isinstance(value, ChainableUndefined):
-        return Markup("")
+        return _markup("")
     return Markup(render_value_in_context(value, _CONTEXT))  # noqa: S704 - escaped
 
 

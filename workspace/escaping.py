@@ -1,5 +1,5 @@
 """`escape`: the standard library's `html.escape` (what autoescaping does to a `str`),
-remembered for short texts.
+remembered for short texts; `escape_all`: many texts escaped at once.
 
 A group page writes several hundred short texts in Python (its rows, the recipient
 picker, the form widgets: `workspace.templatetags`, `config.form_renderer`), most of them
@@ -23,3 +23,16 @@ def escape(text: str) -> str:
     if type(text) is str and len(text) <= SHORT:
         return _remembered(text)
     return _escape(text)
+
+
+_APART = "\x00"  # between texts escaped together: no escaping changes or makes one
+
+
+def escape_all(texts: list[str]) -> list[str]:
+    """`[escape(text) for text in texts]`, for many texts (a list of hundreds of people):
+    joined, escaped in one pass and split again; one by one if a text holds the
+    separator."""
+    joined = _APART.join(texts)
+    if joined.count(_APART) != len(texts) - 1 or not texts:
+        return [escape(text) for text in texts]
+    return _escape(joined).split(_APART)

@@ -18,6 +18,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
+from markupsafe import Markup
 
 from accounts.access import require_role
 from accounts.http import posted, see_other
@@ -145,7 +146,7 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         "data": data,
         "analysis": analysis,
         "theme_names": analysis.theme_names,
-        **{name: mark_safe(svg) for name, svg in pictures.items()},  # noqa: S308
+        **{name: Markup(svg) for name, svg in pictures.items()},  # noqa: S704
         "backfire": alert,
         "plan": plan,
         "shared_reasons": shared_reasons,

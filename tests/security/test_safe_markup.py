@@ -22,12 +22,12 @@ REVIEWED = {
     # render_sparkline escapes its label (test below); the crawl sees every dashboard.
     # Group-page pictures: charts.svg escapes every text (the crawl renders them with
     # hostile names). The scoring guide is docs/scoring.md from this repository (below).
-    "workspace/views.py": 4,  # + docs/formats.md as HTML (our own file)
+    "workspace/views.py": 4,  # + docs/formats.md as HTML (our own file); the pictures as Markup
     # What the group page's Jinja2 templates write (config.jinja): `finalize` escapes as
     # Django does (tests/workspace/test_jinja_page.py, hostile text); the rows and forms
     # are the functions below, each escaping every text; the CSRF field is Django's
-    # markup around the token (format_html escapes it); digits; 2 in its docstring.
-    "config/jinja.py": 10,
+    # markup around the token (format_html escapes it); 2 in its docstring.
+    "config/jinja.py": 7,
     # A faction's map: workspace.map_view draws it and escapes every text (hostile names
     # in tests/workspace/test_faction_map.py); the legend is our own constant text.
     "workspace/map_pages.py": 2,
