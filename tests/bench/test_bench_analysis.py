@@ -23,4 +23,5 @@ def test_the_pure_pipeline_says_what_analyze_says():
     ]
     assert priorities.score == pytest.approx(analysis.priority_divergence.score, abs=1e-12)
     assert friction == pytest.approx(analysis.friction, abs=1e-12)
+    assert [s.text for s in sentences] == [s.text for s in analysis.map.sentences]
     assert 0 < analysis.tailoring < 1 and readiness.score > 0
