@@ -221,8 +221,10 @@ def test_the_touch_list_shows_its_rows_without_reading_more(
     touches = selectors.recent_touches(busy_group)
     with CaptureQueriesContext(connection) as captured:
         shown_rows = rows.touch_rows(touches, group_pk=busy_group.pk, theme_names={})
-        shown = engines["jinja2"].from_string("{{ touch_rows(touches, True) }}").render(
-            {"touches": shown_rows}
+        shown = (
+            engines["jinja2"]
+            .from_string("{{ touch_rows(touches, True) }}")
+            .render({"touches": shown_rows})
         )
     assert captured.captured_queries == []
     assert shown.count("Cost of downtime calculator</strong> to") == len(people)
