@@ -4,9 +4,10 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, task_failure, worker_init
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts import stale_statements
 from config import celery_restart, kombu_redis
 from config.production import require_production_environment
 
@@ -59,3 +60,10 @@ def _refuse_without_environment(**_kwargs) -> None:
         require_production_environment()
     except ImproperlyConfigured as error:
         raise SystemExit(f"celery: cannot start: {error}") from None
+
+
+@task_failure.connect
+def _renew_stale_statements(exception=None, **_kwargs) -> None:
+    """A task that met a prepared statement made stale by a migration: the worker's
+    connections are renewed, so the retry (and every later task) prepares afresh."""
+    stale_statements.renew_after(exception)

@@ -140,8 +140,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection kept prepared there: a page's queries (the same SQL on every view) are
     # then neither parsed nor planned again (1 to 4 ms of an uncached group page). A
     # migration that changes the type of a column a running process has a prepared query
-    # on makes that query fail ("cached plan must not change result type") until the
-    # connection is renewed (DB_CONN_MAX_AGE): start new processes after `make release`.
+    # on makes that query fail ("cached plan must not change result type") once: the
+    # request or task that meets it renews the process's connections
+    # (accounts/stale_statements.py).
     # Behind a pooler in transaction mode that cannot keep prepared statements, set
     # DB_PREPARE_THRESHOLD to "off" (or DB_SERVER_SIDE_BINDING=0, as Django's default).
     prepare = env_str("DB_PREPARE_THRESHOLD").strip().lower()
