@@ -5,10 +5,9 @@ from datetime import datetime
 
 from django.db import router
 
-from accounts.prepared_queries import UNUSED_ID, PreparedQuery, primary_key_of
+from accounts.prepared_queries import UNUSED_ID, Prepared, PreparedQuery, primary_key_of
 from kits.models import ConsensusKit, KitShare
 from planner.models import BuyingGroup
-from scoring.fetch import Prepared
 
 # What a list of kits shows of each (with who built it, by name): never what a kit was
 # built from and into, which the kit's own pages read (and a built document can be large).

@@ -17,6 +17,7 @@ from functools import lru_cache
 from django.db import router
 from django.utils import timezone
 
+from accounts.prepared_queries import UNUSED_ID, Prepared
 from content.models import Theme
 from content.theme_labels import theme_label
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES
@@ -34,7 +35,6 @@ from scoring.core.divergence import (
 )
 from scoring.core.exposure import table_exposure_and_mass
 from scoring.core.readiness import GroupState, Readiness, readiness
-from scoring.fetch import UNUSED_ID, Prepared
 from scoring.group_map import GroupMap, group_map
 from scoring.touch_history import (
     RECENT_DAYS,
@@ -308,7 +308,7 @@ def _organization_themes(organization_id: int):
 
 
 # The settings' and theme names' queries, compiled once per database
-# (`scoring.fetch.Prepared`); an id no call passes stands for the organization's.
+# (`accounts.prepared_queries.Prepared`); an id no call passes stands for the organization's.
 _SETTINGS = Prepared(_organization_settings, _SETTINGS_COLUMNS, sentinels=(UNUSED_ID,))
 _THEME_NAMES = Prepared(_organization_themes, ("slug", "name"), sentinels=(UNUSED_ID,))
 

@@ -19,6 +19,7 @@ from django.db import router
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from accounts.prepared_queries import UNUSED_ID, Prepared
 from planner.buying_roles import ROLE_LABELS
 from planner.models import BuyingGroup, PlannerSettings, Relationship, Stakeholder
 from planner.selectors import planner_settings
@@ -33,7 +34,6 @@ from scoring.core.graph import (
     missing_roles,
 )
 from scoring.core.narrative import Sentence, describe
-from scoring.fetch import UNUSED_ID, Prepared
 
 # Maps whose graph insights a process remembers (with their people and ties: under 1 MB
 # each at 500 members).
@@ -132,8 +132,8 @@ def _remembered(people: tuple[tuple, ...], ties: tuple[tuple, ...]):
 def _rows(group: BuyingGroup) -> tuple[list[Stakeholder], list[Relationship]]:
     """The group's stakeholders (by name, email) and relationships (by pk), as listing
     their querysets (the timestamps deferred) makes them: read as values with queries
-    compiled once (`scoring.fetch.Prepared`) and made into rows by `scoring.model_rows`, in
-    half the time."""
+    compiled once (`accounts.prepared_queries.Prepared`) and made into rows by
+    `scoring.model_rows`, in half the time."""
     db = router.db_for_read(Stakeholder)
     people = [
         (*row[:_PRIORITIES], _json_value(row[_PRIORITIES]), *row[_PRIORITIES + 1 :])

@@ -2,8 +2,8 @@
 
 from django.db import models, router
 
+from accounts.prepared_queries import UNUSED_ID, Prepared
 from planner.models import BuyingGroup
-from scoring.fetch import UNUSED_ID, Prepared
 
 
 class Snapshot(models.Model):
@@ -30,7 +30,7 @@ class Snapshot(models.Model):
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         """As Django's; reading the deferred document of a listed snapshot (the group
         page's "what changed since last week", `scoring.selectors.recent_snapshots`) is
-        one query compiled once (`scoring.fetch.Prepared`), a third of the time."""
+        one query compiled once (`accounts.prepared_queries.Prepared`), a third of the time."""
         if fields is not None and from_queryset is None and list(fields) == ["document"]:
             db = using or self._state.db or router.db_for_read(Snapshot, instance=self)
             found = _DOCUMENT.rows(db, self.pk)

@@ -8,10 +8,10 @@ from django.db import router
 from django.utils import timezone
 
 from accounts.models import Organization
+from accounts.prepared_queries import UNUSED_ID, UNUSED_MOMENT, Prepared, as_given, moment_of
 from planner.models import BuyingGroup
 from planner.selectors import group_list
 from scoring import model_rows
-from scoring.fetch import UNUSED_ID, UNUSED_MOMENT, Prepared, as_given, moment_of
 from scoring.models import Snapshot
 
 
@@ -19,7 +19,7 @@ def recent_snapshots(group: BuyingGroup, *, weeks: int = 12):
     """The group's snapshots of the last weeks, oldest first, without their documents
     (reading `.document` of one of them loads just that one): as listing their queryset
     (`.only` the columns shown) makes them, from a query compiled once
-    (`scoring.fetch.Prepared`), every view of the group page."""
+    (`accounts.prepared_queries.Prepared`), every view of the group page."""
     since = timezone.now() - timezone.timedelta(weeks=weeks)
     db = router.db_for_read(Snapshot)
     return model_rows.made(Snapshot, db, SNAPSHOT_COLUMNS, _RECENT.rows(db, group.pk, since))

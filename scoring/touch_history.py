@@ -1,7 +1,7 @@
 """The touches of a group up to a moment, as its analysis (`scoring.analysis`) reads them.
 
-One query (compiled once per database, `scoring.fetch.Prepared`) reads them as rows of a
-few columns. They are then worked on as columns, not row by row: each distinct moment is
+One query (compiled once per database, `accounts.prepared_queries.Prepared`) reads them
+as rows of a few columns. They are then worked on as columns, not row by row: each distinct moment is
 parsed and aged once, each distinct theme text (a message sent to several people repeats
 it) decoded once, and the exposure core gets the touches as a `TouchTable`
 (`scoring.core.exposure`), without a `TouchEvent` each. The events themselves
@@ -29,6 +29,14 @@ from django.db import connection, router
 from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
+from accounts.prepared_queries import (
+    UNUSED_ID,
+    UNUSED_MOMENT,
+    Prepared,
+    as_given,
+    fetch_all,
+    moment_of,
+)
 from planner.models import BuyingGroup, Touch
 from scoring.core.exposure import (
     SECONDS_PER_DAY,
@@ -37,7 +45,6 @@ from scoring.core.exposure import (
     read_only_weights,
     recent_activity,
 )
-from scoring.fetch import UNUSED_ID, UNUSED_MOMENT, Prepared, as_given, fetch_all, moment_of
 
 RECENT_DAYS = 30
 # Texts whose reading a process remembers (see the module; a 500-member group with 10,000
@@ -190,8 +197,8 @@ def _group_touches(group_id: int, as_of: datetime):
     return touch_columns(Touch.objects.filter(group_id=group_id, occurred_at__lte=as_of))[0]
 
 
-# The touches' query, compiled once per database (`scoring.fetch.Prepared`); a group id and a
-# moment no call passes stand for the parameters.
+# The touches' query, compiled once per database (`accounts.prepared_queries.Prepared`);
+# a group id and a moment no call passes stand for the parameters.
 _TOUCHES = Prepared(
     _group_touches,
     _COLUMNS,

@@ -10,6 +10,7 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accounts.prepared_queries import Prepared, fetch_all
 from content.models import Asset
 from planner.models import Relationship, Stakeholder, Touch
 from scoring import cached
@@ -20,7 +21,6 @@ from scoring.core.exposure import (
     recent_activity,
     table_exposure_and_mass,
 )
-from scoring.fetch import Prepared, fetch_all
 from scoring.group_map import TIE_COLUMNS
 from scoring.touch_history import (
     _COLUMNS,
