@@ -98,9 +98,28 @@ class Everything(forms.Form):
     when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class Edges(forms.Form):
+    """Widgets whose attributes `as_widget` works out in every way it can."""
+
+    own_id = forms.CharField(widget=forms.TextInput(attrs={"id": "mine"}), help_text="Help.")
+    described = forms.CharField(
+        widget=forms.TextInput(attrs={"aria-describedby": "elsewhere"}), help_text="Help."
+    )
+    off = forms.CharField(disabled=True, initial="fixed")
+    local = forms.DecimalField(localize=True, initial=1234.5)
+    number = forms.IntegerField(initial=lambda: 7, min_value=0)
+    pick = forms.ChoiceField(choices=[("", "---------"), ("a", HOSTILE[0])])
+    pick_set = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], initial="b")
+    note = forms.CharField(widget=forms.Textarea, required=False, initial=HOSTILE[1])
+    when = forms.SplitDateTimeField(required=False)
+
+
 @pytest.mark.parametrize(
     "make",
     [
+        lambda org: Edges(),
+        lambda org: Edges(prefix="p", initial={"pick": "a", "note": "given"}),
+        lambda org: Edges(auto_id="x_%s"),
         lambda org: GroupForm(organization=org),
         lambda org: GroupForm({"name": ""}, organization=org),
         lambda org: PlannerSettingsForm({"half_life_days": "0", "roles": ["nope"]}),

@@ -14,8 +14,11 @@ partial's `|safe` does (help texts are ours), except the picker's, escaped as it
 template does.
 """
 
+import functools
+import re
+
 from django import template
-from django.forms import BaseForm
+from django.forms import BaseForm, MultiWidget
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.loader import get_template
@@ -134,25 +137,65 @@ def _picker(form, field) -> str:
 def _field(field) -> str:
     """One visible field: the partial's `<div class="field">` block."""
     errors = field.errors
-    auto_id = _text(field.auto_id)
-    checkbox = field.widget_type == "checkbox"
+    auto_id = field.auto_id
+    checkbox = _widget_type(type(field.field.widget)) == "checkbox"
     classes = "field"
     if errors:
         classes += " field--error"
     if checkbox:
         classes += " field--checkbox"
-    label_for = _text(field.id_for_label)
+    widget = field.field.widget
+    label_for = _text(widget.id_for_label(widget.attrs.get("id") or auto_id))
     label = _text(field.label)
+    drawn = _widget(field, auto_id)
     if checkbox:
-        body = f'\n    {field} <label for="{label_for}">{label}</label>\n  '
+        body = f'\n    {drawn} <label for="{label_for}">{label}</label>\n  '
     else:
         optional = "" if field.field.required else ' <span class="optional">(optional)</span>'
-        body = f'\n    <label for="{label_for}">{label}{optional}</label>\n    {field}\n  '
+        body = f'\n    <label for="{label_for}">{label}{optional}</label>\n    {drawn}\n  '
     help_text = ""
+    auto_id = _text(auto_id)
     if field.help_text:
         help_text = f'<div class="help" id="{auto_id}_helptext">{field.help_text}</div>'
     shown = "".join(f'<p class="error" id="{auto_id}_error">{_text(e)}</p>' for e in errors)
     return f'\n<div class="{classes}">\n  {body}\n  {help_text}\n  {shown}\n</div>\n'
+
+
+@functools.cache
+def _widget_type(widget: type) -> str:
+    """`BoundField.widget_type` of a widget of this class."""
+    return re.sub(r"widget$|input$", "", widget.__name__.lower())
+
+
+def _widget(field, auto_id) -> str:
+    """`str(field)`: its widget, as `BoundField.as_widget` draws it. For a field of a form
+    not bound to data (an empty form, as most views of the group page show all three) it
+    is asked for directly: the attributes `as_widget` adds (required, aria-describedby,
+    id) and the initial value, as it works them out (tests/workspace/test_form_fields.py
+    compares every field of the app's forms)."""
+    form, bound, widget = field.form, field.field, field.field.widget
+    if form.is_bound or bound.localize or bound.disabled or isinstance(widget, MultiWidget):
+        return str(field)
+    initial = field.initial
+    attrs = {}
+    if widget.use_required_attribute(initial) and bound.required and form.use_required_attribute:
+        attrs["required"] = True
+    if (
+        auto_id
+        and bound.help_text
+        and not widget.is_hidden
+        and not widget.use_fieldset
+        and not widget.attrs.get("aria-describedby")
+    ):
+        attrs["aria-describedby"] = f"{auto_id}_helptext"
+    if auto_id and "id" not in widget.attrs:
+        attrs["id"] = auto_id
+    return widget.render(
+        name=field.html_name,
+        value=bound.prepare_value(initial),
+        attrs=attrs,
+        renderer=form.renderer,
+    )
 
 
 @register.simple_tag(takes_context=True)
