@@ -1,11 +1,11 @@
 """The touches of a group up to a moment, as its analysis (`scoring.analysis`) reads them.
 
 One query (compiled once per database, `accounts.prepared_queries.Prepared`) reads them
-as rows of a few columns. They are then worked on as columns, not row by row: each distinct moment is
-parsed and aged once, each distinct theme text (a message sent to several people repeats
-it) decoded once, and the exposure core gets the touches as a `TouchTable`
-(`scoring.core.exposure`), without a `TouchEvent` each. The events themselves
-(`TouchHistory.events`) are built only when something reads them.
+as rows of a few columns. They are then worked on as columns, not row by row: each
+distinct moment is parsed and aged once, each distinct theme text (a message sent to
+several people repeats it) decoded once, and the exposure core gets the touches as a
+`TouchTable` (`scoring.core.exposure`), without a `TouchEvent` each. The events
+themselves (`TouchHistory.events`) are built only when something reads them.
 
 A process remembers how each text it read reads (a theme text's weights, a moment's
 datetime; both immutable, bounded least recently used): a group's touches are read again
