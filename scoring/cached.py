@@ -22,6 +22,10 @@ In front of the shared cache, each process keeps the values it last read from it
 unpickled objects (`scoring.memo`, bounded): the keys are versions, so such a value is
 never stale, and a view gets its analysis, plan, forecast and pictures without unpickling
 them. What these functions return is shared: read it, never change it.
+
+A page that computes many of them (the uncached group page: a dozen) writes them together
+when it is done (:func:`writes_together`): one round trip to the shared cache, not one per
+value.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ import hashlib
 import io
 import logging
 import pickle
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -133,6 +139,9 @@ def _get(key: str):
     found = memo.get(key)
     if found is not None:
         return found
+    waiting = getattr(_together, "values", None)
+    if waiting is not None and key in waiting:  # stored by this block, not written yet
+        return waiting[key]
     try:
         data = cache.get(key)
     except Exception:
@@ -151,9 +160,41 @@ def _get(key: str):
 
 def _set(key: str, value) -> None:
     try:
-        cache.set(key, dumps(value), timeout=_rest_of_the_hour())
+        data = dumps(value)
+        waiting = getattr(_together, "writes", None)
+        if waiting is not None:  # inside `writes_together`: written when it ends
+            waiting[key] = data
+            _together.values[key] = value
+            return
+        cache.set(key, data, timeout=_rest_of_the_hour())
     except Exception:
         log.warning("could not cache an analysis", extra={"key": key}, exc_info=True)
+
+
+_together = threading.local()  # the writes a `writes_together` block keeps for its end
+
+
+@contextmanager
+def writes_together():
+    """Inside the block, what is cached (an analysis and what is derived from it, as an
+    uncached group page computes a dozen of them) is written when the block ends, in one
+    round trip (`cache.set_many`: one Redis pipeline), instead of one round trip each.
+    Until then this thread reads them from the block. A block inside another writes with
+    the outer one."""
+    if getattr(_together, "writes", None) is not None:
+        yield
+        return
+    _together.writes, _together.values = {}, {}
+    try:
+        yield
+    finally:
+        writes = _together.writes
+        _together.writes = _together.values = None
+        if writes:
+            try:
+                cache.set_many(writes, timeout=_rest_of_the_hour())
+            except Exception:
+                log.warning("could not cache analyses", extra={"keys": list(writes)}, exc_info=True)
 
 
 def analysis_key(group: BuyingGroup) -> str | None:

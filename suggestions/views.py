@@ -8,11 +8,12 @@ from planner.access import (
     EDITORS,
     get_group_for_user,
 )
-from scoring.cached import current_analysis
+from scoring.cached import current_analysis, writes_together
 from suggestions import suggesting
 
 
 @require_GET
+@writes_together()  # what it computes and caches, written in one round trip at the end
 def group_suggestions(request, pk: int):
     """Every ranked suggestion, and a "what if" forecast for any assets the user ticks."""
     group = get_group_for_user(request, pk)

@@ -43,7 +43,7 @@ from planner.forms import (
 from planner.models import Touch
 from scoring import analysis as scoring
 from scoring import selectors as scoring_selectors
-from scoring.cached import current_analysis, derived, shared
+from scoring.cached import current_analysis, derived, shared, writes_together
 from scoring.collector import collector_paused
 from scoring.core.forecast import Forecast
 from scoring.core.guardrails import backfire
@@ -97,6 +97,7 @@ def _shows_all_relationships(request) -> bool:
 
 
 @collector_paused()  # many small objects: the collector runs once afterwards, not during
+@writes_together()  # what it computes and caches, written in one round trip at the end
 def group_page(request, group, *, person_form=None, tie_form=None, touch_form=None, status=200):
     """The group page (or, for htmx, its workspace), rendered like any page: from the
     group's analysis and what is derived from it or read with it (the latest touches and
