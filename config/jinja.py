@@ -1,16 +1,19 @@
 """The Jinja2 environment (settings.TEMPLATES, the "jinja2" engine) of the pages whose
-templates are in templates/jinja2/: the group page's workspace, drawn on every view of the app's
-busiest page, where Django's template language cost about 2 ms of its 6.
+templates are in templates/jinja2/: the group page, the app's busiest, where Django's
+template language took about 3 ms of a 6 ms view.
 
 Its templates read like the Django templates they replaced and write the same HTML, byte
-for byte: every `{{ value }}` goes through `finalize`, which is what `{{ value }}` does in
-a Django template (`render_value_in_context`: localized, then escaped with Django's
-`escape`, text marked safe left as it is); Jinja2's own autoescaping then leaves that
-markup alone. The few tags and filters those templates use are here under their Django
-names, doing what Django's do: `url(name, *args)` (as `{% url %}`, through
-`config.template_urls`), `widthratio(value, max, width)`, and the filters `date` (in the
-current time zone), `pluralize`, `urlencode` and `theme_name`; the rows and forms that
-are written in Python are called as they are from the Django templates. Nothing is
+for byte (templates/jinja2/base.html is templates/base.html's twin: a test renders both
+for every role and page and compares them). Every `{{ value }}` goes through `finalize`,
+which is what `{{ value }}` does in a Django template (`render_value_in_context`:
+localized, then escaped with Django's `escape`, text marked safe left as it is); Jinja2's
+own autoescaping then leaves that markup alone. The few tags and filters those templates
+use are here under their Django names, doing what Django's do: `url(name, *args)` (as
+`{% url %}`, through `config.template_urls`), `static`, `widthratio(value, max, width)`,
+and the filters `date` (in the current time zone), `pluralize`, `urlencode` and
+`theme_name`; the rows and forms written in Python are called as the Django templates
+call them. Two context processors make per page what Django's templates make per page:
+the CSRF token and field (`csrf_once`) and the URL pieces (`page_urls`). Nothing is
 marked safe here but what those functions return (every text in it escaped) and what
 `finalize` escaped.
 """
@@ -118,13 +121,15 @@ def _csrf(context) -> str:
 @pass_context
 def tie_rows(context, rows, can_edit) -> Markup:
     """`{% tie_rows rows can_edit %}`."""
-    return Markup(group_rows.tie_rows_html(rows, can_edit, _csrf(context) if can_edit else ""))  # noqa: S704 - escaped
+    csrf = _csrf(context) if can_edit else ""
+    return Markup(group_rows.tie_rows_html(rows, can_edit, csrf))  # noqa: S704 - escaped
 
 
 @pass_context
 def touch_rows(context, rows, can_edit) -> Markup:
     """`{% touch_rows rows can_edit %}`."""
-    return Markup(group_rows.touch_rows_html(rows, can_edit, _csrf(context) if can_edit else ""))  # noqa: S704 - escaped
+    csrf = _csrf(context) if can_edit else ""
+    return Markup(group_rows.touch_rows_html(rows, can_edit, csrf))  # noqa: S704 - escaped
 
 
 def people_table(rows, can_edit, inline_edit, caption) -> Markup:
@@ -141,7 +146,8 @@ def environment(**options) -> Environment:
     # As in a Django template, a missing value, or an attribute of one, is written as
     # nothing (whatever the backend's default for DEBUG).
     options["undefined"] = ChainableUndefined
-    env = Environment(keep_trailing_newline=True, finalize=finalize, **options)  # noqa: S701 - Django's Jinja2 backend passes autoescape=True
+    # Django's backend passes autoescape=True; `finalize` escapes every value regardless.
+    env = Environment(keep_trailing_newline=True, finalize=finalize, **options)  # noqa: S701
     env.globals.update(
         url=lambda name, *args: PageURLs()(name, *args),  # a template given no request
         static=static,

@@ -183,9 +183,9 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
     return HttpResponse(_page(name).render(context, request), status=status)
 
 
-@functools.cache
 def _page(name: str):
-    """templates/jinja2/workspace/<name>.html: the group page, or its workspace alone."""
+    """templates/jinja2/workspace/<name>.html: the group page, or its workspace alone
+    (Jinja2 keeps it compiled; with DEBUG on it notices an edited file)."""
     return engines["jinja2"].get_template(f"workspace/{name}.html")
 
 
