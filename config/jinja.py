@@ -21,10 +21,12 @@ marked safe here but what those functions return (every text in it escaped) and 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template import Context
+from django.template.backends import jinja2 as backends
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import pluralize, urlencode
@@ -140,6 +142,28 @@ def people_table(rows, can_edit, inline_edit, caption) -> Markup:
 def form_fields(form) -> Markup:
     """`{% form_fields form %}`."""
     return Markup(form_fields_tag.form_html(form))  # noqa: S704 - escaped
+
+
+class Jinja2(backends.Jinja2):
+    """Django's Jinja2 backend, whose templates can also give a page in the pieces they
+    write it in (:meth:`Template.pieces`)."""
+
+    def get_template(self, template_name):
+        return Template(super().get_template(template_name).template, self)
+
+
+class Template(backends.Template):
+    def pieces(self, context: dict, request) -> Iterator[str]:
+        """What `render(context, request)` returns, as the pieces the template writes it
+        in, for an HttpResponse to encode one by one: the page's big plain-ASCII pieces
+        (its pictures) are then copied as they are, instead of widened with the rest of
+        the text to its widest character and encoded again (0.1 ms of a 420 KB page)."""
+        context = {**context, "request": request}
+        context["csrf_input"] = backends.csrf_input_lazy(request)
+        context["csrf_token"] = backends.csrf_token_lazy(request)
+        for processor in self.backend.template_context_processors:
+            context.update(processor(request))
+        return self.template.generate(context)
 
 
 def environment(**options) -> Environment:

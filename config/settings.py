@@ -96,7 +96,8 @@ TEMPLATES = [
     {
         # The group page (templates/jinja2/), written as its Django templates wrote it, in
         # a fraction of the time (config.jinja)
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "BACKEND": "config.jinja.Jinja2",  # Django's, its templates also in pieces
+        "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {

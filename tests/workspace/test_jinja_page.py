@@ -172,3 +172,14 @@ def test_the_page_around_the_content_is_base_html(rf, org, other_org, group, pag
     assert written["jinja2"] == written["django"]
     assert "&lt;b id=&quot;x&quot;&gt;O&#x27;Brien" in written["jinja2"]  # the message
     assert ("org-switcher" in written["jinja2"]) == (who == "admin of two organizations")
+
+
+def test_a_page_in_pieces_is_the_page_rendered_whole(rf, marketer, group):
+    """The group page is handed to its response in the pieces Jinja2 writes (each encoded
+    on its own): together they are what `render` writes."""
+    path = reverse("group_detail", args=[group.pk])
+    page = engines["jinja2"].get_template("base.html")
+    pieces = list(page.pieces({"note": HOSTILE}, _request(rf, marketer, path)))
+    whole = page.render({"note": HOSTILE}, _request(rf, marketer, path))
+    assert len(pieces) > 1
+    assert CSRF.sub(r"\1T", "".join(pieces)) == CSRF.sub(r"\1T", whole)
