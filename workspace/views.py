@@ -180,7 +180,12 @@ def group_page(request, group, *, person_form=None, tie_form=None, touch_form=No
         forms = {"person_form": person_form, "tie_form": tie_form, "touch_form": touch_form}
         context.update(_forms(group, analysis, reads.asset_choices, given=forms))
     name = "group_workspace" if request.htmx else "group_page"
-    return HttpResponse(_page(name).pieces(context, request), status=status)
+    response = HttpResponse(status=status)
+    charset = response.charset  # each piece encoded on its own (see config.jinja)
+    response.content = b"".join(
+        [piece.encode(charset) for piece in _page(name).pieces(context, request)]
+    )
+    return response
 
 
 def _page(name: str):
