@@ -122,14 +122,14 @@ def _csrf(context) -> str:
 
 @pass_context
 def tie_rows(context, rows, can_edit) -> Markup:
-    """`{% tie_rows rows can_edit %}`."""
+    """The relationships' rows, with the page's CSRF field in their forms."""
     csrf = _csrf(context) if can_edit else ""
     return Markup(group_rows.tie_rows_html(rows, can_edit, csrf))  # noqa: S704 - escaped
 
 
 @pass_context
 def touch_rows(context, rows, can_edit) -> Markup:
-    """`{% touch_rows rows can_edit %}`."""
+    """The latest touches' rows, with the page's CSRF field in their forms."""
     csrf = _csrf(context) if can_edit else ""
     return Markup(group_rows.touch_rows_html(rows, can_edit, csrf))  # noqa: S704 - escaped
 

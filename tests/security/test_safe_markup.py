@@ -40,7 +40,7 @@ REVIEWED = {
     # The group page's rows (People table, relationships, touches): every value escaped
     # before the joined rows are marked safe (hostile text in
     # tests/workspace/test_group_rows.py, compared with the template loops they replace).
-    "workspace/templatetags/group_rows.py": 4,  # + the People table around its rows
+    "workspace/templatetags/group_rows.py": 2,  # + the People table around its rows
     # The group page's form fields: widgets are the renderer's HTML, every text escaped,
     # help texts ours as in form_fields.html (hostile labels, values and errors in
     # tests/workspace/test_form_fields.py, compared with the partial). 2 in its docstring.

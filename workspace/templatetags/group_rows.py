@@ -11,7 +11,6 @@ constant markup are marked safe.
 """
 
 from django import template
-from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import mark_safe
 
 from workspace.escaping import escape
@@ -128,15 +127,10 @@ def person_rows(rows, can_edit, inline_edit) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every value escaped above
 
 
-@register.simple_tag(takes_context=True)
-def tie_rows(context, rows, can_edit) -> str:
-    """The relationships' rows (`workspace.rows.TieRow`s), with their edit and remove
-    buttons for those who may use them."""
-    return mark_safe(tie_rows_html(rows, can_edit, _csrf(context, can_edit)))  # noqa: S308 - escaped
-
-
 def tie_rows_html(rows, can_edit, csrf: str) -> str:
-    """`tie_rows`, with `csrf` the form's CSRF token field (our markup)."""
+    """The relationships' rows (`workspace.rows.TieRow`s), with their edit and remove
+    buttons for those who may use them; `csrf`: the forms' CSRF token field (our
+    markup)."""
     out = []
     for row in rows:
         text = escape(row.text)
@@ -161,15 +155,9 @@ def tie_rows_html(rows, can_edit, csrf: str) -> str:
     return "".join(out)  # every value escaped above
 
 
-@register.simple_tag(takes_context=True)
-def touch_rows(context, rows, can_edit) -> str:
-    """The latest touches' rows (`workspace.rows.TouchRow`s), with a remove button for
-    those who may use it."""
-    return mark_safe(touch_rows_html(rows, can_edit, _csrf(context, can_edit)))  # noqa: S308 - escaped
-
-
 def touch_rows_html(rows, can_edit, csrf: str) -> str:
-    """`touch_rows`, with `csrf` the form's CSRF token field (our markup)."""
+    """The latest touches' rows (`workspace.rows.TouchRow`s), with a remove button for
+    those who may use it; `csrf`: the forms' CSRF token field (our markup)."""
     out = []
     for row in rows:
         remove = ""
@@ -187,7 +175,3 @@ def touch_rows_html(rows, can_edit, csrf: str) -> str:
             )
         )
     return "".join(out)  # every value escaped above
-
-
-def _csrf(context, can_edit) -> str:
-    return CsrfTokenNode().render(context) if can_edit else ""
