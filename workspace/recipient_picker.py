@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.urls import reverse
 
@@ -21,6 +22,7 @@ from planner.buying_roles import ROLE_CHOICES, role_label
 from planner.forms import LIST_EVERYONE_UP_TO
 from planner.models import Stakeholder
 from scoring.group_map import GroupMap
+from workspace.escaping import escape, escape_all
 
 FIND_FORM = "recipient-find"  # the id of the GET form the picker's tools belong to
 FACTIONS_SHOWN = 8  # the biggest factions get a button; the rest are counted
@@ -34,6 +36,25 @@ class PickPerson:
     email: str
 
 
+class PickPeople(tuple):
+    """The people a picker lists (`PickPerson`s), which also know their texts escaped
+    for HTML (`escaped`): worked out on the first view that writes them and kept with
+    the picker, which is cached per version of the group (`scoring.cached.derived`); a
+    group of 500 writes 500 names and emails on every view of its page."""
+
+    def __reduce__(self):
+        return (PickPeople, (tuple(self),))  # what is escaped is worked out again
+
+    @cached_property
+    def escaped(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """Each person's id, email and label, escaped (the texts looked at all at once;
+        an id is a number, its digits need no escaping)."""
+        count = len(self)
+        ids = tuple(str(p.pk) if type(p.pk) is int else escape(str(p.pk)) for p in self)
+        texts = escape_all([str(p.email) for p in self] + [str(p.label) for p in self])
+        return ids, tuple(texts[:count]), tuple(texts[count:])
+
+
 @dataclass(frozen=True)
 class PickSet:
     """A role or faction: what its button says and whom it selects."""
@@ -42,14 +63,14 @@ class PickSet:
     label: str
     ids: tuple[int, ...]
 
-    @property
+    @cached_property  # written on every view of a page (a picker is cached)
     def id_list(self) -> str:
         return " ".join(map(str, self.ids))
 
 
 @dataclass(frozen=True)
 class Picker:
-    people: tuple[PickPerson, ...]  # the people listed (all, or those found)
+    people: PickPeople  # the people listed (all, or those found)
     size: int  # everyone in the group
     roles: tuple[PickSet, ...]
     factions: tuple[PickSet, ...]
@@ -83,7 +104,7 @@ def build(group, data: GroupMap, *, query: str = "", keep: Sequence[int] = ()) -
         shown = [p for p in people if p.pk in found]
     factions = _factions(people, data.insights.factions)
     return Picker(
-        people=tuple(
+        people=PickPeople(
             PickPerson(pk=p.pk, label=f"{p.name or p.email} ({p.role_label})", email=p.email)
             for p in shown
         ),

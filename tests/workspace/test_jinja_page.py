@@ -19,9 +19,11 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from accounts.models import Membership, User
 from accounts.roles import Role
+from config.jinja import finalize
 from planner.models import BuyingGroup
 
 HOSTILE = '<b id="x">O\'Brien & co</b> {{ 7*7 }} {% raw %}'
@@ -29,6 +31,10 @@ HOSTILE = '<b id="x">O\'Brien & co</b> {{ 7*7 }} {% raw %}'
 
 def django(source: str, **values) -> str:
     return Template(source).render(Context(values))
+
+
+def jinja_environment():
+    return engines["jinja2"].env
 
 
 def jinja(source: str, **values) -> str:
@@ -66,6 +72,28 @@ def test_any_text_is_escaped_as_django_escapes_it(text):
     assert jinja("<p title='{{ v }}'>{{ v }}</p>", v=text) == django(
         "<p title='{{ v }}'>{{ v }}</p>", v=text
     )
+
+
+@pytest.mark.parametrize("value", [*VALUES, jinja_environment().undefined()], ids=repr)
+def test_finalize_gives_markup_for_any_value(value):
+    # The compiled templates write `finalize(value)` without Jinja2's `escape()` around
+    # it (config.jinja._FinalizedOutput): that is safe only while it gives markup.
+    assert type(finalize(value)) is Markup
+
+
+def test_a_value_is_escaped_once_in_loops_blocks_macros_and_filters():
+    source = (
+        "{% for v in values %}{{ v }}{% endfor %}|{% set kept %}{{ values[0] }}{% endset %}"
+        "{{ kept }}|{% macro m(x) %}{{ x }}{% endmacro %}{{ m(values[0]) }}|"
+        "{% filter upper %}{{ values[0] }}{% endfilter %}|{{ values[0] ~ '&' }}"
+    )
+    escaped = "&lt;b&gt;O&#x27;Brien &amp; co"
+    assert jinja(source, values=["<b>O'Brien & co"]) == (
+        f"{escaped}|{escaped}|{escaped}|{escaped.upper()}|{escaped}&amp;"
+    )
+    code = jinja_environment().compile("{{ v }}", raw=True)
+    assert "environment.finalize(" in code
+    assert "escape(" not in code
 
 
 def test_a_missing_value_or_its_attribute_is_written_as_nothing():

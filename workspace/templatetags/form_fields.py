@@ -18,6 +18,7 @@ import functools
 import re
 
 from django import template
+from django.conf import settings
 from django.forms import BaseForm, MultiWidget
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -35,9 +36,14 @@ _CONTEXT = Context()  # autoescape on; time zone and localization from the setti
 
 
 def _text(value) -> str:
-    """`{{ value }}` (a plain `str` is only escaped: the engine's other steps keep it)."""
-    if type(value) is str:
+    """`{{ value }}` (a plain `str` is only escaped, a plain `int` written as it is,
+    unless numbers are written with thousand separators: the engine's other steps keep
+    them)."""
+    kind = type(value)
+    if kind is str:
         return escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return render_value_in_context(value, _CONTEXT)
 
 

@@ -10,7 +10,8 @@ only the joined lines of escaped values and our own constant markup are marked s
 from django import template
 from django.utils.safestring import mark_safe
 
-from workspace.escaping import escape, escape_all
+from workspace.escaping import escape
+from workspace.recipient_picker import PickPeople
 
 register = template.Library()
 
@@ -42,13 +43,12 @@ def picker_checkboxes(people, picked, name: str) -> str:
     )
 
 
-def _escaped(people) -> tuple[list[str], list[str], list[str]]:
-    """Each person's id, email and label as text, escaped (looked at all at once: a list
-    may hold hundreds; an id is a number, its digits need no escaping)."""
-    count = len(people)
-    ids = [str(p.pk) if type(p.pk) is int else escape(str(p.pk)) for p in people]
-    texts = escape_all([str(p.email) for p in people] + [str(p.label) for p in people])
-    return ids, texts[:count], texts[count:]
+def _escaped(people) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Each person's id, email and label as text, escaped (a picker's `PickPeople` keeps
+    them)."""
+    if type(people) is not PickPeople:
+        people = PickPeople(people)
+    return people.escaped
 
 
 @register.simple_tag
