@@ -7,7 +7,8 @@ from django.template import engines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workspace.recipient_picker import PickPerson, PickSet
+from scoring import cached
+from workspace.recipient_picker import PickPeople, PickPerson, PickSet
 
 HOSTILE = [
     '<script>alert("x")</script>',
@@ -91,3 +92,17 @@ def test_any_text_is_drawn_as_the_loops_drew_it(found, picked, name, sets, find_
         assert ours == engine.from_string(LOOPS[kind]).render(context)
     ours = engine.from_string(SETS_TAG).render(context)
     assert ours == engine.from_string(SETS_LOOP).render(context)
+
+
+def test_a_pickers_people_keep_their_escaped_texts_but_do_not_pickle_them():
+    listed = PickPeople(people())
+    ids, emails, labels = listed.escaped
+    assert listed.escaped is listed.escaped  # worked out once
+    assert (
+        ids[-1] == "1234"
+        and labels[0] == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (Champion)"
+    )
+    assert emails[2] == "O&#x27;Brien &amp; &lt;Sons&gt;@x.example"
+    copied = cached.loads(cached.dumps(listed))  # as the analysis cache stores it
+    assert type(copied) is PickPeople and copied == listed and "escaped" not in vars(copied)
+    assert copied.escaped == listed.escaped
