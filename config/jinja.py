@@ -24,6 +24,8 @@ import functools
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.backends import jinja2 as backends
@@ -87,6 +89,20 @@ class PageURLs:
 def page_urls(request) -> dict:
     """A context processor: `url` for the page (see PageURLs)."""
     return {"url": PageURLs()}
+
+
+@functools.lru_cache(maxsize=512)
+def static_url(path: str) -> str:
+    """`{% static path %}`, looked up once per path: the storage's answer is fixed for the
+    life of the process (its base URL and, in production, its manifest are read once),
+    except when a test changes the static settings (then these are forgotten)."""
+    return static(path)
+
+
+@receiver(setting_changed)
+def _static_settings_changed(*, setting, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES"}:
+        static_url.cache_clear()
 
 
 def widthratio(value, max_value, max_width) -> str:
@@ -205,7 +221,7 @@ def environment(**options) -> Environment:
     env = _Environment(keep_trailing_newline=True, finalize=finalize, **options)
     env.globals.update(
         url=lambda name, *args: PageURLs()(name, *args),  # a template given no request
-        static=static,
+        static=static_url,
         widthratio=widthratio,
         tie_rows=tie_rows,
         touch_rows=touch_rows,

@@ -112,6 +112,7 @@ class Edges(forms.Form):
     pick_set = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], initial="b")
     note = forms.CharField(widget=forms.Textarea, required=False, initial=HOSTILE[1])
     when = forms.SplitDateTimeField(required=False)
+    was = forms.CharField(show_hidden_initial=True, initial=HOSTILE[0])
 
 
 @pytest.mark.parametrize(

@@ -211,3 +211,11 @@ def test_a_page_in_pieces_is_the_page_rendered_whole(rf, marketer, group):
     whole = page.render({"note": HOSTILE}, _request(rf, marketer, path))
     assert len(pieces) > 1
     assert CSRF.sub(r"\1T", "".join(pieces)) == CSRF.sub(r"\1T", whole)
+
+
+def test_static_is_djangos_and_follows_a_change_of_settings(settings):
+    assert jinja("{{ static('css/app.css') }}") == django(
+        "{% load static %}{% static 'css/app.css' %}"
+    )
+    settings.STATIC_URL = "/elsewhere/"
+    assert jinja("{{ static('css/app.css') }}") == "/elsewhere/css/app.css"

@@ -142,7 +142,7 @@ def _picker(form, field) -> str:
 
 def _field(field) -> str:
     """One visible field: the partial's `<div class="field">` block."""
-    errors = field.errors
+    errors = field.errors if field.form.errors else ()  # (an empty form has none)
     auto_id = field.auto_id
     checkbox = _widget_type(type(field.field.widget)) == "checkbox"
     classes = "field"
@@ -180,7 +180,13 @@ def _widget(field, auto_id) -> str:
     id) and the initial value, as it works them out (tests/workspace/test_form_fields.py
     compares every field of the app's forms)."""
     form, bound, widget = field.form, field.field, field.field.widget
-    if form.is_bound or bound.localize or bound.disabled or isinstance(widget, MultiWidget):
+    if (
+        form.is_bound
+        or bound.localize
+        or bound.disabled
+        or bound.show_hidden_initial
+        or isinstance(widget, MultiWidget)
+    ):
         return str(field)
     initial = field.initial
     attrs = {}
