@@ -12,8 +12,10 @@ read-only, so a remembered result is the result.
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from django.db import router
 from django.db.models import TextField
@@ -66,9 +68,10 @@ class GroupMap:
     people: tuple[Person, ...] = ()
     ties: tuple[Tie, ...] = ()
 
-    @property
-    def by_email(self) -> dict[str, Stakeholder]:
-        return {s.email: s for s in self.stakeholders}
+    @cached_property  # a cached map is shared: asked for on every view of a group page
+    def by_email(self) -> Mapping[str, Stakeholder]:
+        """The people by email, read-only."""
+        return MappingProxyType({s.email: s for s in self.stakeholders})
 
     @property
     def brokers(self) -> list[Stakeholder]:

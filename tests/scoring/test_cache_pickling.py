@@ -5,6 +5,7 @@ back, in less time."""
 import dataclasses
 import pickle
 
+import pytest
 from django.db.models import Model
 
 from planner.models import Relationship, Stakeholder
@@ -84,3 +85,15 @@ def test_a_maps_rows_are_pickled_together(org):
     back = cached.loads(packed)
     assert back == data
     assert [as_loaded(r) for r in back.relationships] == [as_loaded(r) for r in data.relationships]
+
+
+def test_a_maps_people_by_email_are_worked_out_once_read_only_and_not_pickled(group):
+    data = group_map(group)
+    people = data.by_email
+    assert people is data.by_email  # a cached map is shared by every view: once
+    assert set(people) == {s.email for s in data.stakeholders}
+    with pytest.raises(TypeError):
+        people["someone@x.example"] = None  # type: ignore[index]
+    copied = cached.loads(cached.dumps(data))  # as the analysis cache stores it (its fields)
+    assert "by_email" not in vars(copied)
+    assert copied.by_email.keys() == people.keys()
