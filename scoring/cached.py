@@ -241,7 +241,7 @@ def current_analysis(group: BuyingGroup, *, store: bool = True) -> GroupAnalysis
         # The caller's group row (the same version: its updated_at is in the key).
         return dataclasses.replace(
             found,
-            map=dataclasses.replace(found.map, group=group),
+            map=found.map.with_group(group),
             cache_key=key,
             organization_key=shared_key,
         )

@@ -11,9 +11,11 @@ the next analysis finds them analysed. The core is pure and its frozen results a
 read-only, so a remembered result is the result.
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 
@@ -68,10 +70,18 @@ class GroupMap:
     people: tuple[Person, ...] = ()
     ties: tuple[Tie, ...] = ()
 
-    @cached_property  # a cached map is shared: asked for on every view of a group page
+    @cached_property  # asked for on every view of a group page
     def by_email(self) -> Mapping[str, Stakeholder]:
         """The people by email, read-only."""
         return MappingProxyType({s.email: s for s in self.stakeholders})
+
+    def with_group(self, group: BuyingGroup) -> GroupMap:
+        """The same map holding the caller's row of its group (as a cached map is handed
+        out on every view): the people by email, once worked out, go with it."""
+        copy = replace(self, group=group)
+        if "by_email" in self.__dict__:
+            copy.__dict__["by_email"] = self.__dict__["by_email"]
+        return copy
 
     @property
     def brokers(self) -> list[Stakeholder]:

@@ -94,6 +94,8 @@ def test_a_maps_people_by_email_are_worked_out_once_read_only_and_not_pickled(gr
     assert set(people) == {s.email for s in data.stakeholders}
     with pytest.raises(TypeError):
         people["someone@x.example"] = None  # type: ignore[index]
+    handed_out = data.with_group(data.group)  # as every view gets a cached map
+    assert handed_out.by_email is people and handed_out is not data
     copied = cached.loads(cached.dumps(data))  # as the analysis cache stores it (its fields)
     assert "by_email" not in vars(copied)
     assert copied.by_email.keys() == people.keys()
