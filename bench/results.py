@@ -67,6 +67,34 @@ def median_ms(fn: Callable[[], object], *, runs: int = 200, warmup: int = 20) ->
     return statistics.median(samples) / 1e6
 
 
+def medians_side_by_side(
+    fn: Callable[[], object],
+    baseline: Callable[[], object],
+    *,
+    rounds: int = 10,
+    runs: int = 4,
+    baseline_runs: int = 10,
+    warmup: int = 1,
+) -> tuple[float, float]:
+    """Median wall times (ms) of fn() and of its baseline(), measured side by side: in
+    `rounds` rounds of `baseline_runs` baseline calls then `runs` calls of fn, each block
+    after `warmup` untimed calls. On a shared machine whose speed drifts from second to
+    second, a ratio of the two is then taken over the same seconds (measured one after
+    the other, its spread from run to run was 0.25x; side by side, 0.10x, around the same
+    value)."""
+    samples: list[int] = []
+    baseline_samples: list[int] = []
+    for _ in range(rounds):
+        for call, kept, count in ((baseline, baseline_samples, baseline_runs), (fn, samples, runs)):
+            for _ in range(warmup):
+                call()
+            for _ in range(count):
+                start = time.perf_counter_ns()
+                call()
+                kept.append(time.perf_counter_ns() - start)
+    return statistics.median(samples) / 1e6, statistics.median(baseline_samples) / 1e6
+
+
 def peak_mb(fn: Callable[[], object]) -> float:
     """Peak memory Python allocated while fn() ran (tracemalloc), in MB."""
     tracemalloc.start()

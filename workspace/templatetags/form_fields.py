@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 
 from workspace.escaping import escape
 from workspace.templatetags.picker import picker_checkboxes, picker_options, picker_sets
+from workspace.widget_html import drawn
 
 register = template.Library()
 
@@ -202,12 +203,12 @@ def _widget(field, auto_id) -> str:
         attrs["aria-describedby"] = f"{auto_id}_helptext"
     if auto_id and "id" not in widget.attrs:
         attrs["id"] = auto_id
-    return widget.render(
-        name=field.html_name,
-        value=bound.prepare_value(initial),
-        attrs=attrs,
-        renderer=form.renderer,
-    )
+    value = bound.prepare_value(initial)
+    if getattr(form.renderer, "draws_django_templates", False):
+        html = drawn(widget, field.html_name, value, attrs)
+        if html is not None:
+            return html
+    return widget.render(name=field.html_name, value=value, attrs=attrs, renderer=form.renderer)
 
 
 @register.simple_tag(takes_context=True)
