@@ -1,5 +1,6 @@
 """`escape`: the standard library's `html.escape` (what autoescaping does to a `str`),
-remembered for short texts; `escape_all`: many texts escaped at once.
+remembered for short texts; `EscapedOnce` and `escaped_rows`: rows of display values that
+keep their texts escaped.
 
 A group page writes several hundred short texts in Python (its rows, the recipient
 picker, the form widgets: `workspace.templatetags`, `config.form_renderer`), most of them
@@ -9,7 +10,8 @@ remembered, at most `KEPT` of them (the least recently used go first); anything 
 escaped every time. The text that comes out is the same either way.
 """
 
-from functools import lru_cache
+from dataclasses import fields, replace
+from functools import cached_property, lru_cache
 from html import escape as _escape
 
 KEPT = 8192
@@ -25,14 +27,40 @@ def escape(text: str) -> str:
     return _escape(text)
 
 
-_SPECIAL = "&<>\"'"  # what `html.escape` replaces
+class EscapedOnce(tuple):
+    """Rows of display values (frozen dataclasses: the group page's people, relationships,
+    touches, the recipient picker's people) that also hold them escaped for HTML:
+    `escaped`, worked out when first asked for and kept with the rows. A page's rows are
+    cached with its group's analysis (`scoring.cached.derived`), so the few hundred texts
+    a page writes are escaped once per version of the group, not on every view. What is
+    escaped is not pickled: it is worked out again."""
+
+    def __reduce__(self):
+        return (type(self), (tuple(self),))
+
+    @cached_property
+    def escaped(self) -> tuple:
+        return tuple(escape_row(row) for row in self)
 
 
-def escape_all(texts: list[str]) -> list[str]:
-    """`[escape(text) for text in texts]`, for many texts (a list of hundreds of people):
-    looked at all at once, and escaped one by one only if any holds what escaping
-    replaces (most names and emails hold nothing of it)."""
-    joined = "".join(texts)
-    if not any(character in joined for character in _SPECIAL):
-        return list(texts)
-    return [escape(text) for text in texts]
+def escaped_rows(rows) -> tuple:
+    """`rows` (dataclasses of display values) with every text escaped: kept by an
+    `EscapedOnce`, worked out for any other iterable."""
+    if isinstance(rows, EscapedOnce):
+        return rows.escaped
+    return tuple(escape_row(row) for row in rows)
+
+
+def escape_row(row):
+    """A copy of the dataclass `row` with each text field, and each text of a tuple field,
+    escaped (numbers and flags as they are)."""
+    changed = {}
+    for field in fields(row):
+        value = getattr(row, field.name)
+        if isinstance(value, str):
+            changed[field.name] = escape(value)
+        elif isinstance(value, tuple):
+            changed[field.name] = tuple(
+                escape(item) if isinstance(item, str) else item for item in value
+            )
+    return replace(row, **changed)

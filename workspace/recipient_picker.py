@@ -22,7 +22,7 @@ from planner.buying_roles import ROLE_CHOICES, role_label
 from planner.forms import LIST_EVERYONE_UP_TO
 from planner.models import Stakeholder
 from scoring.group_map import GroupMap
-from workspace.escaping import escape, escape_all
+from workspace.escaping import EscapedOnce
 
 FIND_FORM = "recipient-find"  # the id of the GET form the picker's tools belong to
 FACTIONS_SHOWN = 8  # the biggest factions get a button; the rest are counted
@@ -36,23 +36,10 @@ class PickPerson:
     email: str
 
 
-class PickPeople(tuple):
-    """The people a picker lists (`PickPerson`s), which also know their texts escaped
-    for HTML (`escaped`): worked out on the first view that writes them and kept with
-    the picker, which is cached per version of the group (`scoring.cached.derived`); a
-    group of 500 writes 500 names and emails on every view of its page."""
-
-    def __reduce__(self):
-        return (PickPeople, (tuple(self),))  # what is escaped is worked out again
-
-    @cached_property
-    def escaped(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        """Each person's id, email and label, escaped (the texts looked at all at once;
-        an id is a number, its digits need no escaping)."""
-        count = len(self)
-        ids = tuple(str(p.pk) if type(p.pk) is int else escape(str(p.pk)) for p in self)
-        texts = escape_all([str(p.email) for p in self] + [str(p.label) for p in self])
-        return ids, tuple(texts[:count]), tuple(texts[count:])
+class PickPeople(EscapedOnce):
+    """The people a picker lists (`PickPerson`s), which keep their texts escaped for HTML
+    with the picker, cached per version of the group (a group of 500 writes 500 names and
+    emails on every view of its page)."""
 
 
 @dataclass(frozen=True)

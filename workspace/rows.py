@@ -5,7 +5,8 @@ the URLs its buttons go to. `workspace.templatetags.group_rows` writes them out.
 The template engine pays for every lookup, filter and number it draws: a row that reads
 `person.name|default:person.email`, `person.get_stance_display`, a theme's name through a
 filter and two `{% url %}`s costs ten times what the same row costs when each value is
-already the text it shows. These rows hold that text, never HTML.
+already the text it shows. These rows hold that text, never HTML; the lists of them
+(`EscapedOnce`) also keep them escaped once written out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import get_language
 
 from content.theme_labels import theme_label
 from planner.models import Relationship, RelationshipKind, Stakeholder, Stance, Touch
+from workspace.escaping import EscapedOnce
 from workspace.missing_info import PersonGap
 
 STANCE_LABELS = dict(Stance.choices)
@@ -134,11 +136,11 @@ def person_rows(
     group_pk: int,
     brokers: Iterable[str],
     theme_names: Mapping[str, str] | None,
-) -> list[PersonRow]:
+) -> EscapedOnce:
     brokers = frozenset(brokers)
     names = theme_names or {}
     url = RowUrls(group_pk)
-    return [
+    return EscapedOnce(
         PersonRow(
             pk=p.pk,
             name=p.name or p.email,
@@ -155,7 +157,7 @@ def person_rows(
             edit_url=url("stakeholder_edit", p.pk),
         )
         for p in people
-    ]
+    )
 
 
 def gap_rows(gaps: Iterable[PersonGap], *, group_pk: int) -> list[GapRow]:
@@ -171,7 +173,7 @@ def gap_rows(gaps: Iterable[PersonGap], *, group_pk: int) -> list[GapRow]:
     ]
 
 
-def tie_rows(ties: Iterable[Relationship], *, group_pk: int) -> list[TieRow]:
+def tie_rows(ties: Iterable[Relationship], *, group_pk: int) -> EscapedOnce:
     url = RowUrls(group_pk)
     rows = []
     for tie in ties:
@@ -190,12 +192,12 @@ def tie_rows(ties: Iterable[Relationship], *, group_pk: int) -> list[TieRow]:
                 remove_url=url("relationship_delete", tie.pk),
             )
         )
-    return rows
+    return EscapedOnce(rows)
 
 
 def touch_rows(
     touches: Iterable[Touch], *, group_pk: int, theme_names: Mapping[str, str] | None
-) -> list[TouchRow]:
+) -> EscapedOnce:
     names = theme_names or {}
     url = RowUrls(group_pk)
     language = get_language()
@@ -214,7 +216,7 @@ def touch_rows(
                 remove_url=url("touch_delete", touch.pk),
             )
         )
-    return rows
+    return EscapedOnce(rows)
 
 
 def _when(local: datetime, language: str | None) -> str:

@@ -1,14 +1,17 @@
 """`workspace.escaping.escape` writes exactly what `html.escape` writes, whether the text
-was seen before or not, long or short, plain or lazy; `escape_all` too, for many texts."""
+was seen before or not, long or short, plain or lazy; and rows of display values whose
+texts are escaped once and kept."""
 
 import html
+import pickle
+from dataclasses import dataclass
 
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workspace.escaping import SHORT, escape, escape_all
+from workspace.escaping import SHORT, EscapedOnce, escape, escaped_rows
 
 HOSTILE = [
     "",
@@ -36,13 +39,39 @@ def test_text_marked_safe_is_escaped_all_the_same_and_lazy_text_too():
     assert escape(label) == "R&amp;D &lt;team&gt;"
 
 
-@given(st.lists(st.text()))
-def test_many_texts_escaped_at_once_are_each_escaped(texts):
-    """Whatever they hold (the separator included: then one by one)."""
-    assert escape_all(texts) == [html.escape(text) for text in texts]
+@dataclass(frozen=True, slots=True)
+class Row:
+    pk: int
+    name: str
+    flag: bool
+    chips: tuple
 
 
-def test_a_list_of_hostile_names_is_escaped_at_once():
-    names = ['<b id="x">O\'Brien</b> & co', "plain", "", "a\x00b"]
-    assert escape_all(names) == [html.escape(name) for name in names]
-    assert escape_all(names[:3]) == [html.escape(name) for name in names[:3]]
+ROWS = [Row(1, '<b id="x">O\'Brien</b> & co', True, ("R&D", "<i>")), Row(2, "plain", False, ())]
+
+
+def test_rows_keep_their_texts_escaped_once_and_do_not_pickle_them():
+    rows = EscapedOnce(ROWS)
+    escaped = rows.escaped
+    assert escaped is rows.escaped  # worked out once, kept with the rows
+    assert escaped == (
+        Row(
+            1,
+            "&lt;b id=&quot;x&quot;&gt;O&#x27;Brien&lt;/b&gt; &amp; co",
+            True,
+            ("R&amp;D", "&lt;i&gt;"),
+        ),
+        Row(2, "plain", False, ()),
+    )
+    assert escaped_rows(ROWS) == escaped  # any other rows: worked out each time
+    copied = pickle.loads(pickle.dumps(rows))  # noqa: S301 - our own bytes
+    assert type(copied) is EscapedOnce and copied == rows and "escaped" not in vars(copied)
+    assert copied.escaped == escaped
+
+
+@given(st.text(), st.lists(st.text(), max_size=3))
+def test_any_text_of_a_row_is_escaped(name, chips):
+    row = Row(7, name, False, tuple(chips))
+    (escaped,) = escaped_rows([row])
+    assert escaped.name == html.escape(name)
+    assert escaped.chips == tuple(html.escape(chip) for chip in chips)

@@ -6,14 +6,15 @@ each value of each row (about 80 µs for a row of the People table); written her
 the display values of `workspace.rows`, a row costs a tenth of that. The HTML is what the
 template loops drew before, byte for byte: tests/workspace/test_group_rows.py keeps those
 loops and compares, with hostile names. Every value is text, escaped here (`escape`, what
-autoescaping does to a `str`); only the joined rows of escaped values and our own
-constant markup are marked safe.
+autoescaping does to a `str`; a row's texts through `escaped_rows`, which a page's cached
+rows keep); only the joined rows of escaped values and our own constant markup are marked
+safe.
 """
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from workspace.escaping import escape
+from workspace.escaping import escape, escaped_rows
 
 register = template.Library()
 
@@ -100,27 +101,25 @@ def people_table(rows, can_edit, inline_edit, caption) -> str:
 def person_rows(rows, can_edit, inline_edit) -> str:
     """The People table's rows (`workspace.rows.PersonRow`s)."""
     out = []
-    for row in rows:
-        name = escape(row.name)
+    for row in escaped_rows(rows):  # every text escaped
         edit = ""
         if can_edit:
-            url = escape(row.edit_url)
-            inline = _INLINE.format(url=url) if inline_edit else ""
-            edit = _PERSON_EDIT.format(url=url, inline=inline, name=name)
-        chips = "".join(f'<span class="chip">{escape(chip)}</span> ' for chip in row.chips)
+            inline = _INLINE.format(url=row.edit_url) if inline_edit else ""
+            edit = _PERSON_EDIT.format(url=row.edit_url, inline=inline, name=row.name)
+        chips = "".join(f'<span class="chip">{chip}</span> ' for chip in row.chips)
         out.append(
             _PERSON.format(
-                name=name,
+                name=row.name,
                 broker=_BROKER if row.broker else "",
                 no_consent="" if row.consent else _NO_CONSENT,
-                subtitle=escape(row.subtitle),
-                role=escape(row.role),
-                influence=escape(row.influence),
-                stance=escape(row.stance),
-                stance_label=escape(row.stance_label),
+                subtitle=row.subtitle,
+                role=row.role,
+                influence=row.influence,
+                stance=row.stance,
+                stance_label=row.stance_label,
                 chips=chips or _NO_CHIPS,
-                outcome=escape(row.outcome),
-                timeline_url=escape(row.timeline_url),
+                outcome=row.outcome,
+                timeline_url=row.timeline_url,
                 edit=edit,
             )
         )
@@ -132,23 +131,19 @@ def tie_rows_html(rows, can_edit, csrf: str) -> str:
     buttons for those who may use them; `csrf`: the forms' CSRF token field (our
     markup)."""
     out = []
-    for row in rows:
-        text = escape(row.text)
+    for row in escaped_rows(rows):  # every text escaped
         actions = ""
         if can_edit:
             actions = _TIE_ACTIONS.format(
-                edit_url=escape(row.edit_url),
-                remove_url=escape(row.remove_url),
-                text=text,
-                csrf=csrf,
+                edit_url=row.edit_url, remove_url=row.remove_url, text=row.text, csrf=csrf
             )
         out.append(
             _TIE.format(
-                source=escape(row.source),
-                kind=escape(row.kind),
-                kind_label=escape(row.kind_label),
-                target=escape(row.target),
-                strength=escape(row.strength),
+                source=row.source,
+                kind=row.kind,
+                kind_label=row.kind_label,
+                target=row.target,
+                strength=row.strength,
                 actions=actions,
             )
         )
@@ -159,18 +154,16 @@ def touch_rows_html(rows, can_edit, csrf: str) -> str:
     """The latest touches' rows (`workspace.rows.TouchRow`s), with a remove button for
     those who may use it; `csrf`: the forms' CSRF token field (our markup)."""
     out = []
-    for row in rows:
-        remove = ""
-        if can_edit:
-            remove = _TOUCH_REMOVE.format(url=escape(row.remove_url), csrf=csrf)
+    for row in escaped_rows(rows):  # every text escaped
+        remove = _TOUCH_REMOVE.format(url=row.remove_url, csrf=csrf) if can_edit else ""
         out.append(
             _TOUCH.format(
-                title=escape(row.title),
-                person_url=escape(row.person_url),
-                person=escape(row.person),
-                when=escape(row.when),
-                channel=f" · {escape(row.channel)}" if row.channel else "",
-                themes="".join(f" · {escape(theme)}" for theme in row.themes),
+                title=row.title,
+                person_url=row.person_url,
+                person=row.person,
+                when=row.when,
+                channel=f" · {row.channel}" if row.channel else "",
+                themes="".join(f" · {theme}" for theme in row.themes),
                 remove=remove,
             )
         )

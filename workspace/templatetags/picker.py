@@ -10,8 +10,7 @@ only the joined lines of escaped values and our own constant markup are marked s
 from django import template
 from django.utils.safestring import mark_safe
 
-from workspace.escaping import escape
-from workspace.recipient_picker import PickPeople
+from workspace.escaping import escape, escaped_rows
 
 register = template.Library()
 
@@ -19,12 +18,11 @@ register = template.Library()
 @register.simple_tag
 def picker_options(people, picked) -> str:
     """`<option>`s of the multi-select, the `picked` ids selected."""
-    ids, emails, labels = _escaped(people)
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(
-            f'<option value="{id_}" data-s="{email}"{" selected" if p.pk in picked else ""}>'
-            f"{label}</option>"
-            for p, id_, email, label in zip(people, ids, emails, labels, strict=True)
+            f'<option value="{p.pk}" data-s="{p.email}"{" selected" if pk in picked else ""}>'
+            f"{p.label}</option>"
+            for pk, p in _escaped(people)
         )
     )
 
@@ -33,22 +31,19 @@ def picker_options(people, picked) -> str:
 def picker_checkboxes(people, picked, name: str) -> str:
     """`<li>`s of the checkbox list, the `picked` ids checked."""
     name = escape(str(name))
-    ids, emails, labels = _escaped(people)
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(
-            f'<li data-s="{email}"><label><input type="checkbox" name="{name}" '
-            f'value="{id_}"{" checked" if p.pk in picked else ""}> {label}</label></li>'
-            for p, id_, email, label in zip(people, ids, emails, labels, strict=True)
+            f'<li data-s="{p.email}"><label><input type="checkbox" name="{name}" '
+            f'value="{p.pk}"{" checked" if pk in picked else ""}> {p.label}</label></li>'
+            for pk, p in _escaped(people)
         )
     )
 
 
-def _escaped(people) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Each person's id, email and label as text, escaped (a picker's `PickPeople` keeps
-    them)."""
-    if type(people) is not PickPeople:
-        people = PickPeople(people)
-    return people.escaped
+def _escaped(people) -> zip:
+    """Each person's id (as given: `picked` holds those) and the person with every text
+    escaped (a picker's `PickPeople` keeps them)."""
+    return zip((p.pk for p in people), escaped_rows(people), strict=True)
 
 
 @register.simple_tag
