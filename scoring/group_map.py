@@ -77,10 +77,9 @@ class GroupMap:
 
     def with_group(self, group: BuyingGroup) -> GroupMap:
         """The same map holding the caller's row of its group (as a cached map is handed
-        out on every view): the people by email, once worked out, go with it."""
+        out on every view), sharing its people by email (worked out once, on this map)."""
         copy = replace(self, group=group)
-        if "by_email" in self.__dict__:
-            copy.__dict__["by_email"] = self.__dict__["by_email"]
+        copy.__dict__["by_email"] = self.by_email
         return copy
 
     @property
