@@ -41,6 +41,7 @@ from bench.children import (
     seed_group,
     seed_library,
     seed_organization,
+    settle_database,
     setup_django,
 )
 from bench.group_spec import group_spec
@@ -152,6 +153,7 @@ def _child() -> list[dict]:
 
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     user, groups = _seed()
+    settle_database()
     log(f"page: seeded a 50-member and a 5-member group on {engine}")
     client = Client()
     client.force_login(user)

@@ -30,6 +30,7 @@ from bench.children import (
     seed_group,
     seed_library,
     seed_organization,
+    settle_database,
     setup_django,
 )
 from bench.group_spec import group_spec
@@ -72,6 +73,7 @@ def _child() -> list[dict]:
     for size in GOALS_MS:
         spec = group_spec(members=size, ties=3 * size, touches=20 * size, end=now, seed=size)
         groups[size] = seed_group(organization, spec, name=f"Group of {size}")
+    settle_database()
     log(f"page sizes: seeded groups of {', '.join(map(str, GOALS_MS))} on {engine}")
     client = Client()
     client.force_login(user)
