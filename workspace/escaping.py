@@ -10,7 +10,7 @@ remembered, at most `KEPT` of them (the least recently used go first); anything 
 escaped every time. The text that comes out is the same either way.
 """
 
-from dataclasses import fields, replace
+from dataclasses import fields
 from functools import cached_property, lru_cache
 from html import escape as _escape
 
@@ -54,13 +54,25 @@ def escaped_rows(rows) -> tuple:
 def escape_row(row):
     """A copy of the dataclass `row` with each text field, and each text of a tuple field,
     escaped (numbers and flags as they are)."""
-    changed = {}
-    for field in fields(row):
-        value = getattr(row, field.name)
-        if isinstance(value, str):
-            changed[field.name] = escape(value)
-        elif isinstance(value, tuple):
-            changed[field.name] = tuple(
-                escape(item) if isinstance(item, str) else item for item in value
-            )
-    return replace(row, **changed)
+    return type(row)(*map(_escaped, map(row.__getattribute__, _field_names(type(row)))))
+
+
+_AS_THEY_ARE = (int, float, type(None))  # numbers and flags (bool is an int)
+
+
+def _escaped(value):
+    """A field's value with its text escaped: a text (plain, marked safe or lazy: any value
+    but a number or a flag is written as text), or each item of a tuple."""
+    if type(value) is str:
+        return escape(value)
+    if isinstance(value, tuple):
+        return tuple(map(_escaped, value))
+    if isinstance(value, _AS_THEY_ARE):
+        return value
+    return escape(str(value))
+
+
+@lru_cache(maxsize=64)
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a row class, in the order its constructor takes them."""
+    return tuple(field.name for field in fields(kind))

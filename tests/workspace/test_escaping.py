@@ -75,3 +75,9 @@ def test_any_text_of_a_row_is_escaped(name, chips):
     (escaped,) = escaped_rows([row])
     assert escaped.name == html.escape(name)
     assert escaped.chips == tuple(html.escape(chip) for chip in chips)
+
+
+def test_a_rows_lazy_or_safe_text_is_escaped_too():
+    label = lazy(lambda: "R&D <team>", str)()
+    (escaped,) = escaped_rows([Row(3, label, True, (mark_safe("<b>"), 2, None))])
+    assert escaped == Row(3, "R&amp;D &lt;team&gt;", True, ("&lt;b&gt;", 2, None))
