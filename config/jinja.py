@@ -35,6 +35,7 @@ from django.template.defaultfilters import pluralize, urlencode
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, UndefinedError, pass_context
 from jinja2.compiler import CodeGenerator
@@ -61,6 +62,8 @@ def finalize(value) -> Markup:
         return _markup(escape(value))
     if kind is Markup:
         return value
+    if kind is SafeString:  # Django's safe text (the CSRF field): as it is
+        return _markup(value)
     if kind is int and not settings.USE_THOUSAND_SEPARATOR:  # localized as it is
         return _markup(str(value))
     if isinstance(value, ChainableUndefined):

@@ -26,8 +26,9 @@ REVIEWED = {
     # What the group page's Jinja2 templates write (config.jinja): `finalize` escapes as
     # Django does (tests/workspace/test_jinja_page.py, hostile text); the rows and forms
     # are the functions below, each escaping every text; the CSRF field is Django's
-    # markup around the token (format_html escapes it); 2 in its docstring.
-    "config/jinja.py": 7,
+    # markup around the token (format_html escapes it), which `finalize` writes as it is
+    # (Django's SafeString, as a Django template does); 2 in its docstring.
+    "config/jinja.py": 9,
     # A faction's map: workspace.map_view draws it and escapes every text (hostile names
     # in tests/workspace/test_faction_map.py); the legend is our own constant text.
     "workspace/map_pages.py": 2,
