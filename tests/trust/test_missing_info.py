@@ -24,7 +24,7 @@ def test_marketer_sees_the_gaps_with_one_click_fixes(client, marketer, group, ga
     assert reverse("stakeholder_edit", args=[group.pk, gappy.pk]) in page
     assert "No Decision Maker" in page
     add = reverse("stakeholder_add", args=[group.pk]) + "?role=decision_maker"
-    assert add in page
+    assert f'{add}">Add someone as Decision Maker</a>' in page  # (not "Add a Executive…")
     form = client.get(add).content.decode()
     assert '<option value="decision_maker" selected>' in form
 
