@@ -10,9 +10,11 @@ remembered, at most `KEPT` of them (the least recently used go first); anything 
 escaped every time. The text that comes out is the same either way.
 """
 
+from collections.abc import Callable
 from dataclasses import fields
 from functools import cached_property, lru_cache
 from html import escape as _escape
+from operator import attrgetter
 
 KEPT = 8192
 SHORT = 200  # characters: a name, a label, a URL; not a note or an outcome
@@ -54,7 +56,8 @@ def escaped_rows(rows) -> tuple:
 def escape_row(row):
     """A copy of the dataclass `row` with each text field, and each text of a tuple field,
     escaped (numbers and flags as they are)."""
-    return type(row)(*map(_escaped, map(row.__getattribute__, _field_names(type(row)))))
+    kind = type(row)
+    return kind(*[escape(v) if type(v) is str else _escaped(v) for v in _values(kind)(row)])
 
 
 _AS_THEY_ARE = (int, float, type(None))  # numbers and flags (bool is an int)
@@ -73,6 +76,10 @@ def _escaped(value):
 
 
 @lru_cache(maxsize=64)
-def _field_names(kind: type) -> tuple[str, ...]:
-    """The fields of a row class, in the order its constructor takes them."""
-    return tuple(field.name for field in fields(kind))
+def _values(kind: type) -> Callable[[object], tuple]:
+    """What gives the fields of a row of class `kind` as a tuple, in the order its
+    constructor takes them."""
+    names = [field.name for field in fields(kind)]
+    if len(names) == 1:  # (attrgetter gives one value as it is)
+        return lambda row: (getattr(row, names[0]),)
+    return attrgetter(*names)

@@ -81,3 +81,11 @@ def test_a_rows_lazy_or_safe_text_is_escaped_too():
     label = lazy(lambda: "R&D <team>", str)()
     (escaped,) = escaped_rows([Row(3, label, True, (mark_safe("<b>"), 2, None))])
     assert escaped == Row(3, "R&amp;D &lt;team&gt;", True, ("&lt;b&gt;", 2, None))
+
+
+def test_a_row_of_one_field_is_escaped_too():
+    @dataclass(frozen=True)
+    class One:
+        name: str
+
+    assert escaped_rows([One("<b>")]) == (One("&lt;b&gt;"),)
