@@ -2,7 +2,10 @@
 with friction-coloured edges, the members-by-themes heatmap and the trend line. The map
 and the heatmap depend on the analysis alone: they are drawn once per version of the group
 (`cached_map`, `cached_heatmap`); the trend, which also reads the snapshots, once per
-version, set of snapshots and time zone (`cached_trend`)."""
+version, set of snapshots and time zone (`cached_trend`). The cached pictures are markup
+(`Markup`, as the page's template writes them): the SVG builders escape every text they
+are given (tests/workspace/test_stakeholder_map.py, test_charts*), and a page hands the
+cached object to its template as it is, without copying a 200 KB map on every view."""
 
 import hashlib
 from collections.abc import Callable, Sequence
@@ -10,6 +13,7 @@ from urllib.parse import quote
 
 from django.urls import get_script_prefix
 from django.utils import timezone
+from markupsafe import Markup
 
 from charts.svg import (
     ForecastLine,
@@ -108,7 +112,7 @@ def trend(snapshots, analysis: GroupAnalysis, forecasts: tuple[ForecastLine, ...
     )
 
 
-def cached_map(analysis: GroupAnalysis, *, can_edit: bool) -> str:
+def cached_map(analysis: GroupAnalysis, *, can_edit: bool) -> Markup:
     """The friction map, drawn once per version of the group (`scoring.cached`), way of
     linking its people (editors to the edit form, everyone else to the timeline) and
     script prefix its links start with (a site served under several)."""
@@ -116,18 +120,18 @@ def cached_map(analysis: GroupAnalysis, *, can_edit: bool) -> str:
     return derived(
         analysis,
         f"svg:map:{variant}:{quote(get_script_prefix())}",  # no spaces in a cache key
-        lambda: friction_map(analysis, can_edit=can_edit),
+        lambda: Markup(friction_map(analysis, can_edit=can_edit)),  # noqa: S704 - escaped
     )
 
 
-def cached_heatmap(analysis: GroupAnalysis) -> str:
+def cached_heatmap(analysis: GroupAnalysis) -> Markup:
     """The heatmap, drawn once per version of the group."""
-    return derived(analysis, "svg:heatmap", lambda: heatmap(analysis))
+    return derived(analysis, "svg:heatmap", lambda: Markup(heatmap(analysis)))  # noqa: S704
 
 
 def cached_trend(
     snapshots: Sequence, analysis: GroupAnalysis, forecasts: Callable[[], tuple[ForecastLine, ...]]
-) -> str:
+) -> Markup:
     """The group page's trend (`forecasts`: the dotted lines of its outlook, which is
     derived from `analysis` too), drawn once per version of the group, set of snapshots
     (a snapshot never changes: its pk names it; the oldest leave the window as weeks
@@ -138,5 +142,5 @@ def cached_trend(
     return derived(
         analysis,
         f"svg:trend:{zone}:{len(snapshots)}:{digest}",
-        lambda: trend(snapshots, analysis, forecasts()),
+        lambda: Markup(trend(snapshots, analysis, forecasts())),  # noqa: S704 - escaped
     )

@@ -22,7 +22,9 @@ REVIEWED = {
     # render_sparkline escapes its label (test below); the crawl sees every dashboard.
     # Group-page pictures: charts.svg escapes every text (the crawl renders them with
     # hostile names). The scoring guide is docs/scoring.md from this repository (below).
-    "workspace/views.py": 4,  # + docs/formats.md as HTML (our own file); the pictures as Markup
+    "workspace/views.py": 4,  # + docs/formats.md as HTML (our own file); the map's legend
+    # The group page's pictures, cached as Markup: charts.svg and the map escape every text.
+    "workspace/group_charts.py": 3,
     # What the group page's Jinja2 templates write (config.jinja): `finalize` escapes as
     # Django does (tests/workspace/test_jinja_page.py, hostile text); the rows and forms
     # are the functions below, each escaping every text; the CSRF field is Django's
