@@ -12,6 +12,7 @@ from bench.children import seed_group
 from bench.group_spec import group_spec
 from planner.models import Stakeholder
 from scoring.cached import current_analysis
+from scoring.versions import bump_group
 from tests.security.hostile import hostile
 from tests.workspace import map_view_before
 from workspace import map_view
@@ -45,3 +46,31 @@ def test_the_maps_are_what_they_drew_before(org, members):
                 )
         finally:
             set_script_prefix("/")
+
+
+def test_remembered_circles_follow_what_they_show(org):
+    """The circles a process remembers (`map_view._remembered_circles`) are drawn again
+    when what they show changes: a person's name and stance, the group's name."""
+    spec = group_spec(members=45, ties=135, touches=180, end=timezone.now(), seed=45)
+    group = seed_group(org, spec, name="Before")
+    first = Stakeholder.objects.filter(group=group).order_by("pk").first()
+    for change in (
+        {},
+        {"name": "Somebody Else"},
+        {"stance": "skeptic" if first.stance != "skeptic" else "supporter"},
+    ):
+        Stakeholder.objects.filter(pk=first.pk).update(**change)
+        bump_group(group.pk)
+        analysis = current_analysis(group)
+        data, friction = analysis.map, friction_both_ways(analysis)
+        kwargs = {"link": True, "can_edit": True, "friction": friction}
+        assert map_view.map_svg(data, **kwargs) == map_view_before.map_svg(data, **kwargs)
+    group.name = "After"
+    group.save()
+    bump_group(group.pk)
+    analysis = current_analysis(group)
+    data, friction = analysis.map, friction_both_ways(analysis)
+    kwargs = {"link": True, "can_edit": True, "friction": friction}
+    drawn = map_view.map_svg(data, **kwargs)
+    assert drawn == map_view_before.map_svg(data, **kwargs)
+    assert "Factions of After" in drawn
