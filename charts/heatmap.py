@@ -201,7 +201,12 @@ def render_heatmap(
 @lru_cache(maxsize=4096)
 def _cell_colours(share: float) -> tuple[str, str]:
     """A filled cell's colour and its text's fill attribute ("" for the default ink)."""
-    rgb = _mix(share)
+    return _colours(_mix(share))
+
+
+@lru_cache(maxsize=1024)  # a few hundred colours along the scale; hundreds of cells a map
+def _colours(rgb: tuple[int, int, int]) -> tuple[str, str]:
+    """`_cell_colours` of a cell of colour `rgb`."""
     ink = _ink_on(rgb)
     return _hex(rgb), (f' fill="{ink}"' if ink != INK else "")
 

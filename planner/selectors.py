@@ -1,8 +1,12 @@
 """Careful reads: group lists, the organization's planning settings, recent touches."""
 
+import functools
+
+from django.db import router
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organization
+from accounts.prepared_queries import UNUSED_ID, PreparedQuery
 from content.models import Asset
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES
 from planner.models import (
@@ -58,12 +62,22 @@ def asset_choices(organization_id: int) -> list[tuple[int, str]]:
 def recent_touches(group: BuyingGroup, *, limit: int = 15):
     """The group's latest touches with their person and asset, as the list of touches
     shows them: what each touch says, who got it, the asset's title (not its summary, its
-    themes or when any row was written; an asset's text is most of its row)."""
-    return list(
-        Touch.objects.filter(group=group)
-        .select_related("stakeholder", "asset")
-        .only(*TOUCH_LIST_FIELDS)
-        .order_by("-occurred_at", "-pk")[:limit]
+    themes or when any row was written; an asset's text is most of its row). Compiled once
+    per `limit` (the group page asks after every write to the group)."""
+    return _latest_touches(limit).all(router.db_for_read(Touch), group.pk)
+
+
+@functools.cache
+def _latest_touches(limit: int) -> PreparedQuery:
+    """`recent_touches`' query for `limit` touches, by the group's id."""
+    return PreparedQuery(
+        lambda group_id: (
+            Touch.objects.filter(group_id=group_id)
+            .select_related("stakeholder", "asset")
+            .only(*TOUCH_LIST_FIELDS)
+            .order_by("-occurred_at", "-pk")[:limit]
+        ),
+        sentinels=(UNUSED_ID,),
     )
 
 

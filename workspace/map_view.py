@@ -11,6 +11,7 @@ On a phone that switch shows everyone in a box of bounded height that scrolls, u
 cue saying so (`.map-everyone` in static/css/app.css); a desktop shows them in full.
 """
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -168,14 +169,52 @@ def _clusters_drawing(
     conflicts: Mapping[int, int],
     hrefs: Mapping[int, str | None],
 ) -> str:
+    """The circles of `clusters` at `size`: remembered by all they show (each circle's
+    people, by key, name and stance; its conflicts and link; the group's name), which a
+    write to the group seldom changes (a touch, a send: the exposures change, the circles
+    do not), so the group page drawn again after one finds them drawn."""
+    people = {n.key: n for n in nodes}
+    shown = tuple((key, people[key].name, people[key].stance) for c in clusters for key in c.keys)
+    return _remembered_circles(
+        tuple(clusters),
+        shown,
+        tuple(conflicts.items()),
+        tuple(hrefs.items()),
+        data.group.name,
+        size,
+    )
+
+
+# Drawings of circles a process remembers (`_clusters_drawing`): two per group drawn.
+CIRCLES_REMEMBERED = 128
+
+
+@functools.lru_cache(maxsize=CIRCLES_REMEMBERED)
+def _remembered_circles(
+    clusters: tuple[Cluster, ...],
+    shown: tuple[tuple[str, str, str], ...],
+    conflicts: tuple[tuple[int, int], ...],
+    hrefs: tuple[tuple[int, str | None], ...],
+    group_name: str,
+    size: _Size,
+) -> str:
     return render_clusters(
         cluster_layout(clusters, width=size.width, labels=size.cluster_labels),
-        {n.key: n for n in nodes},
-        conflicts=conflicts,
-        hrefs=hrefs,
-        title=f"Factions of {data.group.name}",
+        {key: _Shown(key, name, stance) for key, name, stance in shown},
+        conflicts=dict(conflicts),
+        hrefs=dict(hrefs),
+        title=f"Factions of {group_name}",
         id_prefix=f"factions-{size.name}",
     )
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What a circle reads of each of its people (`faction_circles.render_clusters`)."""
+
+    key: str
+    name: str
+    stance: str
 
 
 def _wrap(size: _Size, svg: str) -> str:

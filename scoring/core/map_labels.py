@@ -27,6 +27,7 @@ label lies inside the canvas, and the labels keep the font sizes of the ``LabelS
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from scoring.core.graph import MAX_LEVEL, MIN_LEVEL, GraphInsights, Person, Tie
 from scoring.core.layout import layout
@@ -284,6 +285,11 @@ def _grid(
     return positions, float(math.ceil(2 * MARGIN + rows * cell_y + 4))
 
 
+# Plans a process remembers (`map_plan`): a page draws its map at two widths, and again
+# after each write to its group, most of which (a touch, a send) leave the map as it was.
+PLANS_REMEMBERED = 128
+
+
 def map_plan(
     people: Sequence[Person],
     ties: Sequence[Tie],
@@ -296,7 +302,31 @@ def map_plan(
 ) -> MapPlan:
     """Node positions and label spots for the map (see the module docstring).
 
-    ``names``: each person's name by key (their role is ``Person.role``)."""
+    ``names``: each person's name by key (their role is ``Person.role``). Remembered by
+    all it reads (the layout is most of the time of drawing a map): the plan is shared,
+    read it, never change it."""
+    key = (tuple(people), tuple(ties), insights, tuple(names.items()), width, height, labels)
+    try:
+        return _remembered_plan(*key)
+    except TypeError:  # something unhashable given: planned afresh
+        return _plan(people, ties, insights, names, width=width, height=height, labels=labels)
+
+
+@lru_cache(maxsize=PLANS_REMEMBERED)
+def _remembered_plan(people, ties, insights, names, width, height, labels) -> MapPlan:
+    return _plan(people, ties, insights, dict(names), width=width, height=height, labels=labels)
+
+
+def _plan(
+    people: Sequence[Person],
+    ties: Sequence[Tie],
+    insights: GraphInsights,
+    names: Mapping[str, str],
+    *,
+    width: float,
+    height: float,
+    labels: LabelStyle,
+) -> MapPlan:
     levels = _levels(people)
     if not levels:
         return MapPlan({}, {}, float(height), None)
