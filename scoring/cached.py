@@ -283,6 +283,17 @@ def shared(analysis: GroupAnalysis, name: str, compute: Callable[[], T]) -> T:
     return _kept(f"{analysis.organization_key}:{name}", compute)
 
 
+def snapshot_document(snapshot) -> dict:
+    """A snapshot's document (its analysis as of the day it was taken), read once: a
+    snapshot is never changed, so its pk and moment name its document for good (the
+    moment too: a database restored from a backup may give a pk again). The group page
+    compares with last week's after every write; this process then finds it in its memo,
+    not in the database. Shared like the rest: read it, never change it."""
+    moment = snapshot.taken_at.isoformat().replace(" ", "T")  # no spaces in a cache key
+    key = f"{PREFIX}:snapshot:{snapshot.pk}:{moment}:document"
+    return _kept(key, lambda: snapshot.document)
+
+
 def _kept(key: str, compute: Callable[[], T], *, look: bool = True) -> T:
     """What is cached under `key` (unless not `look`ing), else `compute()`, cached."""
     found = _get(key) if look else None

@@ -13,6 +13,7 @@ from content.models import Asset, GlossaryTerm, Theme
 from content.services import themes_ensure
 from planner import services
 from planner.models import Stakeholder
+from scoring import cached
 from tests.factories import OrganizationFactory, member, shared_story
 from tests.s3 import s3_bucket, s3_endpoint  # fixtures for every folder
 
@@ -36,6 +37,7 @@ def _fast_and_inline(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # locmem stores are shared by name across instances
+    cached.memo.clear()  # nor what this process kept of it (a rolled-back pk comes again)
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -43,7 +43,7 @@ from planner.forms import (
 from planner.models import Touch
 from scoring import analysis as scoring
 from scoring import selectors as scoring_selectors
-from scoring.cached import current_analysis, derived, shared, writes_together
+from scoring.cached import current_analysis, derived, shared, snapshot_document, writes_together
 from scoring.collector import collector_paused
 from scoring.core.forecast import Forecast
 from scoring.core.guardrails import backfire
@@ -251,7 +251,7 @@ def _page_reads(group, analysis, week_ago) -> PageReads:
         asset_choices=shared(  # the library's: once per version of the organization
             analysis, "asset-choices", lambda: selectors.asset_choices(group.organization_id)
         ),
-        changes=analysis.changes_since(week_ago.document if week_ago else None),
+        changes=analysis.changes_since(snapshot_document(week_ago) if week_ago else None),
     )
 
 

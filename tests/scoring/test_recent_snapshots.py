@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from scoring.cached import snapshot_document
 from scoring.models import Snapshot
 from scoring.selectors import recent_snapshots
 from scoring.snapshots import snapshot_take
@@ -71,3 +72,16 @@ def test_other_refreshes_read_every_field_asked_for(group, frozen_clock):
     Snapshot.objects.filter(pk=listed.pk).update(readiness=7, document={"changed": True})
     listed.refresh_from_db(fields=["readiness", "document"])
     assert (listed.readiness, listed.document) == (7, {"changed": True})
+
+
+def test_a_snapshots_document_is_read_once_for_every_page_that_compares(group, frozen_clock):
+    snapshot_take(group=group, now=timezone.now() - timedelta(days=8))
+    listed = recent_snapshots(group)[-1]
+    with CaptureQueriesContext(connection) as captured:
+        document = snapshot_document(listed)
+    assert len(captured.captured_queries) == 1
+    assert document == Snapshot.objects.get(pk=listed.pk).document
+    again = recent_snapshots(group)[-1]  # the next view: the same snapshot, listed again
+    with CaptureQueriesContext(connection) as captured:
+        assert snapshot_document(again) == document  # kept by the cache (then the memo)
+    assert captured.captured_queries == []
