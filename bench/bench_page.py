@@ -169,7 +169,8 @@ def _child() -> list[dict]:
             return response
 
         queries, cached_queries = {}, {}
-        get(urls[5])  # warm (content types, sessions, templates)
+        for url in urls.values():  # warm (content types, sessions, templates, and what a
+            get(url)  # process reads once for good, such as last week's snapshot document)
         for size, url in urls.items():
             bump_group(groups[size].pk)
             with CaptureQueriesContext(connection) as captured:
