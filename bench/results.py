@@ -55,15 +55,24 @@ def _finite(value: float | None) -> float | None:
     return value if value is None or math.isfinite(value) else None
 
 
-def median_ms(fn: Callable[[], object], *, runs: int = 200, warmup: int = 20) -> float:
-    """Median wall time of fn() in milliseconds, after warm-up calls."""
-    for _ in range(warmup):
-        fn()
+def median_ms(
+    fn: Callable[[], object],
+    *,
+    runs: int = 200,
+    warmup: int = 20,
+    before: Callable[[], object] | None = None,
+) -> float:
+    """Median wall time of fn() in milliseconds, after warm-up calls; `before()`, when
+    given, is called ahead of each call of fn, untimed (a write the measured read
+    follows, such as the version bump of an uncached page)."""
     samples = []
-    for _ in range(runs):
+    for n in range(warmup + runs):
+        if before is not None:
+            before()
         start = time.perf_counter_ns()
         fn()
-        samples.append(time.perf_counter_ns() - start)
+        if n >= warmup:
+            samples.append(time.perf_counter_ns() - start)
     return statistics.median(samples) / 1e6
 
 
