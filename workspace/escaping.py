@@ -3,11 +3,12 @@ remembered for short texts; `EscapedOnce` and `escaped_rows`: rows of display va
 keep their texts escaped.
 
 A group page writes several hundred short texts in Python (its rows, the recipient
-picker, the form widgets: `workspace.templatetags`, `config.form_renderer`), most of them
+picker, the form widgets: `workspace.templatetags`, `workspace.widget_html`), most of them
 the same on every view: names, labels, URLs, option values. Escaping one costs five
 string replacements; looking it up costs a fifth of that. Only short plain `str`s are
 remembered, at most `KEPT` of them (the least recently used go first); anything else is
-escaped every time. The text that comes out is the same either way.
+escaped every time. The text that comes out is the same either way. The rows a page
+caches with its analysis go further: they keep their texts escaped (`EscapedOnce`).
 """
 
 from collections.abc import Callable
