@@ -23,6 +23,7 @@ many widgets, values and hostile texts.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
@@ -59,10 +60,14 @@ _PLAIN = (str, int)  # exactly these types (not subclasses: bool, or text marked
 
 
 def text(value) -> str:
-    """`{{ value }}`. A plain `str` (most values) is only escaped: the template engine's
-    localizing and time-zone steps leave it as it is."""
-    if type(value) is str:
+    """`{{ value }}`. A plain `str` (most values) is only escaped, and a plain `int` written
+    as it is unless numbers are written with thousand separators: the template engine's
+    localizing and time-zone steps leave them as they are."""
+    kind = type(value)
+    if kind is str:
         return escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return render_value_in_context(value, _CONTEXT)
 
 

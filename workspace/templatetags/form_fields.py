@@ -18,34 +18,18 @@ import functools
 import re
 
 from django import template
-from django.conf import settings
 from django.forms import BaseForm, MultiWidget
-from django.template import Context
-from django.template.base import render_value_in_context
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from workspace.escaping import escape
 from workspace.templatetags.picker import picker_checkboxes, picker_options, picker_sets
 from workspace.widget_html import drawn
+from workspace.widget_html import text as _text
 
 register = template.Library()
 
 PARTIAL = "partials/form_fields.html"
 SENSITIVE = "partials/sensitive_check.html"
-_CONTEXT = Context()  # autoescape on; time zone and localization from the settings
-
-
-def _text(value) -> str:
-    """`{{ value }}` (a plain `str` is only escaped, a plain `int` written as it is,
-    unless numbers are written with thousand separators: the engine's other steps keep
-    them)."""
-    kind = type(value)
-    if kind is str:
-        return escape(value)
-    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)
-    return render_value_in_context(value, _CONTEXT)
 
 
 _SEARCH = (
