@@ -307,9 +307,10 @@ def map_plan(
     read it, never change it."""
     key = (tuple(people), tuple(ties), insights, tuple(names.items()), width, height, labels)
     try:
-        return _remembered_plan(*key)
+        hash(key)
     except TypeError:  # something unhashable given: planned afresh
         return _plan(people, ties, insights, names, width=width, height=height, labels=labels)
+    return _remembered_plan(*key)
 
 
 @lru_cache(maxsize=PLANS_REMEMBERED)
