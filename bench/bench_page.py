@@ -17,7 +17,9 @@ the page itself is rendered on every view, like any Django page. So the headline
 are the page as most views get it (the analysis cached, the page rendered); the query
 count at 5 vs 50 members is taken on the first GET (everything computed) and again with
 the analysis cached; and the uncached page (the group's version bumped before every GET,
-as after each write) is reported next to them, for 50 and 5 members.
+as after each write) is reported next to them, for 50 and 5 members. At 50 members it is
+held to issue 14's 40 ms as the ratio to the bare page that budget was written at (25x,
+`bench.results.within_budget`), timed side by side with the bare page.
 
 Beside them, the floor of any group page (/bench/floor/<id>/: the group looked up for
 the member through `planner.access`, and an empty page on base.html with its header and
@@ -45,10 +47,10 @@ from bench.children import (
     setup_django,
 )
 from bench.group_spec import group_spec
-from bench.results import Result, median_ms, medians_side_by_side
+from bench.results import Result, median_ms, medians_side_by_side, within_budget
 
 GOAL_RATIO = 3.0
-UNCACHED_GOAL_MS = 40.0  # issue 14: the uncached page at 50 members
+UNCACHED_BUDGET_MS = 40.0  # issue 14: the uncached page at 50 members (`within_budget`)
 BARE_PATH = "bench/bare/"
 FLOOR_PATH = "bench/floor/"
 FLOOR_TEMPLATE = (
@@ -190,17 +192,22 @@ def _child() -> list[dict]:
         page5 = median_ms(lambda: get(urls[5]), runs=40, warmup=5)
         floor = median_ms(lambda: get(f"/{FLOOR_PATH}{groups[50].pk}/"), runs=200, warmup=20)
 
-        def uncached(size: int) -> float:
-            """The GET after a write: the version bumped first (by the write, untimed)."""
-            bump = functools.partial(bump_group, groups[size].pk)
-            return median_ms(lambda: get(urls[size]), runs=15, warmup=3, before=bump)
+        def bump(size: int):
+            """The write before an uncached GET: its version bump (timed with the write)."""
+            return functools.partial(bump_group, groups[size].pk)
 
-        cold, cold5 = uncached(50), uncached(5)
+        # The GET after a write, timed side by side with the bare page, as its budget is a
+        # ratio to it (`bench.results.within_budget`)
+        cold, cold_bare = medians_side_by_side(
+            lambda: get(urls[50]), lambda: get(bare), rounds=5, runs=3, before=bump(50)
+        )
+        cold5 = median_ms(lambda: get(urls[5]), runs=15, warmup=3, before=bump(5))
         log(
             f"page ({engine}): 50 members {page:.1f} ms, 5 members {page5:.1f} ms, bare "
             f"{reference:.2f} ms ({bare_queries} queries incl. session, user and membership), "
             f"floor {floor:.2f} ms; "
-            f"uncached: 50 members {cold:.1f} ms, 5 members {cold5:.1f} ms; queries uncached "
+            f"uncached: 50 members {cold:.1f} ms (bare beside it {cold_bare:.2f} ms, "
+            f"{cold / cold_bare:.1f}x), 5 members {cold5:.1f} ms; queries uncached "
             f"{queries[50]}/{queries[5]}, analysis cached {cached_queries[50]}/{cached_queries[5]}"
         )
         if page > GOAL_RATIO * reference:
@@ -249,15 +256,13 @@ def _child() -> list[dict]:
             "baseline": cached_queries[5],
             "ok": cached_queries[50] == cached_queries[5],
         },
-        {
-            "name": f"page: group page (50 members) UNCACHED, as after every write "
-            f"(version bumped before each GET) vs bare page ({engine})",
-            "value": cold,
-            "unit": "ms",
-            "goal": f"<= {UNCACHED_GOAL_MS:g} ms",
-            "baseline": reference,
-            "ok": cold <= UNCACHED_GOAL_MS,
-        },
+        within_budget(
+            f"page: group page (50 members) UNCACHED, as after every write "
+            f"(version bumped before each GET) vs bare page beside it ({engine})",
+            cold,
+            cold_bare,
+            UNCACHED_BUDGET_MS,
+        ),
         {
             "name": f"page: group page (5 members) UNCACHED vs bare page ({engine})",
             "value": cold5,

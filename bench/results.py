@@ -84,24 +84,50 @@ def medians_side_by_side(
     runs: int = 4,
     baseline_runs: int = 10,
     warmup: int = 1,
+    before: Callable[[], object] | None = None,
 ) -> tuple[float, float]:
     """Median wall times (ms) of fn() and of its baseline(), measured side by side: in
     `rounds` rounds of `baseline_runs` baseline calls then `runs` calls of fn, each block
     after `warmup` untimed calls. On a shared machine whose speed drifts from second to
     second, a ratio of the two is then taken over the same seconds (measured one after
     the other, its spread from run to run was 0.25x; side by side, 0.10x, around the same
-    value)."""
+    value). `before()`, when given, is called ahead of every call of fn, untimed (as for
+    `median_ms`)."""
     samples: list[int] = []
     baseline_samples: list[int] = []
+    blocks = ((baseline, None, baseline_samples, baseline_runs), (fn, before, samples, runs))
     for _ in range(rounds):
-        for call, kept, count in ((baseline, baseline_samples, baseline_runs), (fn, samples, runs)):
-            for _ in range(warmup):
-                call()
-            for _ in range(count):
+        for call, prepare, kept, count in blocks:
+            for n in range(warmup + count):
+                if prepare is not None:
+                    prepare()
                 start = time.perf_counter_ns()
                 call()
-                kept.append(time.perf_counter_ns() - start)
+                if n >= warmup:
+                    kept.append(time.perf_counter_ns() - start)
     return statistics.median(samples) / 1e6, statistics.median(baseline_samples) / 1e6
+
+
+# Issue 14 set the uncached group page's budgets in milliseconds (40 ms at 50 members,
+# 250 at 200, 1 s at 500) on a machine where the bare page (bench_page's bare view: one
+# query through the same middleware, on SQLite) took 1.6 ms, and asked for every benchmark
+# as a ratio to a bare page measured in the same run. On the shared machines the bench
+# runs on, the bare page takes 1.4 to 5 ms from one hour to the next, and every page with
+# it; so a budget is held as the ratio it was written at (40 ms: 25x), to the bare page
+# timed beside the page, and the milliseconds are reported with it.
+ISSUE_BARE_MS = 1.6
+
+
+def within_budget(name: str, value: float, bare: float, budget_ms: float | None) -> dict:
+    """A result row for a page timed beside the bare page (`bare`, same run), held to
+    `budget_ms` of issue 14 as a ratio to the bare page (None: reported only)."""
+    if budget_ms is None:
+        goal, ok = "report", True
+    else:
+        allowed = budget_ms / ISSUE_BARE_MS
+        goal = f"<= {allowed:g}x ({budget_ms:g} ms where the bare page takes {ISSUE_BARE_MS:g})"
+        ok = value <= allowed * bare
+    return {"name": name, "value": value, "unit": "ms", "goal": goal, "baseline": bare, "ok": ok}
 
 
 def peak_mb(fn: Callable[[], object]) -> float:
