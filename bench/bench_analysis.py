@@ -1,4 +1,5 @@
-"""The full analysis of a 50-member group with 2,000 touches; goal <= 10 ms.
+"""The full analysis of a 50-member group with 2,000 touches; goal <= 10 ms (issue 5, where
+json.dumps of the touches took 3.64 ms: held as that ratio, `bench.results.Budget`).
 
 1. Pure pipeline (no Django, no database), in this process: everything
    `scoring.analysis.analyze` computes once the rows are loaded, as it computes it: the
@@ -31,7 +32,6 @@ import numpy as np
 from bench.children import child_main, log, run_child, seed_group, seed_organization, setup_django
 from bench.group_spec import (
     AS_OF,
-    GOAL_MS,
     HALF_LIFE_DAYS,
     MEMBERS,
     RECENT_DAYS,
@@ -41,7 +41,7 @@ from bench.group_spec import (
     group_spec,
     theme_slugs,
 )
-from bench.results import Result, median_ms
+from bench.results import Budget, Result, median_ms
 from planner.buying_roles import DEFAULT_REQUIRED_ROLES, ROLE_LABELS
 from scoring.core.baseline import baseline_note, baseline_purchase_likelihood
 from scoring.core.divergence import Member, common_ground, divergence, pairwise_divergences
@@ -55,6 +55,8 @@ from scoring.core.graph import Person, Tie, analyze_graph
 from scoring.core.graph import missing_roles as role_coverage
 from scoring.core.narrative import describe
 from scoring.core.readiness import GroupState, readiness
+
+PIPELINE = Budget(10.0, 3.64, "json.dumps of the touches")
 
 # ----------------------------------------------------------------- pure pipeline
 
@@ -212,9 +214,9 @@ def run() -> list[Result]:
             f"{TOUCHES:,} touches); baseline = json.dumps of the touches",
             value=value,
             unit="ms",
-            goal=f"<= {GOAL_MS:g} ms",
+            goal=PIPELINE.goal,
             baseline=baseline,
-            ok=value <= GOAL_MS,
+            ok=PIPELINE.holds(value, baseline),
         )
     ]
     results += run_child("bench.bench_analysis", timeout=300)

@@ -11,7 +11,6 @@ from planner.buying_roles import ROLE_CHOICES
 from scoring.core.graph import CONFLICT, POSITIVE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
-GOAL_MS = 10.0
 MEMBERS = 50
 TIES = 150
 TOUCHES = 2_000
