@@ -185,12 +185,18 @@ def test_the_share_links_pdf_links_the_file_through_the_share(kit_with_file):
     response = reader.get(f"/k/{token}/kit.pdf")
     assert response.status_code == 200
     share.refresh_from_db()
-    url = f"https://app.example.com/k/{token}/files/{asset.pk}/"
-    assert url in _links(share.pdf)
+    # The link is signed when the PDF is made (its token may carry a later second than
+    # `token`): it must name this share and this file, and open it.
+    files = [u for u in _links(share.pdf) if "/files/" in u]
+    assert len(files) == 1
+    site, path = "https://app.example.com", files[0].removeprefix("https://app.example.com")
+    assert files[0].startswith(f"{site}/k/") and path.endswith(f"/files/{asset.pk}/")
+    assert kits.share_from_token(path.split("/")[2]) == share
     assert "calculator.pdf" in " ".join(_pages(share.pdf))
     # The rep's own copy names the file and where to get it, with no member-only link.
     assert "calculator.pdf" in " ".join(" ".join(_pages(kit.pdf)).split())
     assert not [u for u in _links(kit.pdf) if "/files/" in u or "/library/" in u]
+    assert reader.get(path).status_code == 200  # the PDF's own link
     assert reader.get(f"/k/{token}/files/{asset.pk}/").status_code == 200
     kits.share_revoke(share=share)
     assert reader.get(f"/k/{token}/files/{asset.pk}/").status_code == 410
