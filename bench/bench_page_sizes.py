@@ -51,8 +51,8 @@ UNCACHED_RUNS = {10: (5, 2), 50: (5, 3), 200: (5, 1), 500: (3, 1)}
 # A cached view takes milliseconds: its median is taken over many more GETs than an
 # uncached one (a handful of samples swung the ratio by 0.5x), as bench_page takes it, and
 # side by side with the bare page's (`medians_side_by_side`: 4 GETs of the page after 10
-# of the bare page, 10 times over), so that both are timed in the same seconds
-CACHED_RUNS, CACHED_ROUNDS, BARE_RUNS = 40, 10, 100
+# of the bare page, 20 times over), so that both are timed in the same seconds
+CACHED_RUNS, CACHED_ROUNDS, BARE_RUNS = 80, 20, 200
 CACHED_WARMUP = 5  # the suggestions page's
 CACHED_RATIO = 3.0
 SIZE_GOAL_BYTES = 400_000

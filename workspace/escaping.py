@@ -8,7 +8,8 @@ the same on every view: names, labels, URLs, option values. Escaping one costs f
 string replacements; looking it up costs a fifth of that. Only short plain `str`s are
 remembered, at most `KEPT` of them (the least recently used go first); anything else is
 escaped every time. The text that comes out is the same either way. The rows a page
-caches with its analysis go further: they keep their texts escaped (`EscapedOnce`).
+caches with its analysis go further: they keep their texts escaped (`EscapedOnce`), and
+what is written of them the same way on every view (`kept`).
 """
 
 from collections.abc import Callable
@@ -16,7 +17,9 @@ from dataclasses import fields
 from functools import cached_property, lru_cache
 from html import escape as _escape
 from operator import attrgetter
+from typing import TypeVar
 
+T = TypeVar("T")
 KEPT = 8192
 SHORT = 200  # characters: a name, a label, a URL; not a note or an outcome
 
@@ -44,6 +47,26 @@ class EscapedOnce(tuple):
     @cached_property
     def escaped(self) -> tuple:
         return tuple(escape_row(row) for row in self)
+
+    def kept(self, name: str, make: Callable[["EscapedOnce"], T]) -> T:
+        """`make(self)`, worked out once for these rows under `name` and kept with them
+        like `escaped` (not pickled): what is written of the rows the same way on every
+        view, such as the picker's option lines."""
+        found = self._kept.get(name)
+        if found is None:
+            found = self._kept[name] = make(self)
+        return found
+
+    @cached_property
+    def _kept(self) -> dict:
+        return {}
+
+
+def kept(rows, name: str, make: Callable[[object], T]) -> T:
+    """`make(rows)`: kept with the rows by an `EscapedOnce`, worked out for any other."""
+    if isinstance(rows, EscapedOnce):
+        return rows.kept(name, make)
+    return make(rows)
 
 
 def escaped_rows(rows) -> tuple:

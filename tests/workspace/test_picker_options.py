@@ -104,3 +104,22 @@ def test_a_pickers_people_keep_their_escaped_texts_but_do_not_pickle_them():
     assert listed.escaped[-1].pk == 1234
     copied = cached.loads(cached.dumps(listed))  # as the analysis cache stores it
     assert type(copied) is PickPeople and copied == listed and "escaped" not in vars(copied)
+
+
+def test_a_pickers_people_keep_their_lines_and_draw_what_the_loops_drew():
+    """The lines a picker's people keep (options, and checkboxes per field name) give what
+    the loops drew whatever is picked, in any order of views, and are not pickled."""
+    listed = PickPeople(people())
+    engine = engines["django"]
+    views = [frozenset(), frozenset({1, 3}), frozenset(), frozenset({1234}), frozenset()]
+    for picked in views:
+        for name in ("touch-recipients", 'touch-"recipients'):
+            kept_context = {"people": listed, "picked": picked, "name": name}
+            plain_context = {**kept_context, "people": list(listed)}
+            for kind, tag in TAGS.items():
+                ours = engine.from_string(tag).render(kept_context)
+                assert ours == engine.from_string(LOOPS[kind]).render(plain_context)
+    nothing_picked = engine.from_string(TAGS["options"]).render({"people": listed, "picked": ()})
+    assert nothing_picked.count("<option ") == 5 and " selected" not in nothing_picked
+    copied = cached.loads(cached.dumps(listed))
+    assert "_kept" not in vars(copied) and "_kept" in vars(listed)
