@@ -260,3 +260,50 @@ def test_the_rows_module_escapes_every_value():
         rows.person_rows([person], group_pk=1, brokers=(), theme_names={}), True, True
     )
     assert "<b " not in html and "&lt;b id=&quot;x&quot;&gt;" in html
+
+
+def test_kept_rows_are_written_for_each_viewer_with_their_own_csrf_field():
+    """A page's cached rows keep what is written of them (workspace.escaping.kept): every
+    view still gets its own request's CSRF field, and the buttons its role allows."""
+    person = Stakeholder(pk=1, email="a@x.example", name="<b>A</b>", buying_role="champion")
+    other = Stakeholder(pk=3, email="c@x.example", name="C & D")
+    tie = Relationship(pk=2, source=person, target=other, kind="influences", strength=3)
+    touch = Touch(pk=4, stakeholder=person, occurred_at=datetime(2026, 1, 2, tzinfo=UTC))
+    kept_rows = {
+        "tie_rows": rows.tie_rows([tie], group_pk=1),
+        "touch_rows": rows.touch_rows([touch], group_pk=1, theme_names={}),
+    }
+    people_rows = rows.person_rows([person, other], group_pk=1, brokers=[], theme_names={})
+    engine = engines["jinja2"]
+    for view, (token, can_edit) in enumerate(
+        [("a" * 64, True), ("b" * 64, False), ("c" * 64, True)]
+    ):
+        field = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        for name, kept in kept_rows.items():
+            source = f"{{{{ {name}(rows, can_edit) }}}}"
+            fresh = type(kept)(tuple(kept))  # the same rows, nothing kept yet
+            written = {
+                which: engine.from_string(source).render(
+                    {"rows": found, "can_edit": can_edit, "csrf_input": field}
+                )
+                for which, found in (("kept", kept), ("fresh", fresh))
+            }
+            assert written["kept"] == written["fresh"], (view, name)
+            assert written["kept"].count(token) == (1 if can_edit else 0)
+            for other_token in {"a" * 64, "b" * 64, "c" * 64} - {token}:
+                assert other_token not in written["kept"]
+        for inline in (True, False):
+            ours = tag(
+                "{% person_rows rows can_edit inline %}",
+                rows=people_rows,
+                can_edit=can_edit,
+                inline=inline,
+            )
+            fresh = type(people_rows)(tuple(people_rows))
+            assert ours == tag(
+                "{% person_rows rows can_edit inline %}",
+                rows=fresh,
+                can_edit=can_edit,
+                inline=inline,
+            )
+            assert ("Edit" in ours) is can_edit and "&lt;b&gt;A&lt;/b&gt;" in ours

@@ -8,13 +8,14 @@ template loops drew before, byte for byte: tests/workspace/test_group_rows.py ke
 loops and compares, with hostile names. Every value is text, escaped here (`escape`, what
 autoescaping does to a `str`; a row's texts through `escaped_rows`, which a page's cached
 rows keep); only the joined rows of escaped values and our own constant markup are marked
-safe.
+safe. A page's cached rows keep what is written of them for each way they are written
+(`workspace.escaping.kept`; the CSRF field of the rows' forms goes in on every view).
 """
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from workspace.escaping import escape, escaped_rows
+from workspace.escaping import escape, escaped_rows, kept
 
 register = template.Library()
 
@@ -88,6 +89,11 @@ _TABLE = (
 )
 
 
+# Where a row's form takes the request's CSRF field in the rows a page's rows keep (an
+# escaped text never holds a "<")
+_CSRF = "<csrf>"
+
+
 @register.simple_tag
 def people_table(rows, can_edit, inline_edit, caption) -> str:
     """The People table (cards on phones) of `rows` (`workspace.rows.PersonRow`s, most
@@ -99,7 +105,14 @@ def people_table(rows, can_edit, inline_edit, caption) -> str:
 
 @register.simple_tag
 def person_rows(rows, can_edit, inline_edit) -> str:
-    """The People table's rows (`workspace.rows.PersonRow`s)."""
+    """The People table's rows (`workspace.rows.PersonRow`s), kept by a page's cached rows
+    (`workspace.escaping.kept`) for each way they are written."""
+    name = f"people:{bool(can_edit)}:{bool(inline_edit)}"
+    written = kept(rows, name, lambda rows: _person_rows(rows, can_edit, inline_edit))
+    return mark_safe(written)  # noqa: S308 - every value escaped
+
+
+def _person_rows(rows, can_edit, inline_edit) -> str:
     out = []
     for row in escaped_rows(rows):  # every text escaped
         edit = ""
@@ -123,19 +136,24 @@ def person_rows(rows, can_edit, inline_edit) -> str:
                 edit=edit,
             )
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+    return "".join(out)
 
 
 def tie_rows_html(rows, can_edit, csrf: str) -> str:
     """The relationships' rows (`workspace.rows.TieRow`s), with their edit and remove
     buttons for those who may use them; `csrf`: the forms' CSRF token field (our
-    markup)."""
+    markup). Kept by a page's cached rows, around the CSRF field (one per request)."""
+    parts = kept(rows, f"ties:{bool(can_edit)}", lambda rows: _tie_rows(rows, can_edit))
+    return csrf.join(parts)  # every value escaped
+
+
+def _tie_rows(rows, can_edit) -> list[str]:
     out = []
     for row in escaped_rows(rows):  # every text escaped
         actions = ""
         if can_edit:
             actions = _TIE_ACTIONS.format(
-                edit_url=row.edit_url, remove_url=row.remove_url, text=row.text, csrf=csrf
+                edit_url=row.edit_url, remove_url=row.remove_url, text=row.text, csrf=_CSRF
             )
         out.append(
             _TIE.format(
@@ -147,15 +165,21 @@ def tie_rows_html(rows, can_edit, csrf: str) -> str:
                 actions=actions,
             )
         )
-    return "".join(out)  # every value escaped above
+    return "".join(out).split(_CSRF)
 
 
 def touch_rows_html(rows, can_edit, csrf: str) -> str:
     """The latest touches' rows (`workspace.rows.TouchRow`s), with a remove button for
-    those who may use it; `csrf`: the forms' CSRF token field (our markup)."""
+    those who may use it; `csrf`: the forms' CSRF token field (our markup). Kept by a
+    page's cached rows, around the CSRF field."""
+    parts = kept(rows, f"touches:{bool(can_edit)}", lambda rows: _touch_rows(rows, can_edit))
+    return csrf.join(parts)  # every value escaped
+
+
+def _touch_rows(rows, can_edit) -> list[str]:
     out = []
     for row in escaped_rows(rows):  # every text escaped
-        remove = _TOUCH_REMOVE.format(url=row.remove_url, csrf=csrf) if can_edit else ""
+        remove = _TOUCH_REMOVE.format(url=row.remove_url, csrf=_CSRF) if can_edit else ""
         out.append(
             _TOUCH.format(
                 title=row.title,
@@ -167,4 +191,4 @@ def touch_rows_html(rows, can_edit, csrf: str) -> str:
                 remove=remove,
             )
         )
-    return "".join(out)  # every value escaped above
+    return "".join(out).split(_CSRF)
