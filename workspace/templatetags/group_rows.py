@@ -94,6 +94,13 @@ _TABLE = (
 _CSRF = "<csrf>"
 
 
+def _around_csrf(rows, name: str, can_edit, csrf: str, write) -> str:
+    """`write(rows, can_edit)`, its forms' CSRF fields written as `_CSRF`: kept by a page's
+    cached rows as the pieces between them, which this request's field `csrf` joins."""
+    parts = kept(rows, f"{name}:{bool(can_edit)}", lambda rows: write(rows, can_edit).split(_CSRF))
+    return csrf.join(parts)  # every value escaped
+
+
 @register.simple_tag
 def people_table(rows, can_edit, inline_edit, caption) -> str:
     """The People table (cards on phones) of `rows` (`workspace.rows.PersonRow`s, most
@@ -143,11 +150,10 @@ def tie_rows_html(rows, can_edit, csrf: str) -> str:
     """The relationships' rows (`workspace.rows.TieRow`s), with their edit and remove
     buttons for those who may use them; `csrf`: the forms' CSRF token field (our
     markup). Kept by a page's cached rows, around the CSRF field (one per request)."""
-    parts = kept(rows, f"ties:{bool(can_edit)}", lambda rows: _tie_rows(rows, can_edit))
-    return csrf.join(parts)  # every value escaped
+    return _around_csrf(rows, "ties", can_edit, csrf, _tie_rows)
 
 
-def _tie_rows(rows, can_edit) -> list[str]:
+def _tie_rows(rows, can_edit) -> str:
     out = []
     for row in escaped_rows(rows):  # every text escaped
         actions = ""
@@ -165,18 +171,17 @@ def _tie_rows(rows, can_edit) -> list[str]:
                 actions=actions,
             )
         )
-    return "".join(out).split(_CSRF)
+    return "".join(out)
 
 
 def touch_rows_html(rows, can_edit, csrf: str) -> str:
     """The latest touches' rows (`workspace.rows.TouchRow`s), with a remove button for
     those who may use it; `csrf`: the forms' CSRF token field (our markup). Kept by a
     page's cached rows, around the CSRF field."""
-    parts = kept(rows, f"touches:{bool(can_edit)}", lambda rows: _touch_rows(rows, can_edit))
-    return csrf.join(parts)  # every value escaped
+    return _around_csrf(rows, "touches", can_edit, csrf, _touch_rows)
 
 
-def _touch_rows(rows, can_edit) -> list[str]:
+def _touch_rows(rows, can_edit) -> str:
     out = []
     for row in escaped_rows(rows):  # every text escaped
         remove = _TOUCH_REMOVE.format(url=row.remove_url, csrf=_CSRF) if can_edit else ""
@@ -191,4 +196,4 @@ def _touch_rows(rows, can_edit) -> list[str]:
                 remove=remove,
             )
         )
-    return "".join(out).split(_CSRF)
+    return "".join(out)
