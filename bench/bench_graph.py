@@ -12,7 +12,7 @@ import random
 
 import networkx as nx
 
-from bench.results import Budget, Result, median_ms, peak_mb
+from bench.results import Budget, Result, goal_holds, goal_words, median_ms, peak_mb
 from scoring.core.graph import CONFLICT, POSITIVE_KINDS, Person, Tie, analyze_graph
 
 GOALS = {
@@ -76,9 +76,9 @@ def run() -> list[Result]:
                 f"{brokers} brokers)",
                 value=value,
                 unit="ms",
-                goal=_words(goal),
+                goal=goal_words(goal),
                 baseline=baseline,
-                ok=_holds(goal, value, baseline),
+                ok=goal_holds(goal, value, baseline),
             )
         )
     people, ties = buying_group(500)
@@ -94,15 +94,3 @@ def run() -> list[Result]:
         )
     )
     return results
-
-
-def _words(goal: Budget | float | None) -> str:
-    if isinstance(goal, Budget):
-        return goal.goal
-    return f"<= {goal:g} ms" if goal else "report"
-
-
-def _holds(goal: Budget | float | None, value: float, baseline: float) -> bool:
-    if isinstance(goal, Budget):
-        return goal.holds(value, baseline)
-    return goal is None or value <= goal

@@ -148,11 +148,23 @@ UNCACHED_PAGE = {
 def within_budget(name: str, value: float, bare: float, budget: Budget | None) -> dict:
     """A result row for a page timed beside the bare page (`bare`, same run), held to
     `budget` (None: reported only)."""
-    if budget is None:
-        goal, ok = "report", True
-    else:
-        goal, ok = budget.goal, budget.holds(value, bare)
+    goal, ok = goal_words(budget), goal_holds(budget, value, bare)
     return {"name": name, "value": value, "unit": "ms", "goal": goal, "baseline": bare, "ok": ok}
+
+
+def goal_words(goal: Budget | float | None) -> str:
+    """A goal in words: a `Budget`, a time in ms (held as it is), or None (reported)."""
+    if isinstance(goal, Budget):
+        return goal.goal
+    return f"<= {goal:g} ms" if goal else "report"
+
+
+def goal_holds(goal: Budget | float | None, value: float, baseline: float) -> bool:
+    """Whether `value` (ms) meets `goal` (as `goal_words` reads it), `baseline` timed in
+    the same run."""
+    if isinstance(goal, Budget):
+        return goal.holds(value, baseline)
+    return goal is None or value <= goal
 
 
 def peak_mb(fn: Callable[[], object]) -> float:
